@@ -1,0 +1,209 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LinxianWorkflow.Engine.Definitions;
+
+// The JSON shapes of workflows/*.workflow.json and workflows/profiles/*.profile.json, read as they are
+// written; DefinitionCompiler and ProfileCompiler check them and build the engine's model.
+// Unknown properties are refused (JsonUnmappedMemberHandling.Disallow) so a typo is an error, not a silent default.
+
+internal sealed class WorkflowJson
+{
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; set; }
+
+    public string? Id { get; set; }
+
+    public int? Version { get; set; }
+
+    public Dictionary<string, string>? Name { get; set; }
+
+    public string? Start { get; set; }
+
+    public List<string>? StartRoles { get; set; }
+
+    public List<StepJson>? Steps { get; set; }
+
+    public List<InterventionJson>? Interventions { get; set; }
+
+    public RehearingJson? Rehearing { get; set; }
+}
+
+internal sealed class StepJson
+{
+    public string? Id { get; set; }
+
+    public string? Kind { get; set; }
+
+    public Dictionary<string, string>? Name { get; set; }
+
+    public List<string>? Roles { get; set; }
+
+    public Dictionary<string, OutcomeJson>? Outcomes { get; set; }
+
+    public List<string>? MeetingKinds { get; set; }
+
+    public RepeatedFailureJson? RepeatedFailure { get; set; }
+
+    public List<string>? CountersignRoles { get; set; }
+
+    public List<string>? AnswerRoles { get; set; }
+
+    public List<string>? RulingRoles { get; set; }
+
+    public string? OnlyIf { get; set; }
+
+    public string? SkipIf { get; set; }
+
+    public string? SkipTo { get; set; }
+
+    public string? Result { get; set; }
+
+    public List<TimerJson>? Timers { get; set; }
+}
+
+internal sealed class OutcomeJson
+{
+    public string? To { get; set; }
+
+    public bool RequiresReason { get; set; }
+
+    public string? Unless { get; set; }
+}
+
+internal sealed class RepeatedFailureJson
+{
+    public int? Count { get; set; }
+
+    public string? To { get; set; }
+}
+
+internal sealed class TimerJson
+{
+    public string? Id { get; set; }
+
+    public string? Kind { get; set; }
+
+    public string? Anchor { get; set; }
+
+    public string? Duration { get; set; }
+
+    public string? ReminderBefore { get; set; }
+
+    public string? OnExpiry { get; set; }
+}
+
+internal sealed class InterventionJson
+{
+    public string? Id { get; set; }
+
+    public Dictionary<string, string>? Name { get; set; }
+
+    public List<string>? Roles { get; set; }
+
+    public List<string>? AllowedAt { get; set; }
+
+    public string? To { get; set; }
+}
+
+internal sealed class RehearingJson
+{
+    public List<string>? DemandRoles { get; set; }
+
+    public List<string>? AnswerRoles { get; set; }
+
+    public string? AnswerDeadline { get; set; }
+}
+
+internal sealed class ProfileJson
+{
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; set; }
+
+    public string? Id { get; set; }
+
+    public int? Version { get; set; }
+
+    public Dictionary<string, string>? Name { get; set; }
+
+    public ProfileOptionsJson? Options { get; set; }
+
+    public Dictionary<string, MeetingRuleJson>? Meetings { get; set; }
+
+    public Dictionary<string, CategoryJson>? Categories { get; set; }
+
+    public Dictionary<string, int>? Days { get; set; }
+
+    public int? MinimumDisclosureDays { get; set; }
+
+    public List<AgendaThresholdJson>? MandatoryAgenda { get; set; }
+}
+
+internal sealed class ProfileOptionsJson
+{
+    public bool? SupervisionCheck { get; set; }
+
+    public bool? TownshipReview { get; set; }
+
+    public bool? AllowMergedBranchProposal { get; set; }
+
+    public bool? DisclosureCountersign { get; set; }
+
+    public bool? EmergencyNotice { get; set; }
+}
+
+internal sealed class MeetingRuleJson
+{
+    public Dictionary<string, string>? Name { get; set; }
+
+    public ThresholdJson? Quorum { get; set; }
+
+    public ThresholdJson? Pass { get; set; }
+
+    public int? NoticeDays { get; set; }
+
+    public bool? TownshipAttendee { get; set; }
+
+    public List<string>? Exclusions { get; set; }
+}
+
+internal sealed class CategoryJson
+{
+    public Dictionary<string, string>? Name { get; set; }
+
+    public Dictionary<string, MeetingOverrideJson>? Meetings { get; set; }
+}
+
+internal sealed class MeetingOverrideJson
+{
+    public ThresholdJson? Quorum { get; set; }
+
+    public ThresholdJson? Pass { get; set; }
+}
+
+internal sealed class ThresholdJson
+{
+    public string? AtLeast { get; set; }
+
+    public string? MoreThan { get; set; }
+
+    public string? Of { get; set; }
+}
+
+internal sealed class AgendaThresholdJson
+{
+    public string? Group { get; set; }
+
+    public string? AtLeast { get; set; }
+}
+
+internal static class DefinitionJsonOptions
+{
+    public static readonly JsonSerializerOptions Value = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = false,
+    };
+}

@@ -1,0 +1,178 @@
+using System.Collections.Immutable;
+using LinxianWorkflow.Engine.Definitions;
+
+namespace LinxianWorkflow.Engine.Instances;
+
+/// <summary>Where an instance stands in its life.</summary>
+public enum InstanceStatus
+{
+    /// <summary>No event yet.</summary>
+    NotStarted,
+
+    /// <summary>Waiting at a step.</summary>
+    Running,
+
+    /// <summary>Reached an end step.</summary>
+    Ended,
+}
+
+/// <summary>Where an objection stands.</summary>
+public enum ObjectionStatus
+{
+    /// <summary>Lodged, awaiting the village committee's answer.</summary>
+    Lodged,
+
+    /// <summary>Answered and dismissed by the committee; the objector may still escalate.</summary>
+    Answered,
+
+    /// <summary>With the township, awaiting its ruling.</summary>
+    Escalated,
+
+    /// <summary>Disposed of for good.</summary>
+    Resolved,
+}
+
+/// <summary>A timer the instance is waiting on.</summary>
+public sealed record PendingTimer(string TimerId, string StepId, int Visit, TimerPurpose Purpose, TimerExpiry OnExpiry, DateTimeOffset DueAt, string? ObjectionId);
+
+/// <summary>An objection at the current disclosure.</summary>
+public sealed record ObjectionState(string ObjectionId, ObjectionStatus Status);
+
+/// <summary>The current disclosure's progress.</summary>
+public sealed record DisclosureState(bool Countersigned, DateTimeOffset? PublishedAt, DateTimeOffset? ClosableFrom, ImmutableDictionary<string, ObjectionState> Objections)
+{
+    /// <summary>A disclosure not yet countersigned or published.</summary>
+    public static readonly DisclosureState Empty = new(false, null, null, ImmutableDictionary<string, ObjectionState>.Empty.WithComparers(StringComparer.Ordinal));
+
+    /// <summary>Objections that keep the disclosure from closing (unanswered or with the township).</summary>
+    public int OpenObjections => Objections.Values.Count(o => o.Status is ObjectionStatus.Lodged or ObjectionStatus.Escalated);
+}
+
+/// <summary>An unanswered demand that a meeting be held again.</summary>
+public sealed record RehearingDemand(string DemandId, string TargetStepId);
+
+/// <summary>
+/// An instance's state: the fold of its events. It holds only what the engine needs to decide the next
+/// command; the history itself is the events.
+/// </summary>
+public sealed record InstanceState
+{
+    private static readonly ImmutableDictionary<string, int> NoCounts = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
+    private static readonly ImmutableDictionary<string, PendingTimer> NoTimers = ImmutableDictionary<string, PendingTimer>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>The state before the first event.</summary>
+    public static readonly InstanceState Empty = new();
+
+    /// <summary>Events folded so far; the next event's sequence is Version + 1.</summary>
+    public int Version { get; init; }
+
+    /// <summary>Not started, running or ended.</summary>
+    public InstanceStatus Status { get; init; }
+
+    /// <summary>The start event (definition, profile, village, category...).</summary>
+    public ProposalStarted? Start { get; init; }
+
+    /// <summary>Instance options resolved at start (supervisionCheck, townshipReview, mergeBranchProposal).</summary>
+    public ImmutableHashSet<string> Options { get; init; } = ImmutableHashSet<string>.Empty;
+
+    /// <summary>The step the instance waits at (the end step once ended).</summary>
+    public string? CurrentStep { get; init; }
+
+    /// <summary>The current visit's number.</summary>
+    public int Visit { get; init; }
+
+    /// <summary>When the current step was entered.</summary>
+    public DateTimeOffset StepEnteredAt { get; init; }
+
+    /// <summary>How the instance ended, once it has.</summary>
+    public EndResult? Result { get; init; }
+
+    /// <summary>Meetings recorded at the current visit (no-quorum attempts included).</summary>
+    public int MeetingAttempts { get; init; }
+
+    /// <summary>Failed votes per meeting step over the whole instance (for repeatedFailure).</summary>
+    public ImmutableDictionary<string, int> FailedVotes { get; init; } = NoCounts;
+
+    /// <summary>Meeting steps whose meeting passed at least once (rehearing targets).</summary>
+    public ImmutableHashSet<string> PassedMeetings { get; init; } = ImmutableHashSet<string>.Empty;
+
+    /// <summary>The current disclosure, when the current step is one.</summary>
+    public DisclosureState Disclosure { get; init; } = DisclosureState.Empty;
+
+    /// <summary>Progress reports at the current visit.</summary>
+    public int ProgressReports { get; init; }
+
+    /// <summary>Timers pending, by id.</summary>
+    public ImmutableDictionary<string, PendingTimer> Timers { get; init; } = NoTimers;
+
+    /// <summary>Timers fired or cancelled: firing one again does nothing.</summary>
+    public int SettledTimers { get; init; }
+
+    /// <summary>The open rehearing demand, if any.</summary>
+    public RehearingDemand? OpenDemand { get; init; }
+
+    /// <summary>Rehearing demands made so far (numbers the next one).</summary>
+    public int Demands { get; init; }
+
+    /// <summary>True when the current step's deadline passed and it was escalated.</summary>
+    public bool Overdue { get; init; }
+
+    /// <summary>Folds a sequence of events onto the empty state.</summary>
+    public static InstanceState From(IEnumerable<RecordedEvent> events) => events.Aggregate(Empty, (s, e) => s.Apply(e));
+
+    /// <summary>The state after the recorded event <paramref name="e"/>.</summary>
+    public InstanceState Apply(RecordedEvent e) => Apply(e.Data, e.At);
+
+    /// <summary>The state after <paramref name="e"/>.</summary>
+    public InstanceState Apply(WorkflowEvent e, DateTimeOffset at = default)
+    {
+        var next = ApplyData(e, at);
+        return next with { Version = Version + 1 };
+    }
+
+    private InstanceState ApplyData(WorkflowEvent e, DateTimeOffset at) => e switch
+    {
+        ProposalStarted s => this with
+        {
+            Status = InstanceStatus.Running,
+            Start = s,
+            Options = [.. s.Options],
+        },
+        StepEntered s => this with
+        {
+            CurrentStep = s.StepId,
+            Visit = s.Visit,
+            StepEnteredAt = at,
+            MeetingAttempts = 0,
+            Disclosure = DisclosureState.Empty,
+            ProgressReports = 0,
+            Overdue = false,
+        },
+        MeetingRecorded m => this with
+        {
+            MeetingAttempts = MeetingAttempts + 1,
+            FailedVotes = m.Verdict == MeetingVerdict.Failed
+                ? FailedVotes.SetItem(m.StepId, FailedVotes.GetValueOrDefault(m.StepId) + 1)
+                : FailedVotes,
+            PassedMeetings = m.Verdict == MeetingVerdict.Passed ? PassedMeetings.Add(m.StepId) : PassedMeetings,
+        },
+        DisclosureCountersigned => this with { Disclosure = Disclosure with { Countersigned = true } },
+        DisclosurePublished p => this with { Disclosure = Disclosure with { PublishedAt = at, ClosableFrom = p.ClosableFrom } },
+        ObjectionLodged o => WithObjection(o.ObjectionId, ObjectionStatus.Lodged),
+        ObjectionAnswered o => WithObjection(o.ObjectionId, o.Ruling == ObjectionRuling.Dismissed ? ObjectionStatus.Answered : ObjectionStatus.Resolved),
+        ObjectionEscalated o => WithObjection(o.ObjectionId, ObjectionStatus.Escalated),
+        ObjectionRuled o => WithObjection(o.ObjectionId, ObjectionStatus.Resolved),
+        ProgressReported => this with { ProgressReports = ProgressReports + 1 },
+        RehearingDemanded d => this with { OpenDemand = new RehearingDemand(d.DemandId, d.TargetStepId), Demands = Demands + 1 },
+        RehearingAnswered => this with { OpenDemand = null },
+        TimerScheduled t => this with { Timers = Timers.SetItem(t.TimerId, new PendingTimer(t.TimerId, t.StepId, t.Visit, t.Purpose, t.OnExpiry, t.DueAt, t.ObjectionId)) },
+        TimerCancelled t => this with { Timers = Timers.Remove(t.TimerId), SettledTimers = SettledTimers + 1 },
+        TimerFired t => this with { Timers = Timers.Remove(t.TimerId), SettledTimers = SettledTimers + 1 },
+        DeadlineEscalated => this with { Overdue = true },
+        InstanceEnded end => this with { Status = InstanceStatus.Ended, Result = end.Result },
+        _ => this,
+    };
+
+    private InstanceState WithObjection(string id, ObjectionStatus status) =>
+        this with { Disclosure = Disclosure with { Objections = Disclosure.Objections.SetItem(id, new ObjectionState(id, status)) } };
+}

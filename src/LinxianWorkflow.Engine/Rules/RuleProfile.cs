@@ -1,0 +1,95 @@
+using System.Collections.Frozen;
+
+namespace LinxianWorkflow.Engine.Rules;
+
+/// <summary>The rules of one kind of meeting under a profile (domain.md §2).</summary>
+/// <param name="Kind">The meeting kind's key ("villager-representatives").</param>
+/// <param name="Name">Its name, used in every message about it.</param>
+/// <param name="Quorum">How many must attend, counted against those due.</param>
+/// <param name="Pass">How many "yes" votes carry the motion, and against which base.</param>
+/// <param name="NoticeDays">Calendar days between the notice's date and the meeting's date.</param>
+/// <param name="TownshipAttendeeRequired">True when a township attendee must sign the record.</param>
+/// <param name="ExclusionReasons">Reasons for which members may be excluded from "due"; empty: none may be.</param>
+public sealed record MeetingRule(
+    string Kind,
+    LocalizedText Name,
+    Threshold Quorum,
+    Threshold Pass,
+    int NoticeDays,
+    bool TownshipAttendeeRequired,
+    FrozenSet<string> ExclusionReasons);
+
+/// <summary>A category of matter and the meeting rules it overrides (一事一议: ≥ 2/3 of those present).</summary>
+public sealed record CategoryRule(string Id, LocalizedText Name, FrozenDictionary<string, MeetingRule> Meetings);
+
+/// <summary>A group whose backing forces a matter onto the agenda (1/10 of adult villagers, 1/5 of representatives).</summary>
+public sealed record AgendaThreshold(string Group, Fraction AtLeast);
+
+/// <summary>Switches a profile sets for every instance it starts.</summary>
+/// <param name="SupervisionCheck">The supervision committee checks the plan after the joint meeting (step 2a).</param>
+/// <param name="TownshipReview">The township reviews the plan before the party members meet (step 2b).</param>
+/// <param name="AllowMergedBranchProposal">Where the secretary is also the chair, steps 1 and 2 merge.</param>
+/// <param name="DisclosureCountersign">The supervision committee countersigns every disclosure before it is posted.</param>
+/// <param name="EmergencyNotice">A meeting may be held before its notice period ends, with a recorded reason, flagged for the township.</param>
+public sealed record ProfileOptions(
+    bool SupervisionCheck,
+    bool TownshipReview,
+    bool AllowMergedBranchProposal,
+    bool DisclosureCountersign,
+    bool EmergencyNotice);
+
+/// <summary>A county's rules: thresholds as exact fractions, periods in days, optional steps and category overrides.</summary>
+public sealed class RuleProfile
+{
+    /// <summary>Instance option: the supervision-check step runs.</summary>
+    public const string OptionSupervisionCheck = "supervisionCheck";
+
+    /// <summary>Instance option: the township-review step runs.</summary>
+    public const string OptionTownshipReview = "townshipReview";
+
+    /// <summary>Instance option: the branch proposal is merged into the joint meeting.</summary>
+    public const string OptionMergeBranchProposal = "mergeBranchProposal";
+
+    /// <summary>Every instance option a definition may name in onlyIf/skipIf.</summary>
+    public static readonly FrozenSet<string> KnownOptions =
+        new[] { OptionSupervisionCheck, OptionTownshipReview, OptionMergeBranchProposal }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The profile's id ("default", "linxian").</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Its version; instances keep the version they started with.</summary>
+    public required int Version { get; init; }
+
+    /// <summary>Its name.</summary>
+    public required LocalizedText Name { get; init; }
+
+    /// <summary>Its switches.</summary>
+    public required ProfileOptions Options { get; init; }
+
+    /// <summary>Meeting rules by meeting kind.</summary>
+    public required FrozenDictionary<string, MeetingRule> Meetings { get; init; }
+
+    /// <summary>Categories by id; every proposal names one.</summary>
+    public required FrozenDictionary<string, CategoryRule> Categories { get; init; }
+
+    /// <summary>Named periods in calendar days ("objectionAnswerDays": 10).</summary>
+    public required FrozenDictionary<string, int> Days { get; init; }
+
+    /// <summary>No disclosure may be shorter than this (never below 5).</summary>
+    public required int MinimumDisclosureDays { get; init; }
+
+    /// <summary>Backing that forces a matter onto the agenda.</summary>
+    public required IReadOnlyList<AgendaThreshold> MandatoryAgenda { get; init; }
+
+    /// <summary>The file it was loaded from.</summary>
+    public string SourceFile { get; init; } = "";
+
+    /// <summary>"id@version".</summary>
+    public string Key => $"{Id}@{Version}";
+
+    /// <summary>The rule for a meeting kind, with the category's overrides applied.</summary>
+    public MeetingRule MeetingRuleFor(string meetingKind, string category) =>
+        Categories.TryGetValue(category, out var rule) && rule.Meetings.TryGetValue(meetingKind, out var overridden)
+            ? overridden
+            : Meetings[meetingKind];
+}
