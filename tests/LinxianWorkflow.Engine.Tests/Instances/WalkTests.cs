@@ -97,6 +97,19 @@ public class WalkTests
         Assert.Equal("abandoned", h.Step);
     }
 
+    // Found by the property test: a failed branch vote must not let the plan reach the joint meeting unproposed.
+    [Fact]
+    public void A_failed_branch_vote_goes_back_to_the_branch_not_on_to_the_joint_meeting()
+    {
+        var h = new Harness().Start().AdvanceTo("branch-proposal");
+        h.Do(Harness.Secretary, new RecordMeeting("branch-proposal", h.Meeting("branch-committee", 7, 7, 3)));
+        Assert.Equal("proposal-revision", h.Step);
+        h.Do(Harness.Secretary, new CompleteTask("proposal-revision", "resubmitted"));
+        Assert.Equal("branch-proposal", h.Step);
+        h.RunToEnd();
+        Assert.Equal(EndResult.Archived, h.State.Result);
+    }
+
     [Fact]
     public void Two_failed_joint_meetings_go_to_the_township_which_decides()
     {
