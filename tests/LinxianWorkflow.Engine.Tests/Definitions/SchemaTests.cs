@@ -20,8 +20,8 @@ public class SchemaTests
     public void The_schemas_options_are_the_engines_options()
     {
         var step = Schema("workflow.schema.json")["$defs"]!["step"]!["properties"]!;
-        Assert.Equal(Rules.RuleProfile.KnownOptions.Order(), Enum(step["onlyIf"]!));
-        Assert.Equal(Rules.RuleProfile.KnownOptions.Order(), Enum(step["skipIf"]!));
+        Assert.Equal(Engine.Rules.RuleProfile.KnownOptions.Order(), Enum(step["onlyIf"]!));
+        Assert.Equal(Engine.Rules.RuleProfile.KnownOptions.Order(), Enum(step["skipIf"]!));
     }
 
     [Fact]
