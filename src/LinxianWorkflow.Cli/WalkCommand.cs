@@ -1,3 +1,7 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
 using LinxianWorkflow.Engine.Definitions;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Engine.Samples;
@@ -8,6 +12,13 @@ namespace LinxianWorkflow.Cli;
 /// <summary>`linxian walk`: runs a sample proposal from intake to archived and prints its history.</summary>
 internal static class WalkCommand
 {
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
     public static int Run(string folder, string profileId)
     {
         var (catalog, errors) = WorkflowCatalog.LoadFolder(folder);
@@ -33,7 +44,7 @@ internal static class WalkCommand
             {
                 StepEntered s => $"进入「{definition.Step(s.StepId).Name.Zh}」 (visit {s.Visit})",
                 MeetingRecorded m => MeetingJudgeText(profile, state, m),
-                _ => e.Data.ToString(),
+                _ => e.Data.GetType().Name + " " + JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json),
             };
             Console.WriteLine($"{e.Sequence,3}  {ChinaTime.Display(e.At)}  {e.ActorName}({e.Role})  {data}");
         }
