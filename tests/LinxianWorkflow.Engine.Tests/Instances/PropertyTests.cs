@@ -2,7 +2,6 @@ using CsCheck;
 using LinxianWorkflow.Engine.Definitions;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Engine.Rules;
-using LinxianWorkflow.Engine.Time;
 
 namespace LinxianWorkflow.Engine.Tests.Instances;
 
@@ -321,7 +320,5 @@ public class PropertyTests
             });
             Assert.True(last.Data is ObjectionAnswered or ObjectionRuled, $"objection {id} was open when {step} closed");
         }
-
-        _ = ChinaTime.Offset;
     }
 }

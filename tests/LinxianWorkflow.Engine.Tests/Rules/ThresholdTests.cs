@@ -59,14 +59,14 @@ public class ThresholdTests
         Assert.Equal(minimum, AtLeast(1, 10).MinimumCount(total));
     }
 
-    public static TheoryData<int, int, int> Totals()
+    public static TheoryData<int, int> Totals()
     {
-        var data = new TheoryData<int, int, int>();
+        var data = new TheoryData<int, int>();
         foreach (var (n, d) in new[] { (1, 2), (2, 3), (1, 10), (1, 5), (3, 4), (1, 1) })
         {
             foreach (var total in new[] { 1, 2, 3, 7, 9, 10, 30, 31, 64, 100, 997 })
             {
-                data.Add(n * 1000 + d, total, 0);
+                data.Add(n * 1000 + d, total);
             }
         }
 
@@ -76,9 +76,8 @@ public class ThresholdTests
     // MinimumCount and IsMet must agree: the minimum meets the threshold and one fewer does not.
     [Theory]
     [MemberData(nameof(Totals))]
-    public void Minimum_count_is_the_exact_boundary_of_is_met(int fractionCode, int total, int unused)
+    public void Minimum_count_is_the_exact_boundary_of_is_met(int fractionCode, int total)
     {
-        _ = unused;
         var fraction = new Fraction(fractionCode / 1000, fractionCode % 1000);
         foreach (var comparison in new[] { Comparison.AtLeast, Comparison.MoreThan })
         {
