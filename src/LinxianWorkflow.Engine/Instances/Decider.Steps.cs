@@ -22,9 +22,7 @@ internal sealed partial class Decider
             return Text.Violation("task.outcome", "TaskOutcome", step.Name, c.Outcome, string.Join(", ", step.Outcomes.Keys));
         }
 
-        var invalid = outcome.RequiresReason
-            ? Required(c.Note, Limits.Note, "reason")
-            : c.Note is { Length: > Limits.Note } ? Required(c.Note, Limits.Note, "note") : null;
+        var invalid = outcome.RequiresReason ? Required(c.Note, Limits.Note, "reason") : OptionalNote(c.Note);
         if (invalid is not null)
         {
             return invalid;

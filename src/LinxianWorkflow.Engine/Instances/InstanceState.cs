@@ -105,9 +105,6 @@ public sealed record InstanceState
     /// <summary>Timers pending, by id.</summary>
     public ImmutableDictionary<string, PendingTimer> Timers { get; init; } = NoTimers;
 
-    /// <summary>Timers fired or cancelled: firing one again does nothing.</summary>
-    public int SettledTimers { get; init; }
-
     /// <summary>The open rehearing demand, if any.</summary>
     public RehearingDemand? OpenDemand { get; init; }
 
@@ -123,8 +120,8 @@ public sealed record InstanceState
     /// <summary>The state after the recorded event <paramref name="e"/>.</summary>
     public InstanceState Apply(RecordedEvent e) => Apply(e.Data, e.At);
 
-    /// <summary>The state after <paramref name="e"/>.</summary>
-    public InstanceState Apply(WorkflowEvent e, DateTimeOffset at = default)
+    /// <summary>The state after <paramref name="e"/>, which happened at <paramref name="at"/> (a step entry's time matters).</summary>
+    public InstanceState Apply(WorkflowEvent e, DateTimeOffset at)
     {
         var next = ApplyData(e, at);
         return next with { Version = Version + 1 };
@@ -166,8 +163,8 @@ public sealed record InstanceState
         RehearingDemanded d => this with { OpenDemand = new RehearingDemand(d.DemandId, d.TargetStepId), Demands = Demands + 1 },
         RehearingAnswered => this with { OpenDemand = null },
         TimerScheduled t => this with { Timers = Timers.SetItem(t.TimerId, new PendingTimer(t.TimerId, t.StepId, t.Visit, t.Purpose, t.OnExpiry, t.DueAt, t.ObjectionId)) },
-        TimerCancelled t => this with { Timers = Timers.Remove(t.TimerId), SettledTimers = SettledTimers + 1 },
-        TimerFired t => this with { Timers = Timers.Remove(t.TimerId), SettledTimers = SettledTimers + 1 },
+        TimerCancelled t => this with { Timers = Timers.Remove(t.TimerId) },
+        TimerFired t => this with { Timers = Timers.Remove(t.TimerId) },
         DeadlineEscalated => this with { Overdue = true },
         InstanceEnded end => this with { Status = InstanceStatus.Ended, Result = end.Result },
         _ => this,
