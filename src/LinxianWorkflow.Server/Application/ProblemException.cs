@@ -1,0 +1,37 @@
+using LinxianWorkflow.Engine;
+
+namespace LinxianWorkflow.Server.Application;
+
+/// <summary>
+/// A refusal the caller can act on: an HTTP status, the rule that was broken (a stable id) and the message
+/// in Chinese and English. The HTTP layer writes it as problem+json; nothing was saved.
+/// </summary>
+public sealed class ProblemException(int status, string rule, LocalizedText message) : Exception(message.En)
+{
+    public int Status { get; } = status;
+
+    public string Rule { get; } = rule;
+
+    public LocalizedText Text { get; } = message;
+
+    /// <summary>The engine's rule violation as a refusal: 403 for authorization, 409 for a stale step, 422 for the rest.</summary>
+    public static ProblemException From(RuleViolation violation) => new(
+        violation.Rule switch
+        {
+            "auth.role" or "auth.jurisdiction" => StatusCodes.Status403Forbidden,
+            "step.not-current" or "instance.ended" or "instance.already-started" => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status422UnprocessableEntity,
+        },
+        violation.Rule,
+        violation.Message);
+}
+
+/// <summary>The service's own messages (Resources/ServerMessages.resx, zh-CN, and ServerMessages.en.resx).</summary>
+public static class ServerText
+{
+    private static readonly MessageCatalog Messages = new("LinxianWorkflow.Server.Resources.ServerMessages", typeof(ServerText).Assembly);
+
+    public static LocalizedText Get(string key, params object?[] args) => Messages.Get(key, args);
+
+    public static ProblemException Problem(int status, string rule, string key, params object?[] args) => new(status, rule, Get(key, args));
+}

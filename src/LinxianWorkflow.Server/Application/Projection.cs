@@ -1,0 +1,174 @@
+using System.Text.Json;
+using LinxianWorkflow.Engine;
+using LinxianWorkflow.Engine.Definitions;
+using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Engine.Rules;
+using LinxianWorkflow.Server.Storage;
+
+namespace LinxianWorkflow.Server.Application;
+
+/// <summary>
+/// Turns an accepted decision into the rows written with its events: the read row, the open tasks (who may
+/// act on what, due and reminder dates), timer rows, public disclosures and outbox messages.
+/// </summary>
+public static class Projection
+{
+    public static Commit Build(
+        WorkflowDefinition definition, RuleProfile profile, InstanceState before, Decision decision, IReadOnlyList<StoredEvent> stored,
+        Actor actor, DateTimeOffset now, IdempotencyRow? idempotency)
+    {
+        var state = decision.State;
+        var start = state.Start!;
+        var id = start.ProposalId;
+        var step = definition.Step(state.CurrentStep!);
+        var segments = start.VillagePath.Split('/');
+        var (due, remind) = DueDates(state, null);
+        var proposal = new ProposalRow
+        {
+            Id = id,
+            VillagePath = start.VillagePath,
+            VillageCode = segments[^1],
+            TownshipCode = segments.Length > 1 ? segments[^2] : "",
+            Title = start.Title,
+            Category = start.Category,
+            AmountFen = (long)decimal.Round(start.AmountYuan * 100m),
+            Status = state.Status == InstanceStatus.Ended ? "ended" : "running",
+            Result = state.Result is { } r ? JsonNamingPolicy.KebabCaseLower.ConvertName(r.ToString()) : null,
+            CurrentStep = step.Id,
+            StepKind = JsonNamingPolicy.KebabCaseLower.ConvertName(step.Kind.ToString()),
+            Visit = state.Visit,
+            Version = state.Version,
+            DefinitionKey = definition.Key,
+            ProfileKey = profile.Key,
+            StartedAt = before.Status == InstanceStatus.NotStarted ? now : DateTimeOffset.MinValue,
+            UpdatedAt = now,
+            StepEnteredAt = state.StepEnteredAt,
+            DueAt = state.Status == InstanceStatus.Ended ? null : due,
+            Overdue = state.Overdue,
+            LastHash = stored[^1].Hash,
+        };
+
+        var tasks = new List<TaskRow>();
+        void Open(string task, IEnumerable<string> roles, string? objectionId)
+        {
+            var (taskDue, taskRemind) = objectionId is null ? (due, remind) : DueDates(state, objectionId);
+            tasks.AddRange(roles.Distinct().Select(role => new TaskRow
+            {
+                InstanceId = id,
+                Task = task,
+                Role = role,
+                Visit = state.Visit,
+                VillagePath = start.VillagePath,
+                StepId = step.Id,
+                DueAt = taskDue,
+                RemindAt = taskRemind,
+                OpenedAt = now,
+            }));
+        }
+
+        if (state.Status == InstanceStatus.Running)
+        {
+            if (step.Kind == StepKind.Disclosure)
+            {
+                var disclosure = state.Disclosure;
+                if (profile.Options.DisclosureCountersign && !disclosure.Countersigned && disclosure.PublishedAt is null)
+                {
+                    Open("countersign", step.CountersignRoles, null);
+                }
+                else
+                {
+                    Open(disclosure.PublishedAt is null ? "publish" : "close", step.Roles, null);
+                }
+
+                foreach (var objection in disclosure.Objections.Values)
+                {
+                    if (objection.Status == ObjectionStatus.Lodged)
+                    {
+                        Open("answer:" + objection.ObjectionId, step.AnswerRoles, objection.ObjectionId);
+                    }
+                    else if (objection.Status == ObjectionStatus.Escalated)
+                    {
+                        Open("rule:" + objection.ObjectionId, step.RulingRoles, objection.ObjectionId);
+                    }
+                }
+            }
+            else
+            {
+                Open("step", step.Roles, null);
+            }
+
+            if (state.OpenDemand is { } demand && definition.Rehearing is { } rehearing)
+            {
+                Open("rehearing:" + demand.DemandId, rehearing.AnswerRoles, null);
+            }
+        }
+
+        var newTimers = new List<TimerRow>();
+        var settled = new List<(string, string)>();
+        var disclosures = new List<DisclosureRow>();
+        var outbox = new List<(string, string)>();
+        for (var i = 0; i < decision.Events.Count; i++)
+        {
+            var e = decision.Events[i];
+            switch (e.Data)
+            {
+                case TimerScheduled t:
+                    newTimers.Add(new TimerRow
+                    {
+                        InstanceId = id,
+                        TimerId = t.TimerId,
+                        StepId = t.StepId,
+                        Visit = t.Visit,
+                        Purpose = Kebab(t.Purpose),
+                        OnExpiry = Kebab(t.OnExpiry),
+                        ObjectionId = t.ObjectionId,
+                        DueAt = t.DueAt,
+                        Status = "pending",
+                        CreatedAt = now,
+                    });
+                    outbox.Add(("timer-scheduled", JsonSerializer.Serialize(new { id, t.TimerId, t.DueAt }, EventCodec.Json)));
+                    break;
+                case TimerCancelled t:
+                    settled.Add((t.TimerId, "cancelled"));
+                    outbox.Add(("timer-cancelled", JsonSerializer.Serialize(new { id, t.TimerId }, EventCodec.Json)));
+                    break;
+                case TimerFired t:
+                    settled.Add((t.TimerId, "fired"));
+                    break;
+                case DisclosurePublished p:
+                    disclosures.Add(new DisclosureRow
+                    {
+                        InstanceId = id,
+                        StepId = p.StepId,
+                        Visit = p.Visit,
+                        VillageCode = proposal.VillageCode,
+                        Title = start.Title,
+                        NoticeText = p.NoticeText,
+                        Channels = string.Join('、', p.Channels),
+                        PeriodDays = p.PeriodDays,
+                        PublishedAt = e.At,
+                        ClosableFrom = p.ClosableFrom,
+                        EventSeq = e.Sequence,
+                        EventHash = stored[i].Hash,
+                    });
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        var closed = decision.Events.Select(e => e.Data).OfType<DisclosureClosed>().Select(c => (c.StepId, c.Visit)).ToList();
+        outbox.Add(("events-appended", JsonSerializer.Serialize(new { id, from = stored[0].Sequence, to = stored[^1].Sequence }, EventCodec.Json)));
+        return new Commit(id, before.Version, actor.Id, now, stored, proposal, tasks, newTimers, settled, disclosures, closed, outbox, idempotency);
+    }
+
+    private static string Kebab<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
+    private static (DateTimeOffset? Due, DateTimeOffset? Remind) DueDates(InstanceState state, string? objectionId)
+    {
+        var timers = state.Timers.Values.Where(t => t.ObjectionId == objectionId && t.StepId == state.CurrentStep).ToList();
+        var due = timers.Where(t => t.Purpose == TimerPurpose.Deadline).Select(t => (DateTimeOffset?)t.DueAt).Min();
+        var remind = timers.Where(t => t.Purpose == TimerPurpose.Reminder).Select(t => (DateTimeOffset?)t.DueAt).Min();
+        return (due, remind);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using LinxianWorkflow.Engine;
+using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Server.Storage;
+
+namespace LinxianWorkflow.Server.Application;
+
+/// <summary>What an accepted command did: the proposal's new version, where it stands, and the events appended with their hashes.</summary>
+public sealed record ActionResult(string ProposalId, int Version, string Status, string CurrentStep, IReadOnlyList<AppendedEvent> Events);
+
+/// <summary>An appended event: its place, type and chain hash.</summary>
+public sealed record AppendedEvent(int Sequence, string Type, string Hash);
+
+/// <summary>
+/// The spine of every command: load the stream, decide with the pure engine, save events and read rows in
+/// one transaction. Schedule-after-commit goes through the outbox rows written with them.
+/// </summary>
+public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time)
+{
+    public async Task<ActionResult> RunAsync(string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct)
+    {
+        // Load.
+        var stored = await store.LoadEventsAsync(proposalId, ct);
+        var state = InstanceState.From(stored.Select(e => EventCodec.Decode(e.Record)));
+        var (definition, profile) = state.Start is { } start
+            ? library.For(start)
+            : library.ForNewProposal(command is StartProposal s ? s.VillagePath : "");
+        var now = time.GetUtcNow();
+
+        // Decide.
+        var decision = WorkflowEngine.Decide(definition, profile, state, actor, command, now);
+        if (decision.Violation is { } violation)
+        {
+            throw ProblemException.From(violation);
+        }
+
+        if (decision.Events.Count == 0)
+        {
+            return new ActionResult(proposalId, state.Version, Status(state), state.CurrentStep ?? "", []);
+        }
+
+        // Save, in one transaction.
+        var chained = EventCodec.Chain(proposalId, stored.Count > 0 ? stored[^1].Hash : EventCodec.GenesisHash, decision.Events);
+        var result = new ActionResult(proposalId, decision.State.Version, Status(decision.State), decision.State.CurrentStep!,
+            [.. chained.Select((e, i) => new AppendedEvent(e.Sequence, decision.Events[i].Data.GetType().Name, e.Hash))]);
+        var idempotency = message?.IdempotencyKey is { } key
+            ? new IdempotencyRow
+            {
+                UserId = message.Caller.Id,
+                Key = key,
+                RequestHash = Idempotency.Hash(message),
+                Status = command is StartProposal ? StatusCodes.Status201Created : StatusCodes.Status200OK,
+                Response = JsonSerializer.Serialize(result, EventCodec.Json),
+                CreatedAt = now,
+            }
+            : null;
+        await store.CommitAsync(Projection.Build(definition, profile, state, decision, chained, actor, now, idempotency), ct);
+        return result;
+    }
+
+    public static string Status(InstanceState state) => state.Status switch
+    {
+        InstanceStatus.Running => "running",
+        InstanceStatus.Ended => "ended",
+        _ => "not-started",
+    };
+}

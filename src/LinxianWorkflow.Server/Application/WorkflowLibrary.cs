@@ -1,0 +1,73 @@
+using LinxianWorkflow.Engine.Definitions;
+using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Engine.Rules;
+
+namespace LinxianWorkflow.Server.Application;
+
+/// <summary>Where definitions come from and which profile a county runs on ("Workflows" settings; docs/operations.md).</summary>
+public sealed class WorkflowOptions
+{
+    /// <summary>The folder of *.workflow.json and profiles; found by walking up from the working directory when empty.</summary>
+    public string? Folder { get; set; }
+
+    /// <summary>The definition new proposals start on (its latest version).</summary>
+    public string Definition { get; set; } = "siyi-liangkai";
+
+    /// <summary>The profile for counties not listed in <see cref="CountyProfiles"/>.</summary>
+    public string Profile { get; set; } = "default";
+
+    /// <summary>County area code → profile id (e.g. 141124 → linxian).</summary>
+    public Dictionary<string, string> CountyProfiles { get; set; } = [];
+}
+
+/// <summary>The loaded definitions and profiles; new proposals take the latest, running ones the versions they started on.</summary>
+public sealed class WorkflowLibrary
+{
+    private readonly WorkflowOptions _options;
+
+    public WorkflowLibrary(WorkflowOptions options)
+    {
+        _options = options;
+        Folder = options.Folder ?? FindFolder();
+        var (catalog, errors) = WorkflowCatalog.LoadFolder(Folder);
+        Catalog = catalog ?? throw new InvalidOperationException(
+            $"The workflow definitions in {Folder} do not load:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+    }
+
+    public string Folder { get; }
+
+    public WorkflowCatalog Catalog { get; }
+
+    public (WorkflowDefinition Definition, RuleProfile Profile) ForNewProposal(string villagePath)
+    {
+        var county = villagePath.Split('/')[0];
+        var profileId = _options.CountyProfiles.GetValueOrDefault(county, _options.Profile);
+        var definition = Catalog.LatestDefinition(_options.Definition)
+            ?? throw new InvalidOperationException($"No definition '{_options.Definition}' in {Folder}.");
+        var profile = Catalog.LatestProfile(profileId) ?? throw new InvalidOperationException($"No profile '{profileId}' in {Folder}.");
+        return (definition, profile);
+    }
+
+    public (WorkflowDefinition Definition, RuleProfile Profile) For(ProposalStarted start) =>
+        (Catalog.Definitions.GetValueOrDefault($"{start.DefinitionId}@{start.DefinitionVersion}")
+                ?? throw new InvalidOperationException($"Definition {start.DefinitionId}@{start.DefinitionVersion} is gone from {Folder}; old versions must stay."),
+            Catalog.Profiles.GetValueOrDefault($"{start.ProfileId}@{start.ProfileVersion}")
+                ?? throw new InvalidOperationException($"Profile {start.ProfileId}@{start.ProfileVersion} is gone from {Folder}; old versions must stay."));
+
+    private static string FindFolder()
+    {
+        foreach (var origin in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(origin); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "workflows");
+                if (Directory.Exists(candidate) && Directory.EnumerateFiles(candidate, "*" + WorkflowCatalog.DefinitionSuffix).Any())
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("No workflows/ folder with *.workflow.json found above the working directory; set Workflows:Folder.");
+    }
+}

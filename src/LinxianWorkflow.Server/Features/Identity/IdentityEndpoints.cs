@@ -1,0 +1,54 @@
+using LinxianWorkflow.Server.Http;
+using LinxianWorkflow.Server.Identity;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Features.Identity;
+
+public static class IdentityEndpoints
+{
+    public static void MapIdentity(this WebApplication app)
+    {
+        app.MapPost("/api/auth/login", async (HttpContext http, ISender sender) =>
+        {
+            var (login, _) = await JsonBody.ReadAsync<Login>(http.Request, 4096);
+            return Api.Ok(await sender.Send(login, http.RequestAborted));
+        })
+        .AllowAnonymous().WithTags("Identity").Accepts<Login>("application/json").Produces<IssuedToken>()
+        .WithSummary("Sign in with a password; returns a 12-hour bearer token");
+
+        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Identity");
+
+        api.MapPost("/tokens", async (HttpContext http, ISender sender) =>
+        {
+            var (request, _) = await JsonBody.ReadAsync<TokenRequest>(http.Request, 4096);
+            return Results.Json(await sender.Send(new IssueToken(http.Caller(), request), http.RequestAborted), Api.Json, statusCode: StatusCodes.Status201Created);
+        })
+        .Accepts<TokenRequest>("application/json").Produces<IssuedToken>(StatusCodes.Status201Created).WithSummary("Issue a long-lived token for a script");
+
+        api.MapDelete("/users/{userId}/tokens/{tokenId}", async (string userId, string tokenId, HttpContext http, ISender sender) =>
+        {
+            await sender.Send(new RevokeToken(http.Caller(), userId, tokenId), http.RequestAborted);
+            return Results.NoContent();
+        })
+        .WithSummary("Revoke a token (your own, or anyone's as administrator)");
+
+        api.MapGet("/users", async (HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new ListUsers(http.Caller()), http.RequestAborted)))
+        .Produces<IReadOnlyList<UserView>>().WithSummary("Users, grants and tokens (administrator)");
+
+        api.MapPost("/users", async (HttpContext http, ISender sender) =>
+        {
+            var (user, _) = await JsonBody.ReadAsync<NewUser>(http.Request, 16 * 1024);
+            return Results.Json(await sender.Send(new CreateUser(http.Caller(), user), http.RequestAborted), Api.Json, statusCode: StatusCodes.Status201Created);
+        })
+        .Accepts<NewUser>("application/json").Produces<CreatedUser>(StatusCodes.Status201Created).WithSummary("Add a user (administrator)");
+
+        api.MapPatch("/users/{userId}", async (string userId, HttpContext http, ISender sender) =>
+        {
+            var (change, _) = await JsonBody.ReadAsync<UserChange>(http.Request, 16 * 1024);
+            await sender.Send(new UpdateUser(http.Caller(), userId, change), http.RequestAborted);
+            return Results.NoContent();
+        })
+        .Accepts<UserChange>("application/json").WithSummary("Change a user's grants, disable them, reset their password (administrator)");
+    }
+}

@@ -1,0 +1,45 @@
+using LinxianWorkflow.Engine;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Identity;
+using LinxianWorkflow.Server.Storage;
+using Mediator;
+using Microsoft.AspNetCore.Identity;
+
+namespace LinxianWorkflow.Server.Features.Identity;
+
+/// <summary>The body of PATCH /api/users/{id}: any of new grants, disabled, a new password.</summary>
+public sealed record UserChange(IReadOnlyList<RoleGrant>? Grants = null, bool? Disabled = null, string? Password = null, string? DisplayName = null);
+
+/// <summary>An administrator changes a user's grants, disables them, or resets their password (which also lifts a lockout).</summary>
+public sealed record UpdateUser(Caller Caller, string UserId, UserChange Change) : ICommand<Unit>, IAdministrationMessage, IValidatedMessage
+{
+    public ProblemException? Validate() =>
+        (Change.Grants is null ? null : GrantRules.Check(Change.Grants))
+        ?? CreateUser.CheckUser("x", Change.DisplayName ?? "x", Change.Password);
+}
+
+public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserRow> hasher) : ICommandHandler<UpdateUser, Unit>
+{
+    public async ValueTask<Unit> Handle(UpdateUser command, CancellationToken cancellationToken)
+    {
+        var user = await store.GetUserAsync(command.UserId, cancellationToken)
+            ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", command.UserId);
+        var change = command.Change;
+        if (change.Grants is { } grants)
+        {
+            user.Grants = Tokens.GrantsJson(grants);
+        }
+
+        user.Disabled = change.Disabled ?? user.Disabled;
+        user.DisplayName = change.DisplayName ?? user.DisplayName;
+        if (change.Password is { } password)
+        {
+            user.PasswordHash = hasher.HashPassword(user, password);
+            user.FailedLogins = 0;
+            user.LockedUntil = null;
+        }
+
+        await store.UpdateUserAsync(user, cancellationToken);
+        return Unit.Value;
+    }
+}

@@ -1,0 +1,31 @@
+using LinxianWorkflow.Server.Http;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Features.Noticeboard;
+
+public static class PublicEndpoints
+{
+    public const string ObjectionPolicy = "objections";
+
+    /// <summary>An objection's body limit: 2,000 characters of text fit well inside it.</summary>
+    public const int ObjectionBodyLimit = 16 * 1024;
+
+    public static void MapPublic(this WebApplication app)
+    {
+        var pub = app.MapGroup("/api/public").AllowAnonymous().WithTags("Public");
+
+        pub.MapGet("/villages/{code}/disclosures", async (string code, HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new ListDisclosures(code), http.RequestAborted)))
+        .Produces<IReadOnlyList<PublicDisclosure>>().WithSummary("A village's noticeboard (公开栏), no sign-in");
+
+        pub.MapPost("/proposals/{id}/objections", async (string id, HttpContext http, ISender sender) =>
+        {
+            var (form, _) = await JsonBody.ReadAsync<ObjectionForm>(http.Request, ObjectionBodyLimit);
+            var receipt = await sender.Send(new LodgePublicObjection(id, form, http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), http.RequestAborted);
+            return Results.Json(receipt, Api.Json, statusCode: StatusCodes.Status201Created);
+        })
+        .RequireRateLimiting(ObjectionPolicy)
+        .Accepts<ObjectionForm>("application/json").Produces<ObjectionReceipt>(StatusCodes.Status201Created)
+        .WithSummary("Lodge an objection to a posted disclosure, no sign-in (rate-limited per address)");
+    }
+}

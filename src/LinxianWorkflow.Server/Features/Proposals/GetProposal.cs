@@ -1,0 +1,66 @@
+using LinxianWorkflow.Engine;
+using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Storage;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Features.Proposals;
+
+/// <summary>One proposal as its reader needs it: where it stands, what is due when, and what the caller may do now.</summary>
+public sealed record GetProposal(Caller Caller, string ProposalId) : IQuery<ProposalView>, IProposalMessage;
+
+public sealed record StepView(string Id, string Kind, LocalizedText Name, int Visit, DateTimeOffset EnteredAt);
+
+public sealed record TimerView(string TimerId, string Purpose, string OnExpiry, DateTimeOffset DueAt, string DueAtChina, string? ObjectionId);
+
+public sealed record ObjectionView(string ObjectionId, string Status);
+
+public sealed record DisclosureView(bool Countersigned, DateTimeOffset? PublishedAt, DateTimeOffset? ClosableFrom, IReadOnlyList<ObjectionView> Objections);
+
+public sealed record ProposalView(
+    string Id,
+    string Title,
+    string Summary,
+    string VillagePath,
+    string Category,
+    decimal AmountYuan,
+    string Source,
+    string Status,
+    string? Result,
+    int Version,
+    string Definition,
+    string Profile,
+    StepView CurrentStep,
+    DateTimeOffset? DueAt,
+    bool Overdue,
+    DisclosureView? Disclosure,
+    IReadOnlyList<TimerView> Timers,
+    IReadOnlyList<ActionView> Actions,
+    string LastHash);
+
+public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary library) : IQueryHandler<GetProposal, ProposalView>
+{
+    public async ValueTask<ProposalView> Handle(GetProposal query, CancellationToken cancellationToken)
+    {
+        var stored = await store.LoadEventsAsync(query.ProposalId, cancellationToken);
+        var state = InstanceState.From(stored.Select(e => EventCodec.Decode(e.Record)));
+        var start = state.Start!;
+        var (definition, profile) = library.For(start);
+        var step = definition.Step(state.CurrentStep!);
+        var timers = state.Timers.Values.OrderBy(t => t.DueAt)
+            .Select(t => new TimerView(t.TimerId, Kebab(t.Purpose), Kebab(t.OnExpiry), t.DueAt, Engine.Time.ChinaTime.Display(t.DueAt), t.ObjectionId))
+            .ToList();
+        var disclosure = step.Kind == Engine.Definitions.StepKind.Disclosure
+            ? new DisclosureView(state.Disclosure.Countersigned, state.Disclosure.PublishedAt, state.Disclosure.ClosableFrom,
+                [.. state.Disclosure.Objections.Values.OrderBy(o => o.ObjectionId, StringComparer.Ordinal).Select(o => new ObjectionView(o.ObjectionId, Kebab(o.Status)))])
+            : null;
+        return new ProposalView(
+            start.ProposalId, start.Title, start.Summary, start.VillagePath, start.Category, start.AmountYuan, start.Source,
+            ProposalRunner.Status(state), state.Result is { } r ? Kebab(r) : null, state.Version, definition.Key, profile.Key,
+            new StepView(step.Id, Kebab(step.Kind), step.Name, state.Visit, state.StepEnteredAt),
+            timers.Where(t => t.Purpose == "deadline" && t.ObjectionId is null).Select(t => (DateTimeOffset?)t.DueAt).Min(),
+            state.Overdue, disclosure, timers, ActionCatalog.Available(definition, profile, state, query.Caller), stored[^1].Hash);
+    }
+
+    private static string Kebab<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+}

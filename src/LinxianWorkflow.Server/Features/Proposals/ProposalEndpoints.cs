@@ -1,0 +1,105 @@
+using System.Globalization;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Http;
+using LinxianWorkflow.Server.Identity;
+using LinxianWorkflow.Server.Storage;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Features.Proposals;
+
+public static class ProposalEndpoints
+{
+    public static void MapProposals(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Proposals");
+
+        api.MapPost("/proposals", async (HttpContext http, ISender sender) =>
+        {
+            var (body, text) = await JsonBody.ReadAsync<NewProposal>(http.Request);
+            var result = await sender.Send(new StartProposal(http.Caller(), body, text, Api.IdempotencyKey(http.Request)), http.RequestAborted);
+            http.Response.Headers.ETag = $"\"{result.Version}\"";
+            return Results.Json(result, Api.Json, statusCode: StatusCodes.Status201Created);
+        })
+        .Accepts<NewProposal>("application/json").Produces<ActionResult>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .WithSummary("Start a proposal (议题受理)");
+
+        api.MapGet("/proposals", async (HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new ListProposals(http.Caller(), Filter(http.Request.Query)), http.RequestAborted)))
+        .Produces<IReadOnlyList<ProposalSummary>>()
+        .WithSummary("List proposals: village, township, status, step, overdue, category, minAmount, maxAmount, from, to, limit, offset");
+
+        api.MapGet("/proposals/{id}", async (string id, HttpContext http, ISender sender) =>
+        {
+            var view = await sender.Send(new GetProposal(http.Caller(), id), http.RequestAborted);
+            http.Response.Headers.ETag = $"\"{view.Version}\"";
+            return Api.Ok(view);
+        })
+        .Produces<ProposalView>().WithSummary("A proposal: state, current step, dates due, the caller's actions");
+
+        api.MapGet("/proposals/{id}/history", async (string id, HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new GetHistory(http.Caller(), id), http.RequestAborted)))
+        .Produces<HistoryView>().WithSummary("A proposal's events, hash by hash");
+
+        api.MapPost("/proposals/{id}/actions/{action}", async (string id, string action, HttpContext http, ISender sender) =>
+        {
+            if (!ActionCatalog.Commands.TryGetValue(action, out var type))
+            {
+                throw ServerText.Problem(StatusCodes.Status400BadRequest, "action.unknown", "ActionUnknown", action, string.Join(", ", ActionCatalog.Commands.Keys.Order(StringComparer.Ordinal)));
+            }
+
+            var (command, text) = await JsonBody.ReadAsync(http.Request, type);
+            var result = await sender.Send(
+                new ActOnProposal(http.Caller(), id, action, (Engine.Instances.WorkflowCommand)command, text, Api.ExpectedVersion(http.Request), Api.IdempotencyKey(http.Request)),
+                http.RequestAborted);
+            http.Response.Headers.ETag = $"\"{result.Version}\"";
+            return Api.Ok(result);
+        })
+        .Produces<ActionResult>().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .WithSummary("Act on a proposal (If-Match: \"version\"; Idempotency-Key)");
+
+        api.MapGet("/inbox", async (HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new GetInbox(http.Caller()), http.RequestAborted)))
+        .Produces<IReadOnlyList<InboxItem>>().WithSummary("What waits for me");
+    }
+
+    private static ProposalFilter Filter(IQueryCollection query)
+    {
+        string? Text(string name) => query.TryGetValue(name, out var v) && v.ToString() is { Length: > 0 } s
+            ? s.Length <= 64 ? s : throw Invalid(name, "≤ 64 characters")
+            : null;
+        T? Parse<T>(string name, Func<string, T?> parse, string expected) where T : struct =>
+            Text(name) is { } s ? parse(s) ?? throw Invalid(name, expected) : null;
+
+        var status = Text("status");
+        if (status is not null and not ("running" or "ended"))
+        {
+            throw Invalid("status", "running | ended");
+        }
+
+        return new ProposalFilter(
+            Village: Text("village"),
+            Township: Text("township"),
+            Status: status,
+            Step: Text("step"),
+            Overdue: Parse("overdue", s => bool.TryParse(s, out var b) ? b : (bool?)null, "true | false"),
+            Category: Text("category"),
+            MinAmountFen: Parse("minAmount", Fen, "amount in yuan"),
+            MaxAmountFen: Parse("maxAmount", Fen, "amount in yuan"),
+            From: Parse("from", Date, "yyyy-MM-dd"),
+            To: Parse("to", Date, "yyyy-MM-dd"),
+            Limit: Parse("limit", s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 200 ? n : (int?)null, "1..200") ?? 50,
+            Offset: Parse("offset", s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100_000 ? n : (int?)null, "0..100000") ?? 0);
+    }
+
+    private static long? Fen(string s) =>
+        decimal.TryParse(s, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var yuan) && yuan <= Engine.Instances.Limits.MaxYuan
+            ? (long)decimal.Round(yuan * 100m)
+            : null;
+
+    /// <summary>A China-time calendar date, as the start of that day.</summary>
+    private static DateTimeOffset? Date(string s) =>
+        DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? Engine.Time.ChinaTime.StartOf(date) : null;
+
+    private static ProblemException Invalid(string name, string expected) =>
+        ServerText.Problem(StatusCodes.Status400BadRequest, "input.query", "QueryInvalid", name, expected);
+}

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Server.Application;
+using Mediator;
+using EngineStart = LinxianWorkflow.Engine.Instances.StartProposal;
+
+namespace LinxianWorkflow.Server.Features.Proposals;
+
+/// <summary>The body of POST /api/proposals.</summary>
+public sealed record NewProposal(
+    string VillagePath,
+    string Title,
+    string Summary,
+    string Category,
+    decimal AmountYuan,
+    string Source,
+    Backing? Backing = null,
+    bool SecretaryIsChair = false);
+
+/// <summary>Registers a matter (议题受理) in a village; the engine checks the caller's role there.</summary>
+public sealed partial record StartProposal(Caller Caller, NewProposal Proposal, string BodyText, string? IdempotencyKey)
+    : ICommand<ActionResult>, IChangeMessage, IIdempotentMessage, IValidatedMessage
+{
+    public string Fingerprint() => "start\n" + BodyText;
+
+    public ProblemException? Validate() =>
+        AreaPath().IsMatch(Proposal.VillagePath) && Proposal.VillagePath.Split('/').Length == 3
+            ? null
+            : ServerText.Problem(StatusCodes.Status400BadRequest, "input.village-path", "FieldInvalid", "villagePath", Proposal.VillagePath);
+
+    /// <summary>A path of area codes, county/township/village, e.g. 141124/141124105/141124105201.</summary>
+    [GeneratedRegex("^[0-9]{1,12}(/[0-9]{1,12}){0,2}$")]
+    public static partial Regex AreaPath();
+}
+
+public sealed class StartProposalHandler(ProposalRunner runner, TimeProvider time) : ICommandHandler<StartProposal, ActionResult>
+{
+    public async ValueTask<ActionResult> Handle(StartProposal command, CancellationToken cancellationToken)
+    {
+        var p = command.Proposal;
+        var id = NewId(p.VillagePath, time.GetUtcNow());
+        var start = new EngineStart(id, p.VillagePath, p.Title, p.Summary, p.Category, p.AmountYuan, p.Source, p.Backing, p.SecretaryIsChair);
+        return await runner.RunAsync(id, command.Caller.Actor, start, command, cancellationToken);
+    }
+
+    /// <summary>A readable, unguessable id: village code, China date, random suffix (e.g. 141124105201-20261127-7KQ2M9).</summary>
+    private static string NewId(string villagePath, DateTimeOffset now)
+    {
+        const string Alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+        var suffix = string.Create(6, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+            }
+        });
+        var date = LinxianWorkflow.Engine.Time.ChinaTime.DateOf(now).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        return $"{villagePath.Split('/')[^1]}-{date}-{suffix}";
+    }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+using LinxianWorkflow.Server.Storage;
+
+namespace LinxianWorkflow.Server.Hosting;
+
+/// <summary>
+/// The service's clock: the system's, plus an offset that only demo and test mode may move forward
+/// (Clock:Adjustable). The offset is stored, so a restart keeps the demo's "today" and no event lands
+/// before the one it follows.
+/// </summary>
+public sealed class AdjustableClock(TimeProvider system, WorkflowStore store, bool adjustable) : TimeProvider
+{
+    private const string SettingKey = "clock.offset-ticks";
+    private long _offsetTicks;
+
+    public bool Adjustable { get; } = adjustable;
+
+    public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+
+    public override DateTimeOffset GetUtcNow() => system.GetUtcNow() + Offset;
+
+    public override TimeZoneInfo LocalTimeZone => system.LocalTimeZone;
+
+    public async Task LoadAsync(CancellationToken ct)
+    {
+        if (Adjustable && await store.GetSettingAsync(SettingKey, ct) is { } stored)
+        {
+            Interlocked.Exchange(ref _offsetTicks, long.Parse(stored, CultureInfo.InvariantCulture));
+        }
+    }
+
+    public async Task AdvanceAsync(TimeSpan by, CancellationToken ct)
+    {
+        var ticks = Interlocked.Add(ref _offsetTicks, by.Ticks);
+        await store.SetSettingAsync(SettingKey, ticks.ToString(CultureInfo.InvariantCulture), ct);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Threading.RateLimiting;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Demo;
+using LinxianWorkflow.Server.Features.Noticeboard;
+using LinxianWorkflow.Server.Http;
+using LinxianWorkflow.Server.Identity;
+using LinxianWorkflow.Server.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using StoreOptions = LinxianWorkflow.Server.Storage.StoreOptions;
+using Scalar.AspNetCore;
+
+namespace LinxianWorkflow.Server.Hosting;
+
+/// <summary>The service's parts, each added and mapped by name from Program.cs.</summary>
+public static class ServerApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>--demo: a separate SQLite file with the demo county, demo users and a clock that may be moved.</summary>
+    public static bool IsDemo(WebApplicationBuilder builder) => builder.Configuration.GetValue<bool>("Demo");
+
+    public static void AddStorage(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Storage").Get<StoreOptions>() ?? new StoreOptions();
+        if (IsDemo(builder) && !options.IsPostgres && builder.Configuration["Storage:SqlitePath"] is null)
+        {
+            options.SqlitePath = "data/linxian-demo.db";
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<WorkflowStore>();
+        var adjustable = IsDemo(builder) || builder.Configuration.GetValue<bool>("Clock:Adjustable");
+        builder.Services.AddSingleton(sp => new AdjustableClock(TimeProvider.System, sp.GetRequiredService<WorkflowStore>(), adjustable));
+        builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<AdjustableClock>());
+    }
+
+    public static void AddApplication(this WebApplicationBuilder builder)
+    {
+        var workflows = builder.Configuration.GetSection("Workflows").Get<WorkflowOptions>() ?? new WorkflowOptions();
+        builder.Services.AddSingleton(new WorkflowLibrary(workflows));
+        builder.Services.AddSingleton<ProposalRunner>();
+        builder.Services.AddMediator(options =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Singleton;
+            options.PipelineBehaviors =
+            [
+                typeof(AuthorizationBehaviour<,>),
+                typeof(ValidationBehaviour<,>),
+                typeof(IdempotencyBehaviour<,>),
+                typeof(ConcurrencyBehaviour<,>),
+            ];
+        });
+    }
+
+    public static void AddIdentity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IPasswordHasher<UserRow>, PasswordHasher<UserRow>>();
+        builder.Services.AddAuthentication(BearerAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
+        builder.Services.AddAuthorization();
+    }
+
+    public static void AddHttpApi(this WebApplicationBuilder builder)
+    {
+        if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null && builder.Configuration["http_ports"] is null)
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            foreach (var converter in Api.Json.Converters)
+            {
+                json.SerializerOptions.Converters.Add(converter);
+            }
+        });
+        builder.Services.AddOpenApi();
+        var limit = builder.Configuration.GetValue("Public:ObjectionsPerWindow", 5);
+        var window = TimeSpan.FromMinutes(builder.Configuration.GetValue("Public:ObjectionWindowMinutes", 10.0));
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(PublicEndpoints.ObjectionPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = window, QueueLimit = 0 }));
+            limiter.OnRejected = (context, _) => new ValueTask(Problems.WriteAsync(context.HttpContext,
+                ServerText.Problem(StatusCodes.Status429TooManyRequests, "public.rate-limited", "RateLimited")));
+        });
+    }
+
+    /// <summary>Migrates the store, restores the clock, seeds the demo when asked; the service answers /health only after this.</summary>
+    public static async Task PrepareAsync(this WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<WorkflowStore>();
+        await store.MigrateAsync();
+        await app.Services.GetRequiredService<AdjustableClock>().LoadAsync(CancellationToken.None);
+        if (app.Configuration.GetValue<bool>("Demo"))
+        {
+            await DemoSeeder.SeedAsync(app.Services, Console.Out);
+        }
+    }
+
+    public static void UseHttpApi(this WebApplication app)
+    {
+        app.UseProblems();
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            await next();
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapGet("/health", () => Results.Json(new { status = "ready" }, Api.Json)).AllowAnonymous().WithTags("Operations");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses)
+            {
+                Console.WriteLine($"LinxianWorkflow 已启动 / started: {address}  (API: {address}/scalar, OpenAPI: {address}/openapi/v1.json)");
+            }
+        });
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Storage;
+
+namespace LinxianWorkflow.Server.Http;
+
+/// <summary>
+/// Reads a JSON body ourselves, so every way it can be wrong (not JSON, wrong type, missing or unknown
+/// field, too big, wrong content type) becomes a 4xx naming the field, never a 500.
+/// </summary>
+public static class JsonBody
+{
+    public const int DefaultLimit = 256 * 1024;
+
+    public static readonly JsonSerializerOptions Options = Strict();
+
+    public static async Task<(T Value, string Text)> ReadAsync<T>(HttpRequest request, int limit = DefaultLimit)
+    {
+        var (value, text) = await ReadAsync(request, typeof(T), limit);
+        return ((T)value, text);
+    }
+
+    public static async Task<(object Value, string Text)> ReadAsync(HttpRequest request, Type type, int limit = DefaultLimit)
+    {
+        if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ServerText.Problem(StatusCodes.Status415UnsupportedMediaType, "input.content-type", "BodyContentType");
+        }
+
+        if (request.ContentLength > limit)
+        {
+            throw ServerText.Problem(StatusCodes.Status413PayloadTooLarge, "input.too-large", "BodyTooLarge", limit);
+        }
+
+        var buffer = new byte[limit + 1];
+        var length = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer.AsMemory(length, buffer.Length - length), request.HttpContext.RequestAborted)) > 0)
+        {
+            length += read;
+            if (length > limit)
+            {
+                throw ServerText.Problem(StatusCodes.Status413PayloadTooLarge, "input.too-large", "BodyTooLarge", limit);
+            }
+        }
+
+        if (length == 0)
+        {
+            throw ServerText.Problem(StatusCodes.Status400BadRequest, "input.body-missing", "BodyMissing");
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+        try
+        {
+            var value = JsonSerializer.Deserialize(buffer.AsSpan(0, length), type, Options)
+                ?? throw ServerText.Problem(StatusCodes.Status400BadRequest, "input.body-missing", "BodyMissing");
+            return (value, text);
+        }
+        catch (JsonException e) when (e.Path is { Length: > 1 } path)
+        {
+            throw ServerText.Problem(StatusCodes.Status400BadRequest, "input.field", "BodyField", path.TrimStart('$', '.'));
+        }
+        catch (JsonException e)
+        {
+            throw ServerText.Problem(StatusCodes.Status400BadRequest, "input.malformed-json", "BodyMalformed",
+                e.LineNumber is { } line ? $"line {line + 1}, byte {e.BytePositionInLine + 1}" : "?");
+        }
+    }
+
+    private static JsonSerializerOptions Strict()
+    {
+        var options = new JsonSerializerOptions(EventCodec.Json)
+        {
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+            MaxDepth = 16,
+        };
+        return options;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Http;
+using LinxianWorkflow.Server.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace LinxianWorkflow.Server.Identity;
+
+/// <summary>Authorization: Bearer &lt;token&gt; → the token's user, with their grants, as the request's <see cref="Caller"/>.</summary>
+public sealed class BearerAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, WorkflowStore store, TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        if (token.Length is 0 or > 200)
+        {
+            return AuthenticateResult.Fail("malformed token");
+        }
+
+        var user = await store.UserByTokenAsync(Tokens.Hash(token), time.GetUtcNow(), Context.RequestAborted);
+        if (user is null)
+        {
+            return AuthenticateResult.Fail("unknown, expired or revoked token");
+        }
+
+        var caller = new Caller(user.Id, user.DisplayName, Tokens.GrantsOf(user));
+        Context.Items[typeof(Caller)] = caller;
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Name, user.UserName)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, ServerText.Problem(StatusCodes.Status401Unauthorized, "auth.required", "AuthRequired"));
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, ServerText.Problem(StatusCodes.Status403Forbidden, "auth.administrator", "AuthAdministrator"));
+}
+
+public static class CallerExtensions
+{
+    /// <summary>The signed-in caller of this request, or <see cref="Caller.Anonymous"/>.</summary>
+    public static Caller Caller(this HttpContext context) =>
+        context.Items.TryGetValue(typeof(Caller), out var caller) && caller is Caller c ? c : Application.Caller.Anonymous;
+}

@@ -1,0 +1,41 @@
+using LinxianWorkflow.Engine;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Features.Proposals;
+
+namespace LinxianWorkflow.Server.Identity;
+
+/// <summary>
+/// Which area each role is granted over: village roles over one village (county/township/village), township
+/// reviewers over one township, auditors and administrators over a county (or, for a deployment-wide account, "").
+/// </summary>
+public static class GrantRules
+{
+    private static readonly string[] VillageRoles = [Roles.PartySecretary, Roles.VillageChair, Roles.CommitteeMember, Roles.SupervisionMember];
+
+    public static ProblemException? Check(IReadOnlyList<RoleGrant>? grants)
+    {
+        if (grants is null || grants.Count == 0)
+        {
+            return ServerText.Problem(StatusCodes.Status400BadRequest, "user.grants", "FieldRequired", "grants");
+        }
+
+        foreach (var grant in grants)
+        {
+            var depth = grant.Scope.Length == 0 ? 0 : grant.Scope.Split('/').Length;
+            var pathOk = grant.Scope.Length == 0 || StartProposal.AreaPath().IsMatch(grant.Scope);
+            var fits = grant.Role switch
+            {
+                _ when VillageRoles.Contains(grant.Role) => depth == 3,
+                Roles.TownshipReviewer => depth == 2,
+                Roles.CountyAuditor or Roles.Administrator => depth <= 1,
+                _ => false,
+            };
+            if (!pathOk || !fits)
+            {
+                return ServerText.Problem(StatusCodes.Status400BadRequest, "user.grant", "GrantInvalid", grant.Role, grant.Scope);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,124 @@
+namespace LinxianWorkflow.Server.Storage;
+
+// Rows as Dapper reads and writes them. Classes with settable properties rather than positional records,
+// because SQLite hands back 64-bit integers and 0/1 booleans that Dapper converts only into properties.
+
+public sealed class ProposalRow
+{
+    public string Id { get; set; } = "";
+    public string VillagePath { get; set; } = "";
+    public string VillageCode { get; set; } = "";
+    public string TownshipCode { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string Category { get; set; } = "";
+    public long AmountFen { get; set; }
+    public string Status { get; set; } = "";
+    public string? Result { get; set; }
+    public string CurrentStep { get; set; } = "";
+    public string StepKind { get; set; } = "";
+    public int Visit { get; set; }
+    public int Version { get; set; }
+    public string DefinitionKey { get; set; } = "";
+    public string ProfileKey { get; set; } = "";
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset StepEnteredAt { get; set; }
+    public DateTimeOffset? DueAt { get; set; }
+    public bool Overdue { get; set; }
+    public string LastHash { get; set; } = "";
+}
+
+public sealed class TaskRow
+{
+    public string InstanceId { get; set; } = "";
+    public string Task { get; set; } = "";
+    public string Role { get; set; } = "";
+    public int Visit { get; set; }
+    public string VillagePath { get; set; } = "";
+    public string StepId { get; set; } = "";
+    public DateTimeOffset? DueAt { get; set; }
+    public DateTimeOffset? RemindAt { get; set; }
+    public DateTimeOffset OpenedAt { get; set; }
+}
+
+public sealed class TimerRow
+{
+    public string InstanceId { get; set; } = "";
+    public string TimerId { get; set; } = "";
+    public string StepId { get; set; } = "";
+    public int Visit { get; set; }
+    public string Purpose { get; set; } = "";
+    public string OnExpiry { get; set; } = "";
+    public string? ObjectionId { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    public string Status { get; set; } = "";
+    public string? JobId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public sealed class DisclosureRow
+{
+    public string InstanceId { get; set; } = "";
+    public string StepId { get; set; } = "";
+    public int Visit { get; set; }
+    public string VillageCode { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string NoticeText { get; set; } = "";
+    public string Channels { get; set; } = "";
+    public int PeriodDays { get; set; }
+    public DateTimeOffset PublishedAt { get; set; }
+    public DateTimeOffset ClosableFrom { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public int EventSeq { get; set; }
+    public string EventHash { get; set; } = "";
+}
+
+public sealed class UserRow
+{
+    public string Id { get; set; } = "";
+    public string UserName { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public string? PasswordHash { get; set; }
+    public string Grants { get; set; } = "[]";
+    public bool Disabled { get; set; }
+    public int FailedLogins { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public sealed class TokenRow
+{
+    public string TokenHash { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string Name { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+public sealed class IdempotencyRow
+{
+    public string UserId { get; set; } = "";
+    public string Key { get; set; } = "";
+    public string RequestHash { get; set; } = "";
+    public int Status { get; set; }
+    public string Response { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Everything one accepted command writes, in one transaction.</summary>
+public sealed record Commit(
+    string InstanceId,
+    int ExpectedVersion,
+    string ActorId,
+    DateTimeOffset At,
+    IReadOnlyList<StoredEvent> Events,
+    ProposalRow Proposal,
+    IReadOnlyList<TaskRow> OpenTasks,
+    IReadOnlyList<TimerRow> NewTimers,
+    IReadOnlyList<(string TimerId, string Status)> SettledTimers,
+    IReadOnlyList<DisclosureRow> Disclosures,
+    IReadOnlyList<(string StepId, int Visit)> ClosedDisclosures,
+    IReadOnlyList<(string Kind, string Payload)> Outbox,
+    IdempotencyRow? Idempotency);

@@ -1,0 +1,19 @@
+namespace LinxianWorkflow.Server.Storage;
+
+/// <summary>Which database, and how to reach it (appsettings "Storage" section; docs/operations.md).</summary>
+public sealed class StoreOptions
+{
+    /// <summary>"sqlite" (the embedded default) or "postgres".</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>For SQLite, the database file (relative to the working directory).</summary>
+    public string SqlitePath { get; set; } = "data/linxian.db";
+
+    /// <summary>For PostgreSQL, the application role's connection string (SELECT/INSERT on events only).</summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>For PostgreSQL, the owner's connection string used to migrate; the application's when empty.</summary>
+    public string? PostgresMigrations { get; set; }
+
+    public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using LinxianWorkflow.Engine;
+
+namespace LinxianWorkflow.Server.Storage;
+
+/// <summary>Filters for the proposal list; every one optional.</summary>
+public sealed record ProposalFilter(
+    string? Village = null,
+    string? Township = null,
+    string? Status = null,
+    string? Step = null,
+    bool? Overdue = null,
+    string? Category = null,
+    long? MinAmountFen = null,
+    long? MaxAmountFen = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    int Limit = 50,
+    int Offset = 0);
+
+/// <summary>An open task with its proposal's title, for an inbox.</summary>
+public sealed class InboxRow
+{
+    public string InstanceId { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string VillageCode { get; set; } = "";
+    public string Task { get; set; } = "";
+    public string Role { get; set; } = "";
+    public string StepId { get; set; } = "";
+    public DateTimeOffset? DueAt { get; set; }
+    public DateTimeOffset? RemindAt { get; set; }
+    public DateTimeOffset OpenedAt { get; set; }
+    public bool Overdue { get; set; }
+}
+
+public sealed partial class WorkflowStore
+{
+    private const string ProposalColumns =
+        "id AS Id, village_path AS VillagePath, village_code AS VillageCode, township_code AS TownshipCode, title AS Title, category AS Category, " +
+        "amount_fen AS AmountFen, status AS Status, result AS Result, current_step AS CurrentStep, step_kind AS StepKind, visit AS Visit, version AS Version, " +
+        "definition_key AS DefinitionKey, profile_key AS ProfileKey, started_at AS StartedAt, updated_at AS UpdatedAt, step_entered_at AS StepEnteredAt, " +
+        "due_at AS DueAt, overdue AS Overdue, last_hash AS LastHash";
+
+    public async Task<ProposalRow?> GetProposalAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ProposalRow>($"SELECT {ProposalColumns} FROM proposals WHERE id = @id", new { id });
+    }
+
+    /// <summary>Proposals matching <paramref name="filter"/> inside the areas <paramref name="scopes"/> (area-code path prefixes; "" is everywhere).</summary>
+    public async Task<List<ProposalRow>> ListProposalsAsync(ProposalFilter filter, IReadOnlyCollection<string> scopes, CancellationToken ct = default)
+    {
+        var sql = new StringBuilder($"SELECT {ProposalColumns} FROM proposals WHERE ");
+        var args = new DynamicParameters();
+        AppendScopes(sql, args, "village_path", scopes);
+        void Where(string clause, string name, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append(" AND ").Append(clause);
+                args.Add(name, value);
+            }
+        }
+
+        Where("village_code = @village", "village", filter.Village);
+        Where("township_code = @township", "township", filter.Township);
+        Where("status = @status", "status", filter.Status);
+        Where("current_step = @step", "step", filter.Step);
+        Where("overdue = @overdue", "overdue", filter.Overdue);
+        Where("category = @category", "category", filter.Category);
+        Where("amount_fen >= @minAmount", "minAmount", filter.MinAmountFen);
+        Where("amount_fen <= @maxAmount", "maxAmount", filter.MaxAmountFen);
+        Where("started_at >= @from", "from", filter.From);
+        Where("started_at < @to", "to", filter.To);
+        sql.Append(" ORDER BY started_at DESC, id LIMIT @limit OFFSET @offset");
+        args.Add("limit", filter.Limit);
+        args.Add("offset", filter.Offset);
+        await using var connection = await OpenAsync(ct);
+        return [.. await connection.QueryAsync<ProposalRow>(sql.ToString(), args)];
+    }
+
+    /// <summary>Open tasks any of <paramref name="grants"/> may do: one indexed probe per grant.</summary>
+    public async Task<List<InboxRow>> InboxAsync(IReadOnlyList<RoleGrant> grants, CancellationToken ct = default)
+    {
+        if (grants.Count == 0)
+        {
+            return [];
+        }
+
+        var sql = new StringBuilder(
+            "SELECT t.instance_id AS InstanceId, p.title AS Title, p.village_code AS VillageCode, t.task AS Task, t.role AS Role, t.step_id AS StepId, " +
+            "t.due_at AS DueAt, t.remind_at AS RemindAt, t.opened_at AS OpenedAt, p.overdue AS Overdue " +
+            "FROM open_tasks t JOIN proposals p ON p.id = t.instance_id WHERE t.closed_at IS NULL AND (");
+        var args = new DynamicParameters();
+        for (var i = 0; i < grants.Count; i++)
+        {
+            sql.Append(i == 0 ? "" : " OR ").Append(CultureInfo.InvariantCulture, $"(t.role = @r{i} AND ");
+            args.Add($"r{i}", grants[i].Role);
+            AppendScopes(sql, args, "t.village_path", [grants[i].Scope], $"g{i}");
+            sql.Append(')');
+        }
+
+        sql.Append(") ORDER BY CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.opened_at LIMIT 500");
+        await using var connection = await OpenAsync(ct);
+        return [.. await connection.QueryAsync<InboxRow>(sql.ToString(), args)];
+    }
+
+    public async Task<List<DisclosureRow>> DisclosuresAsync(string villageCode, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return [.. await connection.QueryAsync<DisclosureRow>(
+            "SELECT instance_id AS InstanceId, step_id AS StepId, visit AS Visit, village_code AS VillageCode, title AS Title, notice_text AS NoticeText, " +
+            "channels AS Channels, period_days AS PeriodDays, published_at AS PublishedAt, closable_from AS ClosableFrom, closed_at AS ClosedAt, " +
+            "event_seq AS EventSeq, event_hash AS EventHash FROM disclosures WHERE village_code = @villageCode ORDER BY published_at DESC LIMIT 200",
+            new { villageCode })];
+    }
+
+    public async Task<List<TimerRow>> TimersAsync(string instanceId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return [.. await connection.QueryAsync<TimerRow>(
+            "SELECT instance_id AS InstanceId, timer_id AS TimerId, step_id AS StepId, visit AS Visit, purpose AS Purpose, on_expiry AS OnExpiry, " +
+            "objection_id AS ObjectionId, due_at AS DueAt, status AS Status, job_id AS JobId, created_at AS CreatedAt FROM timers WHERE instance_id = @instanceId ORDER BY due_at",
+            new { instanceId })];
+    }
+
+    public async Task<IdempotencyRow?> GetIdempotencyAsync(string userId, string key, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<IdempotencyRow>(
+            "SELECT user_id AS UserId, key AS Key, request_hash AS RequestHash, status AS Status, response AS Response, created_at AS CreatedAt " +
+            "FROM idempotency_keys WHERE user_id = @userId AND key = @key",
+            new { userId, key });
+    }
+
+    private static void AppendScopes(StringBuilder sql, DynamicParameters args, string column, IReadOnlyCollection<string> scopes, string prefix = "s")
+    {
+        if (scopes.Any(s => s.Length == 0))
+        {
+            sql.Append("1 = 1");
+            return;
+        }
+
+        if (scopes.Count == 0)
+        {
+            sql.Append("1 = 0");
+            return;
+        }
+
+        sql.Append('(');
+        var i = 0;
+        foreach (var scope in scopes)
+        {
+            sql.Append(i == 0 ? "" : " OR ").Append(CultureInfo.InvariantCulture, $"{column} = @{prefix}{i} OR {column} LIKE @{prefix}{i}l");
+            args.Add($"{prefix}{i}", scope);
+            args.Add($"{prefix}{i}l", scope + "/%");
+            i++;
+        }
+
+        sql.Append(')');
+    }
+}

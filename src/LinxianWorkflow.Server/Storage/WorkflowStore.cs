@@ -1,0 +1,264 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace LinxianWorkflow.Server.Storage;
+
+/// <summary>A write lost a race: another command appended to the stream first, or took the same key.</summary>
+public sealed class ConcurrencyConflictException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The workflow store: one contract on two databases. The statements are shared (both speak
+/// <c>INSERT … ON CONFLICT</c>); the schema differs only in types and lives in numbered scripts per
+/// dialect under Migrations/. Each accepted command is one <see cref="CommitAsync"/>: one transaction.
+/// </summary>
+public sealed partial class WorkflowStore : IAsyncDisposable
+{
+    private const long MigrationLock = 0x4c696e7869616e; // "Linxian": one migrator at a time across nodes.
+
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly NpgsqlDataSource? _postgresOwner;
+    private readonly string? _sqlite;
+
+    static WorkflowStore() => UtcTimeHandler.Register();
+
+    public WorkflowStore(StoreOptions options)
+    {
+        IsPostgres = options.IsPostgres;
+        if (IsPostgres)
+        {
+            var app = options.Postgres ?? throw new InvalidOperationException("Storage:Postgres (a connection string) is required when Storage:Provider is postgres.");
+            _postgres = NpgsqlDataSource.Create(app);
+            _postgresOwner = string.IsNullOrEmpty(options.PostgresMigrations) ? null : NpgsqlDataSource.Create(options.PostgresMigrations);
+        }
+        else
+        {
+            var path = Path.GetFullPath(options.SqlitePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            _sqlite = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        }
+    }
+
+    public bool IsPostgres { get; }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(ct);
+        }
+
+        var connection = new SqliteConnection(_sqlite);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    /// <summary>Applies every numbered script not yet applied, each in its own transaction; safe to run twice, and from two nodes at once.</summary>
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await using var connection = _postgresOwner is not null ? await _postgresOwner.OpenConnectionAsync(ct) : await OpenAsync(ct);
+        if (IsPostgres)
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_lock(@MigrationLock)", new { MigrationLock });
+        }
+        else
+        {
+            await connection.ExecuteAsync("PRAGMA journal_mode = WAL");
+        }
+
+        try
+        {
+            await connection.ExecuteAsync(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)");
+            var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+            foreach (var (version, name, sql) in Scripts(IsPostgres ? "postgres" : "sqlite"))
+            {
+                if (applied.Contains(version))
+                {
+                    continue;
+                }
+
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await connection.ExecuteAsync(sql, transaction: tx);
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)",
+                    new { version, name, at = UtcTimeHandler.ToSqlite(DateTimeOffset.UtcNow) }, tx);
+                await tx.CommitAsync(ct);
+            }
+        }
+        finally
+        {
+            if (IsPostgres)
+            {
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@MigrationLock)", new { MigrationLock });
+            }
+        }
+    }
+
+    /// <summary>The numbered scripts of a dialect, in order (embedded from Storage/Migrations/&lt;dialect&gt;/NNNN_name.sql).</summary>
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts(string dialect)
+    {
+        var assembly = typeof(WorkflowStore).Assembly;
+        var prefix = $"{assembly.GetName().Name}.Storage.Migrations.{dialect}.";
+        return [.. assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n =>
+            {
+                var file = n[prefix.Length..];
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
+                return (int.Parse(file[..4], System.Globalization.CultureInfo.InvariantCulture), file, reader.ReadToEnd());
+            })
+            .OrderBy(s => s.Item1)];
+    }
+
+    public async Task<List<StoredEvent>> LoadEventsAsync(string instanceId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        var rows = await connection.QueryAsync<EventRow>(
+            "SELECT instance_id AS InstanceId, seq AS Sequence, record AS Record, prev_hash AS PreviousHash, hash AS Hash " +
+            "FROM events WHERE instance_id = @instanceId ORDER BY seq",
+            new { instanceId });
+        return [.. rows.Select(r => new StoredEvent(r.InstanceId, r.Sequence, r.Record, r.PreviousHash.Trim(), r.Hash.Trim()))];
+    }
+
+    /// <summary>Writes one accepted command: events, read row, tasks, timers, disclosures, outbox and idempotency record, all or nothing.</summary>
+    /// <exception cref="ConcurrencyConflictException">The stream moved past <see cref="Commit.ExpectedVersion"/>, or the idempotency key was taken meanwhile.</exception>
+    public async Task CommitAsync(Commit commit, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        try
+        {
+            await WriteAsync(connection, tx, commit);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception e) when (IsUniqueViolation(e))
+        {
+            throw new ConcurrencyConflictException($"Instance {commit.InstanceId} moved past version {commit.ExpectedVersion}.", e);
+        }
+    }
+
+    private static async Task WriteAsync(DbConnection connection, DbTransaction tx, Commit c)
+    {
+        foreach (var e in c.Events)
+        {
+            var header = System.Text.Json.Nodes.JsonNode.Parse(e.Record)!;
+            await connection.ExecuteAsync(
+                "INSERT INTO events (instance_id, seq, at, actor_id, role, type, record, prev_hash, hash) " +
+                "VALUES (@InstanceId, @Sequence, @At, @ActorId, @Role, @Type, @Record, @PreviousHash, @Hash)",
+                new
+                {
+                    e.InstanceId,
+                    e.Sequence,
+                    At = DateTimeOffset.Parse((string)header["at"]!, System.Globalization.CultureInfo.InvariantCulture),
+                    ActorId = (string)header["actor"]!["id"]!,
+                    Role = (string)header["actor"]!["role"]!,
+                    Type = (string)header["type"]!,
+                    e.Record,
+                    e.PreviousHash,
+                    e.Hash,
+                },
+                tx);
+        }
+
+        const string Columns = "id, village_path, village_code, township_code, title, category, amount_fen, status, result, current_step, step_kind, visit, version, " +
+            "definition_key, profile_key, started_at, updated_at, step_entered_at, due_at, overdue, last_hash";
+        const string Values = "@Id, @VillagePath, @VillageCode, @TownshipCode, @Title, @Category, @AmountFen, @Status, @Result, @CurrentStep, @StepKind, @Visit, @Version, " +
+            "@DefinitionKey, @ProfileKey, @StartedAt, @UpdatedAt, @StepEnteredAt, @DueAt, @Overdue, @LastHash";
+        var written = c.ExpectedVersion == 0
+            ? await connection.ExecuteAsync($"INSERT INTO proposals ({Columns}) VALUES ({Values})", c.Proposal, tx)
+            : await connection.ExecuteAsync(
+                "UPDATE proposals SET status = @Status, result = @Result, current_step = @CurrentStep, step_kind = @StepKind, visit = @Visit, version = @Version, " +
+                "updated_at = @UpdatedAt, step_entered_at = @StepEnteredAt, due_at = @DueAt, overdue = @Overdue, last_hash = @LastHash " +
+                "WHERE id = @Id AND version = @ExpectedVersion",
+                new
+                {
+                    c.Proposal.Id,
+                    c.Proposal.Status,
+                    c.Proposal.Result,
+                    c.Proposal.CurrentStep,
+                    c.Proposal.StepKind,
+                    c.Proposal.Visit,
+                    c.Proposal.Version,
+                    c.Proposal.UpdatedAt,
+                    c.Proposal.StepEnteredAt,
+                    c.Proposal.DueAt,
+                    c.Proposal.Overdue,
+                    c.Proposal.LastHash,
+                    c.ExpectedVersion,
+                },
+                tx);
+        if (written != 1)
+        {
+            throw new ConcurrencyConflictException($"Instance {c.InstanceId} is not at version {c.ExpectedVersion}.");
+        }
+
+        await connection.ExecuteAsync(
+            "UPDATE open_tasks SET closed_at = @At, closed_by = @ActorId WHERE instance_id = @InstanceId AND closed_at IS NULL",
+            new { c.At, c.ActorId, c.InstanceId }, tx);
+        await connection.ExecuteAsync(
+            "INSERT INTO open_tasks (instance_id, task, role, visit, village_path, step_id, due_at, remind_at, opened_at) " +
+            "VALUES (@InstanceId, @Task, @Role, @Visit, @VillagePath, @StepId, @DueAt, @RemindAt, @OpenedAt) " +
+            "ON CONFLICT (instance_id, task, role, visit) DO UPDATE SET closed_at = NULL, closed_by = NULL, due_at = excluded.due_at, remind_at = excluded.remind_at",
+            c.OpenTasks, tx);
+        await connection.ExecuteAsync(
+            "INSERT INTO timers (instance_id, timer_id, step_id, visit, purpose, on_expiry, objection_id, due_at, status, created_at) " +
+            "VALUES (@InstanceId, @TimerId, @StepId, @Visit, @Purpose, @OnExpiry, @ObjectionId, @DueAt, @Status, @CreatedAt) ON CONFLICT DO NOTHING",
+            c.NewTimers, tx);
+        await connection.ExecuteAsync(
+            "UPDATE timers SET status = @Status, settled_at = @At WHERE instance_id = @InstanceId AND timer_id = @TimerId AND status = 'pending'",
+            c.SettledTimers.Select(t => new { t.Status, c.At, c.InstanceId, t.TimerId }), tx);
+        await connection.ExecuteAsync(
+            "INSERT INTO disclosures (instance_id, step_id, visit, village_code, title, notice_text, channels, period_days, published_at, closable_from, closed_at, event_seq, event_hash) " +
+            "VALUES (@InstanceId, @StepId, @Visit, @VillageCode, @Title, @NoticeText, @Channels, @PeriodDays, @PublishedAt, @ClosableFrom, @ClosedAt, @EventSeq, @EventHash) " +
+            "ON CONFLICT (instance_id, step_id, visit) DO NOTHING",
+            c.Disclosures, tx);
+        await connection.ExecuteAsync(
+            "UPDATE disclosures SET closed_at = @At WHERE instance_id = @InstanceId AND step_id = @StepId AND visit = @Visit",
+            c.ClosedDisclosures.Select(d => new { c.At, c.InstanceId, d.StepId, d.Visit }), tx);
+        await connection.ExecuteAsync(
+            "INSERT INTO outbox (instance_id, kind, payload, created_at) VALUES (@InstanceId, @Kind, @Payload, @At)",
+            c.Outbox.Select(o => new { c.InstanceId, o.Kind, o.Payload, c.At }), tx);
+        if (c.Idempotency is { } key)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO idempotency_keys (user_id, key, request_hash, status, response, created_at) VALUES (@UserId, @Key, @RequestHash, @Status, @Response, @CreatedAt)",
+                key, tx);
+        }
+    }
+
+    private static bool IsUniqueViolation(Exception e) => e switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException lite => lite.SqliteErrorCode == 19 && lite.SqliteExtendedErrorCode is 1555 or 2067, // SQLITE_CONSTRAINT_PRIMARYKEY / _UNIQUE
+        _ => false,
+    };
+
+    private sealed class EventRow
+    {
+        public string InstanceId { get; set; } = "";
+        public int Sequence { get; set; }
+        public string Record { get; set; } = "";
+        public string PreviousHash { get; set; } = "";
+        public string Hash { get; set; } = "";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        if (_postgresOwner is not null)
+        {
+            await _postgresOwner.DisposeAsync();
+        }
+
+        if (_sqlite is not null)
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+}
