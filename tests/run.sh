@@ -12,8 +12,12 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# The engine's tests need nothing but the SDK. The service's PostgreSQL and the pages' Chromium are
-# installed and started here once those issues land.
+# The service's tests start their own PostgreSQL (initdb + pg_ctl as the postgres user, on a free port of
+# 127.0.0.1) from Debian's server binaries; install them when missing. The pages' Chromium comes with issue 6.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "tests/run.sh: installing PostgreSQL server binaries (apt-get install postgresql)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
 
 dotnet build LinxianWorkflow.sln -c Release --nologo -v quiet
 dotnet run --project src/LinxianWorkflow.Cli -c Release --no-build -- validate workflows

@@ -25,7 +25,7 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
         var (definition, profile) = state.Start is { } start
             ? library.For(start)
             : library.ForNewProposal(command is StartProposal s ? s.VillagePath : "");
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow().ToUniversalTime();
 
         // Decide.
         var decision = WorkflowEngine.Decide(definition, profile, state, actor, command, now);

@@ -126,6 +126,6 @@ public static class DemoSeeder
     {
         public DateTimeOffset Now { get; set; } = start;
 
-        public override DateTimeOffset GetUtcNow() => Now;
+        public override DateTimeOffset GetUtcNow() => Now.ToUniversalTime();
     }
 }

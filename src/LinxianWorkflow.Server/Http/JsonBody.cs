@@ -56,15 +56,30 @@ public static class JsonBody
                 ?? throw ServerText.Problem(StatusCodes.Status400BadRequest, "input.body-missing", "BodyMissing");
             return (value, text);
         }
-        catch (JsonException e) when (e.Path is { Length: > 1 } path)
-        {
-            throw ServerText.Problem(StatusCodes.Status400BadRequest, "input.field", "BodyField", path.TrimStart('$', '.'));
-        }
-        catch (JsonException e)
+        catch (JsonException e) when (e.InnerException?.GetType().Name == "JsonReaderException" || e.Path is null)
         {
             throw ServerText.Problem(StatusCodes.Status400BadRequest, "input.malformed-json", "BodyMalformed",
                 e.LineNumber is { } line ? $"line {line + 1}, byte {e.BytePositionInLine + 1}" : "?");
         }
+        catch (JsonException e)
+        {
+            throw ServerText.Problem(StatusCodes.Status400BadRequest, "input.field", "BodyField", FieldOf(e));
+        }
+    }
+
+    /// <summary>The field a conversion error is about: its path, plus the names of missing required properties.</summary>
+    private static string FieldOf(JsonException e)
+    {
+        var path = e.Path!.TrimStart('$').TrimStart('.');
+        const string Missing = "missing required properties including: ";
+        var at = e.Message.IndexOf(Missing, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            var names = e.Message[(at + Missing.Length)..].TrimEnd('.').Replace("'", "", StringComparison.Ordinal);
+            path = path.Length == 0 ? names : $"{path}.{names}";
+        }
+
+        return path.Length == 0 ? "(body)" : path;
     }
 
     private static JsonSerializerOptions Strict()

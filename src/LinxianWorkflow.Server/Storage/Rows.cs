@@ -1,6 +1,7 @@
 namespace LinxianWorkflow.Server.Storage;
 
-// Rows as Dapper reads and writes them. Classes with settable properties rather than positional records,
+// Rows as Dapper reads and writes them. Every instant is kept in UTC (PostgreSQL's timestamptz takes only
+// offset 0; SQLite's text then sorts).  Classes with settable properties rather than positional records,
 // because SQLite hands back 64-bit integers and 0/1 booleans that Dapper converts only into properties.
 
 public sealed class ProposalRow
@@ -20,10 +21,10 @@ public sealed class ProposalRow
     public int Version { get; set; }
     public string DefinitionKey { get; set; } = "";
     public string ProfileKey { get; set; } = "";
-    public DateTimeOffset StartedAt { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
-    public DateTimeOffset StepEnteredAt { get; set; }
-    public DateTimeOffset? DueAt { get; set; }
+    public DateTimeOffset StartedAt { get; set => field = value.ToUniversalTime(); }
+    public DateTimeOffset UpdatedAt { get; set => field = value.ToUniversalTime(); }
+    public DateTimeOffset StepEnteredAt { get; set => field = value.ToUniversalTime(); }
+    public DateTimeOffset? DueAt { get; set => field = value?.ToUniversalTime(); }
     public bool Overdue { get; set; }
     public string LastHash { get; set; } = "";
 }
@@ -36,9 +37,9 @@ public sealed class TaskRow
     public int Visit { get; set; }
     public string VillagePath { get; set; } = "";
     public string StepId { get; set; } = "";
-    public DateTimeOffset? DueAt { get; set; }
-    public DateTimeOffset? RemindAt { get; set; }
-    public DateTimeOffset OpenedAt { get; set; }
+    public DateTimeOffset? DueAt { get; set => field = value?.ToUniversalTime(); }
+    public DateTimeOffset? RemindAt { get; set => field = value?.ToUniversalTime(); }
+    public DateTimeOffset OpenedAt { get; set => field = value.ToUniversalTime(); }
 }
 
 public sealed class TimerRow
@@ -50,10 +51,10 @@ public sealed class TimerRow
     public string Purpose { get; set; } = "";
     public string OnExpiry { get; set; } = "";
     public string? ObjectionId { get; set; }
-    public DateTimeOffset DueAt { get; set; }
+    public DateTimeOffset DueAt { get; set => field = value.ToUniversalTime(); }
     public string Status { get; set; } = "";
     public string? JobId { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
 }
 
 public sealed class DisclosureRow
@@ -66,9 +67,9 @@ public sealed class DisclosureRow
     public string NoticeText { get; set; } = "";
     public string Channels { get; set; } = "";
     public int PeriodDays { get; set; }
-    public DateTimeOffset PublishedAt { get; set; }
-    public DateTimeOffset ClosableFrom { get; set; }
-    public DateTimeOffset? ClosedAt { get; set; }
+    public DateTimeOffset PublishedAt { get; set => field = value.ToUniversalTime(); }
+    public DateTimeOffset ClosableFrom { get; set => field = value.ToUniversalTime(); }
+    public DateTimeOffset? ClosedAt { get; set => field = value?.ToUniversalTime(); }
     public int EventSeq { get; set; }
     public string EventHash { get; set; } = "";
 }
@@ -82,8 +83,8 @@ public sealed class UserRow
     public string Grants { get; set; } = "[]";
     public bool Disabled { get; set; }
     public int FailedLogins { get; set; }
-    public DateTimeOffset? LockedUntil { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? LockedUntil { get; set => field = value?.ToUniversalTime(); }
+    public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
 }
 
 public sealed class TokenRow
@@ -92,9 +93,9 @@ public sealed class TokenRow
     public string UserId { get; set; } = "";
     public string Kind { get; set; } = "";
     public string Name { get; set; } = "";
-    public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset? ExpiresAt { get; set; }
-    public DateTimeOffset? RevokedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
+    public DateTimeOffset? ExpiresAt { get; set => field = value?.ToUniversalTime(); }
+    public DateTimeOffset? RevokedAt { get; set => field = value?.ToUniversalTime(); }
 }
 
 public sealed class IdempotencyRow
@@ -104,7 +105,7 @@ public sealed class IdempotencyRow
     public string RequestHash { get; set; } = "";
     public int Status { get; set; }
     public string Response { get; set; } = "";
-    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
 }
 
 /// <summary>Everything one accepted command writes, in one transaction.</summary>

@@ -1,0 +1,361 @@
+using System.Text.Json;
+using LinxianWorkflow.Server.Tests.Infrastructure;
+
+namespace LinxianWorkflow.Server.Tests.Http;
+
+// The service over real HTTP against the real server process, once on SQLite and once on PostgreSQL
+// (the concrete classes at the bottom). The demo county gives users for every role: xiwan and lijiashan
+// are villages of township 105, nanguan of township 100.
+
+public abstract class ServiceTests<TService>(TService service) : IClassFixture<TService>
+    where TService : ServiceFixture
+{
+    protected TService Service { get; } = service;
+
+    protected ApiClient Api => Service.Api;
+
+    [Fact]
+    public async Task A_proposal_goes_from_intake_to_archived_over_http_and_its_history_verifies_hash_by_hash()
+    {
+        var walker = new Walker(Service);
+        var id = await walker.StartAsync();
+        var end = await walker.WalkToEndAsync(id);
+
+        Assert.Equal("ended", end.GetProperty("status").GetString());
+        Assert.Equal("archived", end.GetProperty("result").GetString());
+        var history = (await Api.Get($"/api/proposals/{id}/history", await Service.TokenFor("auditor"))).Json;
+        Assert.True(history.GetProperty("intact").GetBoolean(), history.GetProperty("break").ToString());
+        var events = history.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e.GetProperty("sequence").GetInt32()));
+        Assert.Equal(new string('0', 64), events[0].GetProperty("previousHash").GetString());
+        for (var i = 1; i < events.Count; i++)
+        {
+            Assert.Equal(events[i - 1].GetProperty("hash").GetString(), events[i].GetProperty("previousHash").GetString());
+        }
+
+        Assert.Contains(events, e => e.GetProperty("record").GetProperty("type").GetString() == "InstanceEnded");
+        Assert.Equal(end.GetProperty("version").GetInt32(), events.Count);
+    }
+
+    [Fact]
+    public async Task Every_endpoint_answers_every_role_by_role_and_jurisdiction()
+    {
+        var walker = new Walker(Service);
+        var id = await walker.StartAsync();
+        var intake = new { stepId = "intake", outcome = "accepted" };
+        var xiwanPath = walker.VillagePath;
+        var secretary = await Service.TokenFor("xiwan-secretary");
+        var versionBefore = (await Api.Get($"/api/proposals/{id}", secretary)).Json.GetProperty("version").GetInt32();
+
+        // user → expected status for: read proposal, read history, act at intake (refusals only), start here, list users, move clock.
+        var matrix = new (string? User, int Read, int History, int Act, int Start, int Users, int Clock)[]
+        {
+            ("xiwan-chair", 200, 200, 403, 201, 403, 403),
+            ("xiwan-committee", 200, 200, 403, 201, 403, 403),
+            ("xiwan-supervisor", 200, 200, 403, 403, 403, 403),
+            ("reviewer-105", 200, 200, 403, 403, 403, 403),
+            ("auditor", 200, 200, 403, 403, 403, 403),
+            ("admin", 200, 200, 403, 403, 200, 200),
+            ("lijiashan-secretary", 403, 403, 403, 403, 403, 403),
+            ("nanguan-secretary", 403, 403, 403, 403, 403, 403),
+            ("reviewer-100", 403, 403, 403, 403, 403, 403),
+            (null, 401, 401, 401, 401, 401, 401),
+        };
+        foreach (var row in matrix)
+        {
+            var token = row.User is null ? null : await Service.TokenFor(row.User);
+            var who = row.User ?? "anonymous";
+            Assert.True((await Api.Get($"/api/proposals/{id}", token)).Code == row.Read, $"{who} read");
+            Assert.True((await Api.Get($"/api/proposals/{id}/history", token)).Code == row.History, $"{who} history");
+            var act = await Api.Post($"/api/proposals/{id}/actions/complete-task", intake, token);
+            Assert.True(act.Code == row.Act, $"{who} act: {act}");
+            var start = await Api.Post("/api/proposals", new
+            {
+                villagePath = xiwanPath,
+                title = "测试事项",
+                summary = "测试",
+                category = "general",
+                amountYuan = 1,
+                source = "cadre",
+            }, token);
+            Assert.True(start.Code == row.Start, $"{who} start: {start}");
+            Assert.True((await Api.Get("/api/users", token)).Code == row.Users, $"{who} users");
+            var clock = await Api.Post("/api/admin/clock", new { advanceDays = 0.0001 }, token);
+            Assert.True(clock.Code == row.Clock, $"{who} clock: {clock}");
+            Assert.True((await Api.Get("/api/inbox", token)).Code == (row.User is null ? 401 : 200), $"{who} inbox");
+            Assert.True((await Api.Get("/api/proposals", token)).Code == (row.User is null ? 401 : 200), $"{who} list");
+            Assert.True((await Api.Get("/api/public/villages/141124105201/disclosures", token)).Code == 200, $"{who} noticeboard");
+        }
+
+        // Refusals name the rule: a foreign secretary by jurisdiction, an auditor as read-only, a chair by role (the engine's check).
+        Assert.Equal("auth.jurisdiction", (await Api.Post($"/api/proposals/{id}/actions/complete-task", intake, await Service.TokenFor("nanguan-secretary"))).Rule);
+        Assert.Equal("auth.read-only", (await Api.Post($"/api/proposals/{id}/actions/complete-task", intake, await Service.TokenFor("auditor"))).Rule);
+        Assert.Equal("auth.role", (await Api.Post($"/api/proposals/{id}/actions/complete-task", intake, await Service.TokenFor("xiwan-chair"))).Rule);
+
+        // Nothing the refused callers sent changed the proposal; the secretary of the village may act.
+        Assert.Equal(versionBefore, (await Api.Get($"/api/proposals/{id}", secretary)).Json.GetProperty("version").GetInt32());
+        Assert.Equal(200, (await Api.Post($"/api/proposals/{id}/actions/complete-task", intake, secretary)).Code);
+
+        // Lists and inboxes are cut to the caller's area.
+        var foreign = (await Api.Get("/api/proposals?limit=200", await Service.TokenFor("nanguan-secretary"))).Json.EnumerateArray().ToList();
+        Assert.NotEmpty(foreign);
+        Assert.All(foreign, p => Assert.Equal("141124100201", p.GetProperty("villageCode").GetString()));
+        var township = (await Api.Get("/api/proposals?limit=200", await Service.TokenFor("reviewer-105"))).Json.EnumerateArray().ToList();
+        Assert.All(township, p => Assert.Equal("141124105", p.GetProperty("townshipCode").GetString()));
+        Assert.Contains(township, p => p.GetProperty("villageCode").GetString() == "141124105202");
+        var county = (await Api.Get("/api/proposals?limit=200", await Service.TokenFor("auditor"))).Json.EnumerateArray().ToList();
+        Assert.True(county.Count > township.Count);
+        var inbox = (await Api.Get("/api/inbox", await Service.TokenFor("nanguan-secretary"))).Json.EnumerateArray().ToList();
+        Assert.DoesNotContain(inbox, t => t.GetProperty("proposalId").GetString() == id);
+    }
+
+    [Fact]
+    public async Task The_inbox_shows_the_open_step_to_its_role_with_its_due_date_and_moves_on_when_done()
+    {
+        var walker = new Walker(Service);
+        var id = await walker.StartAsync();
+        var secretary = await Service.TokenFor("xiwan-secretary");
+        var task = (await Api.Get("/api/inbox", secretary)).Json.EnumerateArray().Single(t => t.GetProperty("proposalId").GetString() == id);
+        Assert.Equal("intake", task.GetProperty("stepId").GetString());
+        Assert.Equal("party-secretary", task.GetProperty("role").GetString());
+        Assert.True(task.GetProperty("dueAt").GetDateTimeOffset() > task.GetProperty("remindAt").GetDateTimeOffset());
+        Assert.DoesNotContain((await Api.Get("/api/inbox", await Service.TokenFor("xiwan-chair"))).Json.EnumerateArray(), t => t.GetProperty("proposalId").GetString() == id);
+
+        await walker.StepAsync(id);
+        var after = (await Api.Get("/api/inbox", secretary)).Json.EnumerateArray().Where(t => t.GetProperty("proposalId").GetString() == id).ToList();
+        Assert.Equal("branch-proposal", Assert.Single(after).GetProperty("stepId").GetString());
+
+        var filtered = (await Api.Get($"/api/proposals?village=141124105201&step=branch-proposal&status=running&category=public-welfare&minAmount=48000&maxAmount=48000", secretary)).Json;
+        Assert.Contains(filtered.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+        var none = (await Api.Get("/api/proposals?village=141124105201&minAmount=48000.01", secretary)).Json;
+        Assert.DoesNotContain(none.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+    }
+
+    [Fact]
+    public async Task Two_clients_racing_on_one_version_one_wins_the_other_gets_409_and_the_history_has_no_gap()
+    {
+        var walker = new Walker(Service);
+        var id = await walker.StartAsync();
+        var secretary = await Service.TokenFor("xiwan-secretary");
+        var version = (await Api.Get($"/api/proposals/{id}", secretary)).Json.GetProperty("version").GetInt32();
+        var headers = new Dictionary<string, string> { ["If-Match"] = $"\"{version}\"" };
+        var body = new { stepId = "intake", outcome = "accepted" };
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Api.Post($"/api/proposals/{id}/actions/complete-task", body, secretary, headers)));
+
+        Assert.Single(replies, r => r.Code == 200);
+        Assert.All(replies.Where(r => r.Code != 200), r => Assert.Equal(409, r.Code));
+        Assert.All(replies.Where(r => r.Code != 200), r => Assert.StartsWith("concurrency.", r.Rule));
+        var history = (await Api.Get($"/api/proposals/{id}/history", secretary)).Json;
+        Assert.True(history.GetProperty("intact").GetBoolean());
+        var events = history.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e.GetProperty("sequence").GetInt32()));
+        Assert.Single(events, e => e.GetProperty("record").GetProperty("type").GetString() == "TaskCompleted");
+
+        // Without If-Match, concurrent senders still cannot both land: the loser is refused, never duplicated.
+        var meeting = (await Api.Get($"/api/proposals/{id}", secretary)).Json;
+        Assert.Equal("branch-proposal", meeting.GetProperty("currentStep").GetProperty("id").GetString());
+        var entered = meeting.GetProperty("currentStep").GetProperty("enteredAt").GetDateTimeOffset();
+        await walker.AdvanceDaysAsync(1);
+        var record = new
+        {
+            stepId = "branch-proposal",
+            record = new { meetingKind = "branch-committee", heldAt = entered.AddHours(1), noticeGivenAt = (DateTimeOffset?)null, members = 7, exclusions = Array.Empty<object>(), present = 6, yes = 5, no = 1, abstain = 0, minutes = "记录" },
+        };
+        var racing = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Api.Post($"/api/proposals/{id}/actions/record-meeting", record, secretary)));
+        Assert.Single(racing, r => r.Code == 200);
+        Assert.All(racing.Where(r => r.Code != 200), r => Assert.Equal(409, r.Code));
+        var after = (await Api.Get($"/api/proposals/{id}/history", secretary)).Json.GetProperty("events").EnumerateArray().ToList();
+        Assert.Single(after, e => e.GetProperty("record").GetProperty("type").GetString() == "MeetingRecorded");
+        Assert.Equal(Enumerable.Range(1, after.Count), after.Select(e => e.GetProperty("sequence").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_retried_request_with_the_same_idempotency_key_returns_the_first_answer_and_appends_nothing()
+    {
+        var walker = new Walker(Service);
+        var id = await walker.StartAsync();
+        var secretary = await Service.TokenFor("xiwan-secretary");
+        var key = new Dictionary<string, string> { ["Idempotency-Key"] = "retry-" + Guid.NewGuid() };
+        var body = new { stepId = "intake", outcome = "accepted" };
+
+        var first = await Api.Post($"/api/proposals/{id}/actions/complete-task", body, secretary, key);
+        var count = (await Api.Get($"/api/proposals/{id}/history", secretary)).Json.GetProperty("events").GetArrayLength();
+        var retries = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Api.Post($"/api/proposals/{id}/actions/complete-task", body, secretary, key)));
+
+        Assert.Equal(200, first.Code);
+        Assert.All(retries, r => Assert.Equal(200, r.Code));
+        Assert.All(retries, r => Assert.Equal(first.Json.GetProperty("events").ToString(), r.Json.GetProperty("events").ToString()));
+        Assert.Equal(count, (await Api.Get($"/api/proposals/{id}/history", secretary)).Json.GetProperty("events").GetArrayLength());
+
+        // The same key on a different request is refused, not replayed.
+        var other = await Api.Post($"/api/proposals/{id}/actions/complete-task", new { stepId = "intake", outcome = "declined", note = "不同" }, secretary, key);
+        Assert.Equal(422, other.Code);
+        Assert.Equal("idempotency.key-reused", other.Rule);
+
+        // Starting a proposal twice with one key makes one proposal.
+        var startKey = new Dictionary<string, string> { ["Idempotency-Key"] = "start-" + Guid.NewGuid() };
+        var start = new { villagePath = walker.VillagePath, title = "重试测试", summary = "测试", category = "general", amountYuan = 100, source = "cadre" };
+        var a = await Api.Post("/api/proposals", start, secretary, startKey);
+        var b = await Api.Post("/api/proposals", start, secretary, startKey);
+        Assert.Equal(201, a.Code);
+        Assert.Equal(a.Json.GetProperty("proposalId").GetString(), b.Json.GetProperty("proposalId").GetString());
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_a_problem_naming_what_is_wrong_and_never_a_500()
+    {
+        var walker = new Walker(Service);
+        var id = await walker.StartAsync();
+        var token = await Service.TokenFor("xiwan-secretary");
+        var path = $"/api/proposals/{id}/actions/complete-task";
+
+        async Task<Reply> Raw(string json, string contentType = "application/json", string? at = null) =>
+            await Api.Send(HttpMethod.Post, at ?? path, json, token, contentType: contentType);
+
+        var cases = new (Reply Reply, int Status, string Rule)[]
+        {
+            (await Raw("{\"stepId\": \"intake\", "), 400, "input.malformed-json"),
+            (await Raw("{\"stepId\": 5, \"outcome\": \"accepted\"}"), 400, "input.field"),
+            (await Raw("{\"outcome\": \"accepted\"}"), 400, "input.field"),
+            (await Raw("{\"stepId\": \"intake\", \"outcome\": \"accepted\", \"extra\": 1}"), 400, "input.field"),
+            (await Raw("[1,2,3]"), 400, "input.field"),
+            (await Raw(""), 400, "input.body-missing"),
+            (await Raw("{\"stepId\": \"intake\", \"outcome\": \"accepted\"}", "text/plain"), 415, "input.content-type"),
+            (await Api.Send(HttpMethod.Post, path, new string('x', 2 * 1024 * 1024), token, expectContinue: true), 413, "input.too-large"),
+            (await Raw("{}", at: $"/api/proposals/{id}/actions/fly-to-the-moon"), 400, "action.unknown"),
+            (await Raw("{\"stepId\": \"intake\", \"outcome\": \"teleported\"}"), 422, "task.outcome"),
+            (await Raw("{\"stepId\": \"villager-resolution\", \"outcome\": \"accepted\"}"), 409, "step.not-current"),
+            (await Api.Send(HttpMethod.Post, path, "{\"stepId\":\"intake\",\"outcome\":\"accepted\"}", token, new Dictionary<string, string> { ["If-Match"] = "\"abc\"" }), 400, "concurrency.if-match"),
+            (await Api.Get("/api/proposals?minAmount=lots", token), 400, "input.query"),
+            (await Api.Get("/api/proposals/nothing-here", token), 404, "proposal.not-found"),
+            (await Api.Get("/api/no/such/route", token), 404, "http.not-found"),
+            (await Api.Post("/api/proposals", new { villagePath = "141124/../../etc", title = "x", summary = "x", category = "general", amountYuan = 1, source = "cadre" }, token), 400, "input.village-path"),
+            (await Api.Post("/api/proposals", new { villagePath = walker.VillagePath, title = "x", summary = "x", category = "general", amountYuan = 0.001, source = "cadre" }, token), 422, "input.amount"),
+            (await Api.Post("/api/proposals", new { villagePath = walker.VillagePath, title = new string('长', 201), summary = "x", category = "general", amountYuan = 1, source = "cadre" }, token), 422, "input.too-long"),
+        };
+        foreach (var (reply, status, rule) in cases)
+        {
+            Assert.True(reply.Code == status && reply.Rule == rule, $"expected {status} {rule}, got {reply}");
+            Assert.Equal("application/problem+json", reply.ContentType);
+            var problem = reply.Json;
+            Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("zh-CN").GetString()));
+            Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("en").GetString()));
+            Assert.Equal(problem.GetProperty("zh-CN").GetString(), problem.GetProperty("detail").GetString());
+        }
+
+        // English first when the request prefers it.
+        var english = await Api.Send(HttpMethod.Get, "/api/proposals/nothing-here", null, token, new Dictionary<string, string> { ["Accept-Language"] = "en-US,en;q=0.9" });
+        Assert.Equal(english.Json.GetProperty("en").GetString(), english.Json.GetProperty("detail").GetString());
+
+        // Random bytes at every writing endpoint: always a 4xx.
+        var random = new Random(20261127);
+        var targets = new[] { path, "/api/proposals", "/api/public/proposals/" + id + "/objections", "/api/users", "/api/tokens", "/api/auth/login", "/api/admin/clock" };
+        for (var i = 0; i < 60; i++)
+        {
+            var bytes = new byte[random.Next(0, 300)];
+            random.NextBytes(bytes);
+            var junk = i % 3 == 0 ? System.Text.Encoding.Latin1.GetString(bytes) : "{\"stepId\":" + new string('[', random.Next(1, 80));
+            var reply = await Api.Send(HttpMethod.Post, targets[i % targets.Length], junk, token);
+            Assert.True(reply.Code is >= 400 and < 500, $"{targets[i % targets.Length]}: {reply}");
+        }
+
+        // The refused requests changed nothing.
+        Assert.Equal("intake", (await Api.Get($"/api/proposals/{id}", token)).Json.GetProperty("currentStep").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Sql_and_html_in_text_fields_are_stored_verbatim_and_returned_encoded()
+    {
+        const string Nasty = "<script>alert('村')</script>'; DROP TABLE events; -- & \"引号\"";
+        var token = await Service.TokenFor("xiwan-secretary");
+        var start = await Api.Post("/api/proposals", new
+        {
+            villagePath = new Walker(Service).VillagePath,
+            title = Nasty,
+            summary = Nasty,
+            category = "general",
+            amountYuan = 1,
+            source = "cadre",
+        }, token);
+        Assert.Equal(201, start.Code);
+        var id = start.Json.GetProperty("proposalId").GetString()!;
+
+        var read = await Api.Get($"/api/proposals/{id}", token);
+        Assert.Equal(Nasty, read.Json.GetProperty("title").GetString());
+        Assert.DoesNotContain("<script>", read.Text, StringComparison.Ordinal);
+        Assert.Equal("nosniff", read.Headers.GetValues("X-Content-Type-Options").Single());
+        var history = await Api.Get($"/api/proposals/{id}/history", token);
+        Assert.Equal(Nasty, history.Json.GetProperty("events")[0].GetProperty("record").GetProperty("data").GetProperty("title").GetString());
+        Assert.DoesNotContain("<script>", history.Text, StringComparison.Ordinal);
+        Assert.True(history.Json.GetProperty("intact").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_server_killed_between_commands_loses_nothing_and_carries_on()
+    {
+        var walker = new Walker(Service);
+        var id = await walker.StartAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await walker.StepAsync(id);
+        }
+
+        var before = (await Api.Get($"/api/proposals/{id}/history", await Service.TokenFor("auditor"))).Text;
+        await Service.RestartAsync();
+
+        var after = (await Api.Get($"/api/proposals/{id}/history", await Service.TokenFor("auditor"))).Text;
+        Assert.Equal(before, after);
+        var end = await walker.WalkToEndAsync(id);
+        Assert.Equal("archived", end.GetProperty("result").GetString());
+        Assert.True((await Api.Get($"/api/proposals/{id}/history", await Service.TokenFor("auditor"))).Json.GetProperty("intact").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_villager_reads_the_noticeboard_and_lodges_an_objection_without_an_account_and_gets_a_receipt()
+    {
+        var walker = new Walker(Service);
+        var id = await walker.StartAsync();
+        for (var i = 0; i < 30; i++)
+        {
+            var view = (await Api.Get($"/api/proposals/{id}", await Service.TokenFor("xiwan-chair"))).Json;
+            if (view.GetProperty("disclosure").ValueKind == JsonValueKind.Object && view.GetProperty("disclosure").GetProperty("publishedAt").ValueKind != JsonValueKind.Null)
+            {
+                break;
+            }
+
+            await walker.StepAsync(id);
+        }
+
+        var board = (await Api.Get("/api/public/villages/141124105201/disclosures")).Json.EnumerateArray().ToList();
+        var notice = board.Single(d => d.GetProperty("proposalId").GetString() == id);
+        Assert.True(notice.GetProperty("current").GetBoolean());
+        Assert.Equal(64, notice.GetProperty("eventHash").GetString()!.Length);
+
+        var lodged = await Api.Post($"/api/public/proposals/{id}/objections", new { text = "公示金额与预算不符，请说明。" });
+        Assert.Equal(201, lodged.Code);
+        var receipt = lodged.Json.GetProperty("receiptNumber").GetString();
+        var view2 = (await Api.Get($"/api/proposals/{id}", await Service.TokenFor("xiwan-chair"))).Json;
+        Assert.Contains(view2.GetProperty("disclosure").GetProperty("objections").EnumerateArray(), o => o.GetProperty("objectionId").GetString() == receipt);
+        Assert.Contains(view2.GetProperty("actions").EnumerateArray(), a => a.GetProperty("action").GetString() == "answer-objection");
+
+        // The disclosure cannot be closed while the objection is open or before its period.
+        var close = await Api.Post($"/api/proposals/{id}/actions/close-disclosure", new { stepId = view2.GetProperty("currentStep").GetProperty("id").GetString() }, await Service.TokenFor("xiwan-chair"));
+        Assert.Equal(422, close.Code);
+        Assert.StartsWith("disclosure.", close.Rule);
+
+        // Too long an objection is refused by the engine's limit; a flood from one address is cut off.
+        Assert.Equal(422, (await Api.Post($"/api/public/proposals/{id}/objections", new { text = new string('长', 2001) })).Code);
+        var flood = new List<int>();
+        for (var i = 0; i < 25; i++)
+        {
+            flood.Add((await Api.Post($"/api/public/proposals/{id}/objections", new { text = "重复" + i })).Code);
+        }
+
+        Assert.Contains(429, flood);
+    }
+}
+
+public sealed class SqliteServiceTests(SqliteService service) : ServiceTests<SqliteService>(service);
+
+public sealed class PostgresServiceTests(PostgresService service) : ServiceTests<PostgresService>(service);

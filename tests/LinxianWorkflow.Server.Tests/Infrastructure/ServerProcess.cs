@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace LinxianWorkflow.Server.Tests.Infrastructure;
+
+/// <summary>The real server, run as its own process (`dotnet LinxianWorkflow.Server.dll`) on a free port of 127.0.0.1.</summary>
+public sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private ServerProcess(Process process, Uri url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public static string ServerDll()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/X/bin/<Configuration>/net10.0/
+        var configuration = testBin.Parent!.Name;
+        for (var dir = testBin; dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "LinxianWorkflow.Server", "bin", configuration, "net10.0", "LinxianWorkflow.Server.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("LinxianWorkflow.Server.dll not found; build the solution first (tests/run.sh does).");
+    }
+
+    public static async Task<ServerProcess> StartAsync(IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        info.ArgumentList.Add(ServerDll());
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        var process = Process.Start(info)!;
+        var started = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lines = new List<string>();
+        void Collect(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+
+            if (StartedLine().Match(line) is { Success: true } m)
+            {
+                started.TrySetResult(new Uri(m.Groups[1].Value));
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(started.Task, exited, Task.Delay(TimeSpan.FromSeconds(90)));
+        if (first != started.Task)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            lock (lines)
+            {
+                throw new InvalidOperationException("The server did not start:\n" + string.Join('\n', lines));
+            }
+        }
+
+        var server = new ServerProcess(process, await started.Task);
+        lock (lines)
+        {
+            server._output.AddRange(lines);
+        }
+
+        return server;
+    }
+
+    /// <summary>Stops the server abruptly (SIGKILL): whatever was committed must survive.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"started: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex StartedLine();
+}

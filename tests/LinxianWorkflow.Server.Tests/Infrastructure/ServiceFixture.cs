@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+
+namespace LinxianWorkflow.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A running server with the demo county seeded (users for every role in several villages and townships),
+/// its clock adjustable, on a store of its own. One per test class; <see cref="RestartAsync"/> kills and
+/// restarts it on the same store.
+/// </summary>
+public abstract class ServiceFixture : IAsyncLifetime
+{
+    private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
+
+    public ServerProcess Server { get; private set; } = null!;
+
+    public ApiClient Api { get; private set; } = null!;
+
+    public abstract string StoreName { get; }
+
+    protected abstract Task<IReadOnlyList<string>> StoreArgsAsync();
+
+    private IReadOnlyList<string> _args = [];
+
+    public async Task InitializeAsync()
+    {
+        _args = [.. await StoreArgsAsync(), "--demo", "--Public:ObjectionsPerWindow=20", "--Public:ObjectionWindowMinutes=10"];
+        await StartAsync();
+    }
+
+    public async Task RestartAsync()
+    {
+        Api.Dispose();
+        await Server.DisposeAsync();
+        _tokens.Clear();
+        await StartAsync();
+    }
+
+    public async Task<string> TokenFor(string userName)
+    {
+        if (_tokens.TryGetValue(userName, out var token))
+        {
+            return token;
+        }
+
+        var reply = await Api.Post("/api/auth/login", new { userName, password = "linxian-demo" });
+        Assert.True(reply.Code == 200, $"login {userName}: {reply}");
+        // Tests move the server's clock by months, past a 12-hour session: keep a long-lived script token instead.
+        var script = await Api.Post("/api/tokens", new { name = "tests", days = 1096 }, reply.Json.GetProperty("token").GetString());
+        Assert.True(script.Code == 201, $"token {userName}: {script}");
+        token = script.Json.GetProperty("token").GetString()!;
+        _tokens[userName] = token;
+        return token;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api.Dispose();
+        await Server.DisposeAsync();
+    }
+
+    private async Task StartAsync()
+    {
+        Server = await ServerProcess.StartAsync(_args);
+        Api = new ApiClient(Server.Url);
+    }
+}
+
+public sealed class SqliteService : ServiceFixture
+{
+    public override string StoreName => "sqlite";
+
+    protected override Task<IReadOnlyList<string>> StoreArgsAsync()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "linxian-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return Task.FromResult<IReadOnlyList<string>>([$"--Storage:SqlitePath={Path.Combine(dir, "linxian.db")}"]);
+    }
+}
+
+public sealed class PostgresService : ServiceFixture
+{
+    public override string StoreName => "postgres";
+
+    protected override async Task<IReadOnlyList<string>> StoreArgsAsync()
+    {
+        var (app, owner) = await PostgresServer.CreateDatabaseAsync("svc");
+        return ["--Storage:Provider=postgres", $"--Storage:Postgres={app}", $"--Storage:PostgresMigrations={owner}"];
+    }
+}
