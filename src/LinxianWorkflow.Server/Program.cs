@@ -10,7 +10,7 @@ if (args.Length > 0 && args[0] == "create-admin")
     return await AdminCommand.RunAsync(args[1..]);
 }
 
-var builder = WebApplication.CreateBuilder(ServerArgs.Normalize(args));
+var builder = WebApplication.CreateBuilder(ServerArgs.Options(args));
 builder.AddStorage();
 builder.AddApplication();
 builder.AddIdentity();

@@ -17,7 +17,7 @@ public static class AdminCommand
         }
 
         var scope = args.Length > 1 && !args[1].StartsWith('-') ? args[1] : "";
-        var builder = WebApplication.CreateBuilder(ServerArgs.Normalize([.. args.Where(a => a.StartsWith('-'))]));
+        var builder = WebApplication.CreateBuilder(ServerArgs.Options([.. args.Where(a => a.StartsWith('-'))]));
         builder.AddStorage();
         builder.AddApplication();
         builder.AddIdentity();
