@@ -85,6 +85,22 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
             Assert.True((await Api.Get("/api/inbox", token)).Code == (row.User is null ? 401 : 200), $"{who} inbox");
             Assert.True((await Api.Get("/api/proposals", token)).Code == (row.User is null ? 401 : 200), $"{who} list");
             Assert.True((await Api.Get("/api/public/villages/141124105201/disclosures", token)).Code == 200, $"{who} noticeboard");
+
+            // Administration of users: administrators only; any signed-in user may take a script token for themselves.
+            var newUser = new { userName = "u" + Guid.NewGuid().ToString("N")[..10], displayName = "新用户", grants = new[] { new { role = "committee-member", scope = xiwanPath } } };
+            var created = await Api.Post("/api/users", newUser, token);
+            Assert.True(created.Code == (row.Users == 200 ? 201 : row.Users), $"{who} create user: {created}");
+            var patched = await Api.Send(HttpMethod.Patch, $"/api/users/demo-xiwan-committee", "{\"displayName\":\"陈委员\"}", token);
+            Assert.True(patched.Code == (row.Users == 200 ? 204 : row.Users), $"{who} patch user: {patched}");
+            var script = await Api.Post("/api/tokens", new { name = "matrix", days = 1 }, token);
+            Assert.True(script.Code == (row.User is null ? 401 : 201), $"{who} token: {script}");
+            if (script.Code == 201)
+            {
+                var revoke = await Api.Send(HttpMethod.Delete, $"/api/users/{script.Json.GetProperty("userId").GetString()}/tokens/{script.Json.GetProperty("tokenId").GetString()}", null, token);
+                Assert.True(revoke.Code == 204, $"{who} revoke own token: {revoke}");
+                var foreignRevoke = await Api.Send(HttpMethod.Delete, $"/api/users/demo-admin/tokens/0123456789abcdef", null, token);
+                Assert.True(foreignRevoke.Code == (row.User == "admin" ? 404 : 403), $"{who} revoke another's token: {foreignRevoke}");
+            }
         }
 
         // Refusals name the rule: a foreign secretary by jurisdiction, an auditor as read-only, a chair by role (the engine's check).
