@@ -17,6 +17,12 @@ public static class PostgresServer
 
     private static readonly Lazy<Task<string>> Started = new(StartAsync);
 
+    /// <summary>Set before the first use to keep PostgreSQL's durability settings (the load benchmark); tests turn fsync off.</summary>
+    public static bool Durable { get; set; }
+
+    /// <summary>The server binaries' folder, once started (pgbench lives there).</summary>
+    public static string Bin { get; private set; } = "";
+
     /// <summary>The superuser's connection string to the "postgres" database.</summary>
     public static Task<string> SuperuserAsync() => Started.Value;
 
@@ -61,13 +67,15 @@ public static class PostgresServer
             await Run("chown", ["postgres:postgres", root]);
         }
 
+        Bin = bin;
         var data = Path.Combine(root, "data");
+        var speed = Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         var port = FreePort();
         await RunAs(asRoot, Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
         await RunAs(asRoot, Path.Combine(bin, "pg_ctl"),
         [
             "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+            "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=300{speed}",
             "start",
         ]);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using LinxianWorkflow.Server.Tests.Infrastructure;
+
+// N concurrent clients drive complete 四议两公开 runs over HTTP against the server on PostgreSQL, all on
+// this machine; then pgbench (TPC-B, same client count) on the same PostgreSQL gives the ceiling.
+//   dotnet run -c Release --project tests/LinxianWorkflow.LoadTest -- [clients=32] [seconds=10]
+var clients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 32;
+var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+
+PostgresServer.Durable = true;
+var (app, owner) = await PostgresServer.CreateDatabaseAsync("load");
+await using var server = await ServerProcess.StartAsync(
+[
+    "--Storage:Provider=postgres", $"--Storage:Postgres={app};Maximum Pool Size=64", $"--Storage:PostgresMigrations={owner}", "--demo",
+    "--Logging:LogLevel:Default=Warning",
+]);
+using var api = new ApiClient(server.Url);
+Console.WriteLine($"server {server.Url} on PostgreSQL (durable settings), {clients} clients, {seconds} s, {Environment.ProcessorCount} cores");
+
+async Task<string> Token(string user)
+{
+    var session = (await api.Post("/api/auth/login", new { userName = user, password = "linxian-demo" })).Json.GetProperty("token").GetString();
+    return (await api.Post("/api/tokens", new { name = "load", days = 1096 }, session)).Json.GetProperty("token").GetString()!;
+}
+
+var secretary = await Token("xiwan-secretary");
+var chair = await Token("xiwan-chair");
+var supervisor = await Token("xiwan-supervisor");
+var reviewer = await Token("reviewer-105");
+var admin = await Token("admin");
+
+// The clock: one ticker moves the demo clock a day every 10 ms for everyone (tokens live 1,096 days: keep runs short); clients wait on it for
+// notice and disclosure periods instead of each moving it (which would run the clock away).
+var clock = new Clock();
+using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+using var clientsDone = new CancellationTokenSource();
+var ticker = Task.Run(async () =>
+{
+    // Ticks until the last client has finished its run, so none waits forever on a period.
+    while (!clientsDone.IsCancellationRequested)
+    {
+        var now = (await api.Post("/api/admin/clock", new { advanceDays = 1 }, admin)).Json.GetProperty("now").GetDateTimeOffset();
+        clock.Set(now);
+        await Task.Delay(10);
+    }
+});
+clock.Set((await api.Post("/api/admin/clock", new { advanceDays = 0.001 }, admin)).Json.GetProperty("now").GetDateTimeOffset());
+
+var latencies = new List<double>[clients];
+var runs = 0;
+var errors = 0;
+var watch = Stopwatch.StartNew();
+await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+{
+    latencies[c] = [];
+    using var client = new ApiClient(server.Url);
+    async Task<string?> Act(string token, string path, object body)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var reply = await client.Post(path, body, token);
+        latencies[c].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (reply.Code is not (200 or 201))
+        {
+            Interlocked.Increment(ref errors);
+            Console.Error.WriteLine($"client {c}: {path}: {reply}");
+            return null;
+        }
+
+        return reply.Json.TryGetProperty("proposalId", out var id) ? id.GetString() : "";
+    }
+
+    async Task<bool> Meeting(string token, string id, string step, string kind, int noticeDays, int members, bool attendee)
+    {
+        var entered = await clock.NextAsync();
+        var held = await clock.AtLeastAsync(entered.AddDays(noticeDays).AddHours(1));
+        return await Act(token, $"/api/proposals/{id}/actions/record-meeting", new
+        {
+            stepId = step,
+            record = new
+            {
+                meetingKind = kind,
+                heldAt = held,
+                noticeGivenAt = noticeDays > 0 ? held.AddDays(-noticeDays - 1) : (DateTimeOffset?)null,
+                members,
+                exclusions = Array.Empty<object>(),
+                present = members - 1,
+                yes = members - 2,
+                no = 1,
+                abstain = 0,
+                minutes = "会议记录",
+                townshipAttendee = attendee ? "孙干部" : null,
+            },
+        }) is not null;
+    }
+
+    async Task<bool> Disclose(string id, string step)
+    {
+        if (await Act(supervisor, $"/api/proposals/{id}/actions/countersign", new { stepId = step, opinion = "同意" }) is null
+            || await Act(chair, $"/api/proposals/{id}/actions/publish", new { stepId = step, noticeText = "公示", channels = Board.Channels }) is null)
+        {
+            return false;
+        }
+
+        var published = await clock.NextAsync();
+        await clock.AtLeastAsync(published.AddDays(12));
+        return await Act(chair, $"/api/proposals/{id}/actions/close-disclosure", new { stepId = step }) is not null;
+    }
+
+    while (!stop.IsCancellationRequested)
+    {
+        var id = await Act(secretary, "/api/proposals", new
+        {
+            villagePath = "141124/141124105/141124105201",
+            title = "硬化村内主干道800米",
+            summary = "预算4.8万元。",
+            category = "public-welfare",
+            amountYuan = 48000,
+            source = "villager-suggestion",
+        });
+        var ok = id is not null
+            && await Act(secretary, $"/api/proposals/{id}/actions/complete-task", new { stepId = "intake", outcome = "accepted" }) is not null
+            && await Meeting(secretary, id, "branch-proposal", "branch-committee", 0, 7, false)
+            && await Meeting(secretary, id, "two-committee-deliberation", "two-committee", 0, 9, false)
+            && await Act(supervisor, $"/api/proposals/{id}/actions/complete-task", new { stepId = "supervision-check", outcome = "endorsed" }) is not null
+            && await Act(reviewer, $"/api/proposals/{id}/actions/review", new { stepId = "township-review", decision = "approve", reasons = "同意" }) is not null
+            && await Meeting(secretary, id, "party-member-review", "party-members", 3, 42, true)
+            && await Meeting(chair, id, "villager-resolution", "villager-representatives", 5, 31, true)
+            && await Disclose(id, "resolution-disclosure")
+            && await Act(chair, $"/api/proposals/{id}/actions/report-progress", new { stepId = "implementation", stage = "after", summary = "完工", costYuan = 47500, disclose = true }) is not null
+            && await Act(chair, $"/api/proposals/{id}/actions/complete-implementation", new { stepId = "implementation", summary = "完成", totalCostYuan = 47500 }) is not null
+            && await Disclose(id, "result-disclosure");
+        if (ok)
+        {
+            Interlocked.Increment(ref runs);
+        }
+    }
+})));
+var elapsed = watch.Elapsed.TotalSeconds;
+await clientsDone.CancelAsync();
+await ticker;
+
+var all = latencies.SelectMany(l => l).Order().ToList();
+double Percentile(double p) => all[Math.Min(all.Count - 1, (int)Math.Ceiling(p * all.Count) - 1)];
+var actionsPerSecond = all.Count / elapsed;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"service: {all.Count} actions in {elapsed:F1} s = {actionsPerSecond:F0} actions/s; p50 {Percentile(0.50):F1} ms, p99 {Percentile(0.99):F1} ms; {runs} complete runs; {errors} errors"));
+
+// The ceiling: pgbench's TPC-B on the same server, same client count.
+var superuser = await PostgresServer.SuperuserAsync();
+var port = Regex.Match(superuser, @"Port=(\d+)").Groups[1].Value;
+await Pgbench("-i", "-q", "-s", "10", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "postgres");
+var output = await Pgbench("-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture), "-b", "tpcb-like",
+    "-h", "127.0.0.1", "-p", port, "-U", "postgres", "postgres");
+var tps = double.Parse(Regex.Match(output, @"tps = ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pgbench TPC-B: {tps:F0} tps; service / pgbench = {actionsPerSecond / tps:F2}"));
+return errors == 0 ? 0 : 1;
+
+static async Task<string> Pgbench(params string[] args)
+{
+    var info = new ProcessStartInfo(Path.Combine(PostgresServer.Bin, "pgbench")) { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in args)
+    {
+        info.ArgumentList.Add(a);
+    }
+
+    using var process = Process.Start(info)!;
+    var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    return process.ExitCode == 0 ? output : throw new InvalidOperationException("pgbench failed: " + output);
+}
+
+internal static class Board
+{
+    public static readonly string[] Channels = ["公开栏"];
+}
+
+/// <summary>The last "now" the ticker read from the server; clients wait on it.</summary>
+internal sealed class Clock
+{
+    private readonly object _gate = new();
+    private DateTimeOffset _now;
+    private TaskCompletionSource _tick = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Set(DateTimeOffset now)
+    {
+        TaskCompletionSource tick;
+        lock (_gate)
+        {
+            _now = now;
+            tick = _tick;
+            _tick = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        tick.SetResult();
+    }
+
+    /// <summary>The server's "now" after the next tick: later than anything committed before this call.</summary>
+    public async Task<DateTimeOffset> NextAsync()
+    {
+        Task tick;
+        lock (_gate)
+        {
+            tick = _tick.Task;
+        }
+
+        await tick;
+        lock (_gate)
+        {
+            return _now;
+        }
+    }
+
+    /// <summary>Waits until the server's clock has passed <paramref name="instant"/>; returns a "now" at or after it.</summary>
+    public async Task<DateTimeOffset> AtLeastAsync(DateTimeOffset instant)
+    {
+        while (true)
+        {
+            var now = await NextAsync();
+            if (now >= instant)
+            {
+                return now;
+            }
+        }
+    }
+}
