@@ -36,6 +36,8 @@ public sealed class AuthorizationBehaviour<TMessage, TResponse>(WorkflowStore st
             {
                 throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.jurisdiction", "AuthJurisdiction", proposal.VillagePath);
             }
+
+            RequestProposal.Set(proposal);
         }
 
         return await next(message, cancellationToken);
@@ -110,7 +112,8 @@ public sealed class ConcurrencyBehaviour<TMessage, TResponse>(WorkflowStore stor
     {
         if (message.ExpectedVersion is { } expected)
         {
-            var current = (await store.GetProposalAsync(message.ProposalId, cancellationToken))?.Version ?? 0;
+            var row = RequestProposal.Get(message.ProposalId) ?? await store.GetProposalAsync(message.ProposalId, cancellationToken);
+            var current = row?.Version ?? 0;
             if (current != expected)
             {
                 throw ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.stale-version", "VersionStale", expected, current);

@@ -126,11 +126,9 @@ public static class Projection
                         Status = "pending",
                         CreatedAt = now,
                     });
-                    outbox.Add(("timer-scheduled", JsonSerializer.Serialize(new { id, t.TimerId, t.DueAt }, EventCodec.Json)));
                     break;
                 case TimerCancelled t:
                     settled.Add((t.TimerId, "cancelled"));
-                    outbox.Add(("timer-cancelled", JsonSerializer.Serialize(new { id, t.TimerId }, EventCodec.Json)));
                     break;
                 case TimerFired t:
                     settled.Add((t.TimerId, "fired"));
@@ -158,7 +156,9 @@ public static class Projection
         }
 
         var closed = decision.Events.Select(e => e.Data).OfType<DisclosureClosed>().Select(c => (c.StepId, c.Visit)).ToList();
-        outbox.Add(("events-appended", JsonSerializer.Serialize(new { id, from = stored[0].Sequence, to = stored[^1].Sequence }, EventCodec.Json)));
+        // One wake-up per command: the scheduler (issue 4) reads what changed from the timers table itself.
+        outbox.Add(("events-appended", JsonSerializer.Serialize(
+            new { id, from = stored[0].Sequence, to = stored[^1].Sequence, timers = newTimers.Count + settled.Count }, EventCodec.Json)));
         return new Commit(id, before.Version, actor.Id, now, stored, proposal, tasks, newTimers, settled, disclosures, closed, outbox, idempotency);
     }
 

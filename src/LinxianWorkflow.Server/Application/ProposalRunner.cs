@@ -15,13 +15,19 @@ public sealed record AppendedEvent(int Sequence, string Type, string Hash);
 /// The spine of every command: load the stream, decide with the pure engine, save events and read rows in
 /// one transaction. Schedule-after-commit goes through the outbox rows written with them.
 /// </summary>
-public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time)
+public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time, InstanceCache cache)
 {
     public async Task<ActionResult> RunAsync(string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct)
     {
-        // Load.
-        var stored = await store.LoadEventsAsync(proposalId, ct);
-        var state = InstanceState.From(stored.Select(e => EventCodec.Decode(e.Record)));
+        // Load: the cached fold when the read row says the stream has not moved, else the stream itself.
+        var row = RequestProposal.Get(proposalId) ?? await store.GetProposalAsync(proposalId, ct);
+        if (row is null || !cache.TryGet(proposalId, row.Version, out var state, out var lastHash))
+        {
+            var stored = await store.LoadEventsAsync(proposalId, ct);
+            state = InstanceState.From(stored.Select(e => EventCodec.Decode(e.Record)));
+            lastHash = stored.Count > 0 ? stored[^1].Hash : EventCodec.GenesisHash;
+        }
+
         var (definition, profile) = state.Start is { } start
             ? library.For(start)
             : library.ForNewProposal(command is StartProposal s ? s.VillagePath : "");
@@ -40,7 +46,7 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
         }
 
         // Save, in one transaction.
-        var chained = EventCodec.Chain(proposalId, stored.Count > 0 ? stored[^1].Hash : EventCodec.GenesisHash, decision.Events);
+        var chained = EventCodec.Chain(proposalId, lastHash, decision.Events);
         var result = new ActionResult(proposalId, decision.State.Version, Status(decision.State), decision.State.CurrentStep!,
             [.. chained.Select((e, i) => new AppendedEvent(e.Sequence, decision.Events[i].Data.GetType().Name, e.Hash))]);
         var idempotency = message?.IdempotencyKey is { } key
@@ -54,7 +60,17 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
                 CreatedAt = now,
             }
             : null;
-        await store.CommitAsync(Projection.Build(definition, profile, state, decision, chained, actor, now, idempotency), ct);
+        try
+        {
+            await store.CommitAsync(Projection.Build(definition, profile, state, decision, chained, actor, now, idempotency), ct);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            cache.Forget(proposalId);
+            throw;
+        }
+
+        cache.Set(proposalId, decision.State, chained[^1].Hash);
         return result;
     }
 

@@ -89,7 +89,7 @@ public static class DemoSeeder
             var people = new SampleActors(users[$"{matter.Key}-secretary"], users[$"{matter.Key}-chair"], users[$"{matter.Key}-supervisor"],
                 users[$"reviewer-{township.Code[^3..]}"]);
             var clock = new ManualClock(now.AddDays(-90 + (index * 3)));
-            var runner = new ProposalRunner(store, library, clock);
+            var runner = new ProposalRunner(store, library, clock, services.GetRequiredService<InstanceCache>());
             var id = $"{village.Code}-DEMO-{++index:00}";
             await runner.RunAsync(id, people.Secretary,
                 new StartProposal(id, path, matter.Title, matter.Summary, matter.Category, matter.Amount, "villager-suggestion"), null, default);

@@ -40,6 +40,7 @@ public static class ServerApp
     {
         var workflows = builder.Configuration.GetSection("Workflows").Get<WorkflowOptions>() ?? new WorkflowOptions();
         builder.Services.AddSingleton(new WorkflowLibrary(workflows));
+        builder.Services.AddSingleton<InstanceCache>();
         builder.Services.AddSingleton<ProposalRunner>();
         builder.Services.AddMediator(options =>
         {
@@ -57,6 +58,7 @@ public static class ServerApp
     public static void AddIdentity(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IPasswordHasher<UserRow>, PasswordHasher<UserRow>>();
+        builder.Services.AddSingleton<TokenCache>();
         builder.Services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
         builder.Services.AddAuthorization();

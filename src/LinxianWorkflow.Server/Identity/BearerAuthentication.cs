@@ -10,7 +10,7 @@ namespace LinxianWorkflow.Server.Identity;
 
 /// <summary>Authorization: Bearer &lt;token&gt; → the token's user, with their grants, as the request's <see cref="Caller"/>.</summary>
 public sealed class BearerAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, WorkflowStore store, TimeProvider time)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, WorkflowStore store, TimeProvider time, TokenCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -29,10 +29,17 @@ public sealed class BearerAuthentication(
             return AuthenticateResult.Fail("malformed token");
         }
 
-        var user = await store.UserByTokenAsync(Tokens.Hash(token), time.GetUtcNow(), Context.RequestAborted);
+        var hash = Tokens.Hash(token);
+        var user = cache.Get(hash);
         if (user is null)
         {
-            return AuthenticateResult.Fail("unknown, expired or revoked token");
+            user = await store.UserByTokenAsync(hash, time.GetUtcNow(), Context.RequestAborted);
+            if (user is null)
+            {
+                return AuthenticateResult.Fail("unknown, expired or revoked token");
+            }
+
+            cache.Set(hash, user);
         }
 
         var caller = new Caller(user.Id, user.DisplayName, Tokens.GrantsOf(user));

@@ -141,26 +141,13 @@ public sealed partial class WorkflowStore : IAsyncDisposable
 
     private static async Task WriteAsync(DbConnection connection, DbTransaction tx, Commit c)
     {
-        foreach (var e in c.Events)
+        // Multi-row statements: a command is a handful of round trips, whatever the number of its events.
+        await InsertManyAsync(connection, tx, "events", ["instance_id", "seq", "at", "actor_id", "role", "type", "record", "prev_hash", "hash"], c.Events, e =>
         {
             var header = System.Text.Json.Nodes.JsonNode.Parse(e.Record)!;
-            await connection.ExecuteAsync(
-                "INSERT INTO events (instance_id, seq, at, actor_id, role, type, record, prev_hash, hash) " +
-                "VALUES (@InstanceId, @Sequence, @At, @ActorId, @Role, @Type, @Record, @PreviousHash, @Hash)",
-                new
-                {
-                    e.InstanceId,
-                    e.Sequence,
-                    At = DateTimeOffset.Parse((string)header["at"]!, System.Globalization.CultureInfo.InvariantCulture),
-                    ActorId = (string)header["actor"]!["id"]!,
-                    Role = (string)header["actor"]!["role"]!,
-                    Type = (string)header["type"]!,
-                    e.Record,
-                    e.PreviousHash,
-                    e.Hash,
-                },
-                tx);
-        }
+            return [e.InstanceId, e.Sequence, DateTimeOffset.Parse((string)header["at"]!, System.Globalization.CultureInfo.InvariantCulture),
+                (string)header["actor"]!["id"]!, (string)header["actor"]!["role"]!, (string)header["type"]!, e.Record, e.PreviousHash, e.Hash];
+        });
 
         const string Columns = "id, village_path, village_code, township_code, title, category, amount_fen, status, result, current_step, step_kind, visit, version, " +
             "definition_key, profile_key, started_at, updated_at, step_entered_at, due_at, overdue, last_hash";
@@ -194,38 +181,75 @@ public sealed partial class WorkflowStore : IAsyncDisposable
             throw new ConcurrencyConflictException($"Instance {c.InstanceId} is not at version {c.ExpectedVersion}.");
         }
 
-        await connection.ExecuteAsync(
-            "UPDATE open_tasks SET closed_at = @At, closed_by = @ActorId WHERE instance_id = @InstanceId AND closed_at IS NULL",
-            new { c.At, c.ActorId, c.InstanceId }, tx);
-        await connection.ExecuteAsync(
-            "INSERT INTO open_tasks (instance_id, task, role, visit, village_path, step_id, due_at, remind_at, opened_at) " +
-            "VALUES (@InstanceId, @Task, @Role, @Visit, @VillagePath, @StepId, @DueAt, @RemindAt, @OpenedAt) " +
-            "ON CONFLICT (instance_id, task, role, visit) DO UPDATE SET closed_at = NULL, closed_by = NULL, due_at = excluded.due_at, remind_at = excluded.remind_at",
-            c.OpenTasks, tx);
-        await connection.ExecuteAsync(
-            "INSERT INTO timers (instance_id, timer_id, step_id, visit, purpose, on_expiry, objection_id, due_at, status, created_at) " +
-            "VALUES (@InstanceId, @TimerId, @StepId, @Visit, @Purpose, @OnExpiry, @ObjectionId, @DueAt, @Status, @CreatedAt) ON CONFLICT DO NOTHING",
-            c.NewTimers, tx);
-        await connection.ExecuteAsync(
-            "UPDATE timers SET status = @Status, settled_at = @At WHERE instance_id = @InstanceId AND timer_id = @TimerId AND status = 'pending'",
-            c.SettledTimers.Select(t => new { t.Status, c.At, c.InstanceId, t.TimerId }), tx);
-        await connection.ExecuteAsync(
-            "INSERT INTO disclosures (instance_id, step_id, visit, village_code, title, notice_text, channels, period_days, published_at, closable_from, closed_at, event_seq, event_hash) " +
-            "VALUES (@InstanceId, @StepId, @Visit, @VillageCode, @Title, @NoticeText, @Channels, @PeriodDays, @PublishedAt, @ClosableFrom, @ClosedAt, @EventSeq, @EventHash) " +
-            "ON CONFLICT (instance_id, step_id, visit) DO NOTHING",
-            c.Disclosures, tx);
+        if (c.ExpectedVersion > 0)
+        {
+            await connection.ExecuteAsync(
+                "UPDATE open_tasks SET closed_at = @At, closed_by = @ActorId WHERE instance_id = @InstanceId AND closed_at IS NULL",
+                new { c.At, c.ActorId, c.InstanceId }, tx);
+        }
+
+        await InsertManyAsync(connection, tx, "open_tasks", ["instance_id", "task", "role", "visit", "village_path", "step_id", "due_at", "remind_at", "opened_at"], c.OpenTasks,
+            t => [t.InstanceId, t.Task, t.Role, t.Visit, t.VillagePath, t.StepId, t.DueAt, t.RemindAt, t.OpenedAt],
+            "ON CONFLICT (instance_id, task, role, visit) DO UPDATE SET closed_at = NULL, closed_by = NULL, due_at = excluded.due_at, remind_at = excluded.remind_at");
+        await InsertManyAsync(connection, tx, "timers", ["instance_id", "timer_id", "step_id", "visit", "purpose", "on_expiry", "objection_id", "due_at", "status", "created_at"], c.NewTimers,
+            t => [t.InstanceId, t.TimerId, t.StepId, t.Visit, t.Purpose, t.OnExpiry, t.ObjectionId, t.DueAt, t.Status, t.CreatedAt],
+            "ON CONFLICT DO NOTHING");
+        foreach (var group in c.SettledTimers.GroupBy(t => t.Status))
+        {
+            var ids = group.Select(t => t.TimerId).ToList();
+            var args = new DynamicParameters(new { Status = group.Key, c.At, c.InstanceId });
+            var names = ids.Select((id, i) =>
+            {
+                args.Add($"t{i}", id);
+                return $"@t{i}";
+            });
+            await connection.ExecuteAsync(
+                $"UPDATE timers SET status = @Status, settled_at = @At WHERE instance_id = @InstanceId AND status = 'pending' AND timer_id IN ({string.Join(", ", names)})",
+                args, tx);
+        }
+
+        await InsertManyAsync(connection, tx, "disclosures",
+            ["instance_id", "step_id", "visit", "village_code", "title", "notice_text", "channels", "period_days", "published_at", "closable_from", "closed_at", "event_seq", "event_hash"],
+            c.Disclosures,
+            d => [d.InstanceId, d.StepId, d.Visit, d.VillageCode, d.Title, d.NoticeText, d.Channels, d.PeriodDays, d.PublishedAt, d.ClosableFrom, d.ClosedAt, d.EventSeq, d.EventHash],
+            "ON CONFLICT (instance_id, step_id, visit) DO NOTHING");
         await connection.ExecuteAsync(
             "UPDATE disclosures SET closed_at = @At WHERE instance_id = @InstanceId AND step_id = @StepId AND visit = @Visit",
             c.ClosedDisclosures.Select(d => new { c.At, c.InstanceId, d.StepId, d.Visit }), tx);
-        await connection.ExecuteAsync(
-            "INSERT INTO outbox (instance_id, kind, payload, created_at) VALUES (@InstanceId, @Kind, @Payload, @At)",
-            c.Outbox.Select(o => new { c.InstanceId, o.Kind, o.Payload, c.At }), tx);
+        await InsertManyAsync(connection, tx, "outbox", ["instance_id", "kind", "payload", "created_at"], c.Outbox, o => [c.InstanceId, o.Kind, o.Payload, c.At]);
         if (c.Idempotency is { } key)
         {
             await connection.ExecuteAsync(
                 "INSERT INTO idempotency_keys (user_id, key, request_hash, status, response, created_at) VALUES (@UserId, @Key, @RequestHash, @Status, @Response, @CreatedAt)",
                 key, tx);
         }
+    }
+
+    private static async Task InsertManyAsync<T>(DbConnection connection, DbTransaction tx, string table, string[] columns, IReadOnlyList<T> rows,
+        Func<T, object?[]> values, string suffix = "")
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var sql = new System.Text.StringBuilder().Append("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns).Append(") VALUES ");
+        var args = new DynamicParameters();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = values(rows[i]);
+            sql.Append(i == 0 ? "(" : ", (");
+            for (var j = 0; j < row.Length; j++)
+            {
+                var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"p{i}_{j}");
+                sql.Append(j == 0 ? "@" : ", @").Append(name);
+                args.Add(name, row[j]);
+            }
+
+            sql.Append(')');
+        }
+
+        await connection.ExecuteAsync(sql.Append(' ').Append(suffix).ToString(), args, tx);
     }
 
     private static bool IsUniqueViolation(Exception e) => e switch

@@ -102,7 +102,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var people = SampleActors.For(Village);
         var now = new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero);
         var clock = new Clock { Now = now };
-        var runner = new ProposalRunner(Store, Library, clock);
+        var runner = new ProposalRunner(Store, Library, clock, new InstanceCache());
         await runner.RunAsync(id, people.Secretary,
             new StartProposal(id, Village, "硬化村内主干道800米", "预算4.8万元。", "public-welfare", 48_000m, "villager-suggestion"), null, default);
         for (var i = 0; i < steps; i++)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
@@ -15,7 +16,7 @@ public sealed partial record RevokeToken(Caller Caller, string UserId, string To
     private static partial Regex TokenIdPattern();
 }
 
-public sealed class RevokeTokenHandler(WorkflowStore store, TimeProvider time) : ICommandHandler<RevokeToken, Unit>
+public sealed class RevokeTokenHandler(WorkflowStore store, TimeProvider time, TokenCache cache) : ICommandHandler<RevokeToken, Unit>
 {
     public async ValueTask<Unit> Handle(RevokeToken command, CancellationToken cancellationToken)
     {
@@ -24,7 +25,9 @@ public sealed class RevokeTokenHandler(WorkflowStore store, TimeProvider time) :
             throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.administrator", "AuthAdministrator");
         }
 
-        return await store.RevokeTokenAsync(command.UserId, command.TokenId, time.GetUtcNow(), cancellationToken)
+        var revoked = await store.RevokeTokenAsync(command.UserId, command.TokenId, time.GetUtcNow(), cancellationToken);
+        cache.Clear();
+        return revoked
             ? Unit.Value
             : throw ServerText.Problem(StatusCodes.Status404NotFound, "token.unknown", "TokenUnknown", command.TokenId);
     }

@@ -18,7 +18,7 @@ public sealed record UpdateUser(Caller Caller, string UserId, UserChange Change)
         ?? CreateUser.CheckUser("x", Change.DisplayName ?? "x", Change.Password);
 }
 
-public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserRow> hasher) : ICommandHandler<UpdateUser, Unit>
+public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserRow> hasher, TokenCache cache) : ICommandHandler<UpdateUser, Unit>
 {
     public async ValueTask<Unit> Handle(UpdateUser command, CancellationToken cancellationToken)
     {
@@ -40,6 +40,7 @@ public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserR
         }
 
         await store.UpdateUserAsync(user, cancellationToken);
+        cache.Clear();
         return Unit.Value;
     }
 }

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Server.Storage;
+
+namespace LinxianWorkflow.Server.Application;
+
+/// <summary>
+/// The last state this node folded for each proposal, with its version and last hash, so a command does not
+/// re-read and re-decode the whole stream. It is used only when the read row says the stream is still at
+/// that version (another node's commit moves the row on, and the stream is read again); the database's
+/// (proposal, seq) key stays the guard. Bounded: past <see cref="Capacity"/> entries it starts afresh.
+/// </summary>
+public sealed class InstanceCache
+{
+    public const int Capacity = 20_000;
+
+    private readonly ConcurrentDictionary<string, (InstanceState State, string LastHash)> _states = new(StringComparer.Ordinal);
+
+    public bool TryGet(string id, int version, out InstanceState state, out string lastHash)
+    {
+        if (_states.TryGetValue(id, out var entry) && entry.State.Version == version)
+        {
+            (state, lastHash) = entry;
+            return true;
+        }
+
+        (state, lastHash) = (InstanceState.Empty, EventCodec.GenesisHash);
+        return false;
+    }
+
+    public void Set(string id, InstanceState state, string lastHash)
+    {
+        if (_states.Count >= Capacity)
+        {
+            _states.Clear();
+        }
+
+        _states[id] = (state, lastHash);
+    }
+
+    public void Forget(string id) => _states.TryRemove(id, out _);
+}
+
+/// <summary>The proposal row the authorization behaviour read for this request, handed down to the handler.</summary>
+public static class RequestProposal
+{
+    private static readonly AsyncLocal<ProposalRow?> Current = new();
+
+    public static ProposalRow? Get(string id) => Current.Value is { } row && row.Id == id ? row : null;
+
+    public static void Set(ProposalRow row) => Current.Value = row;
+}
