@@ -25,15 +25,24 @@ async Task<string> Token(string user)
     return (await api.Post("/api/tokens", new { name = "load", days = 1096 }, session)).Json.GetProperty("token").GetString()!;
 }
 
-var secretary = await Token("xiwan-secretary");
-var chair = await Token("xiwan-chair");
-var supervisor = await Token("xiwan-supervisor");
-var reviewer = await Token("reviewer-105");
-var admin = await Token("admin");
+var users = new[] { "xiwan-secretary", "xiwan-chair", "xiwan-supervisor", "reviewer-105", "admin" };
+var tokens = new string[users.Length];
+for (var i = 0; i < users.Length; i++)
+{
+    tokens[i] = await Token(users[i]);
+}
+
+// Tokens read at each call, so the ticker can renew them: the run moves the clock by years.
+string Secretary() => Volatile.Read(ref tokens[0]);
+string Chair() => Volatile.Read(ref tokens[1]);
+string Supervisor() => Volatile.Read(ref tokens[2]);
+string Reviewer() => Volatile.Read(ref tokens[3]);
+string Admin() => Volatile.Read(ref tokens[4]);
 
 // The clock: one ticker moves the demo clock a day every 10 ms for everyone (tokens live 1,096 days: keep runs short); clients wait on it for
 // notice and disclosure periods instead of each moving it (which would run the clock away).
 var clock = new Clock();
+var renewed = (await api.Post("/api/admin/clock", new { advanceDays = 0.001 }, Admin())).Json.GetProperty("now").GetDateTimeOffset();
 using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
 using var clientsDone = new CancellationTokenSource();
 var ticker = Task.Run(async () =>
@@ -41,12 +50,23 @@ var ticker = Task.Run(async () =>
     // Ticks until the last client has finished its run, so none waits forever on a period.
     while (!clientsDone.IsCancellationRequested)
     {
-        var now = (await api.Post("/api/admin/clock", new { advanceDays = 1 }, admin)).Json.GetProperty("now").GetDateTimeOffset();
+        var now = (await api.Post("/api/admin/clock", new { advanceDays = 3 }, Admin())).Json.GetProperty("now").GetDateTimeOffset();
+        if (now - renewed > TimeSpan.FromDays(900))
+        {
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                var fresh = (await api.Post("/api/tokens", new { name = "load", days = 1096 }, tokens[i])).Json.GetProperty("token").GetString()!;
+                Volatile.Write(ref tokens[i], fresh);
+            }
+
+            renewed = now;
+        }
+
         clock.Set(now);
-        await Task.Delay(10);
+        await Task.Delay(20);
     }
 });
-clock.Set((await api.Post("/api/admin/clock", new { advanceDays = 0.001 }, admin)).Json.GetProperty("now").GetDateTimeOffset());
+clock.Set((await api.Post("/api/admin/clock", new { advanceDays = 0.001 }, Admin())).Json.GetProperty("now").GetDateTimeOffset());
 
 var latencies = new List<double>[clients];
 var runs = 0;
@@ -97,20 +117,20 @@ await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
 
     async Task<bool> Disclose(string id, string step)
     {
-        if (await Act(supervisor, $"/api/proposals/{id}/actions/countersign", new { stepId = step, opinion = "同意" }) is null
-            || await Act(chair, $"/api/proposals/{id}/actions/publish", new { stepId = step, noticeText = "公示", channels = Board.Channels }) is null)
+        if (await Act(Supervisor(), $"/api/proposals/{id}/actions/countersign", new { stepId = step, opinion = "同意" }) is null
+            || await Act(Chair(), $"/api/proposals/{id}/actions/publish", new { stepId = step, noticeText = "公示", channels = Board.Channels }) is null)
         {
             return false;
         }
 
         var published = await clock.NextAsync();
         await clock.AtLeastAsync(published.AddDays(12));
-        return await Act(chair, $"/api/proposals/{id}/actions/close-disclosure", new { stepId = step }) is not null;
+        return await Act(Chair(), $"/api/proposals/{id}/actions/close-disclosure", new { stepId = step }) is not null;
     }
 
     while (!stop.IsCancellationRequested)
     {
-        var id = await Act(secretary, "/api/proposals", new
+        var id = await Act(Secretary(), "/api/proposals", new
         {
             villagePath = "141124/141124105/141124105201",
             title = "硬化村内主干道800米",
@@ -120,16 +140,16 @@ await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
             source = "villager-suggestion",
         });
         var ok = id is not null
-            && await Act(secretary, $"/api/proposals/{id}/actions/complete-task", new { stepId = "intake", outcome = "accepted" }) is not null
-            && await Meeting(secretary, id, "branch-proposal", "branch-committee", 0, 7, false)
-            && await Meeting(secretary, id, "two-committee-deliberation", "two-committee", 0, 9, false)
-            && await Act(supervisor, $"/api/proposals/{id}/actions/complete-task", new { stepId = "supervision-check", outcome = "endorsed" }) is not null
-            && await Act(reviewer, $"/api/proposals/{id}/actions/review", new { stepId = "township-review", decision = "approve", reasons = "同意" }) is not null
-            && await Meeting(secretary, id, "party-member-review", "party-members", 3, 42, true)
-            && await Meeting(chair, id, "villager-resolution", "villager-representatives", 5, 31, true)
+            && await Act(Secretary(), $"/api/proposals/{id}/actions/complete-task", new { stepId = "intake", outcome = "accepted" }) is not null
+            && await Meeting(Secretary(), id, "branch-proposal", "branch-committee", 0, 7, false)
+            && await Meeting(Secretary(), id, "two-committee-deliberation", "two-committee", 0, 9, false)
+            && await Act(Supervisor(), $"/api/proposals/{id}/actions/complete-task", new { stepId = "supervision-check", outcome = "endorsed" }) is not null
+            && await Act(Reviewer(), $"/api/proposals/{id}/actions/review", new { stepId = "township-review", decision = "approve", reasons = "同意" }) is not null
+            && await Meeting(Secretary(), id, "party-member-review", "party-members", 3, 42, true)
+            && await Meeting(Chair(), id, "villager-resolution", "villager-representatives", 5, 31, true)
             && await Disclose(id, "resolution-disclosure")
-            && await Act(chair, $"/api/proposals/{id}/actions/report-progress", new { stepId = "implementation", stage = "after", summary = "完工", costYuan = 47500, disclose = true }) is not null
-            && await Act(chair, $"/api/proposals/{id}/actions/complete-implementation", new { stepId = "implementation", summary = "完成", totalCostYuan = 47500 }) is not null
+            && await Act(Chair(), $"/api/proposals/{id}/actions/report-progress", new { stepId = "implementation", stage = "after", summary = "完工", costYuan = 47500, disclose = true }) is not null
+            && await Act(Chair(), $"/api/proposals/{id}/actions/complete-implementation", new { stepId = "implementation", summary = "完成", totalCostYuan = 47500 }) is not null
             && await Disclose(id, "result-disclosure");
         if (ok)
         {

@@ -139,117 +139,107 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The whole commit as one multi-statement command: one round trip, then COMMIT. The events' primary key
+    /// (proposal, seq) is the concurrency guard: a command decided on a stale version inserts a sequence
+    /// number that exists, and the transaction fails as a whole.
+    /// </summary>
     private static async Task WriteAsync(DbConnection connection, DbTransaction tx, Commit c)
     {
-        // Multi-row statements: a command is a handful of round trips, whatever the number of its events.
-        await InsertManyAsync(connection, tx, "events", ["instance_id", "seq", "at", "actor_id", "role", "type", "record", "prev_hash", "hash"], c.Events, e =>
+        var b = new Batch();
+        b.Values("events", ["instance_id", "seq", "at", "actor_id", "role", "type", "record", "prev_hash", "hash"], c.Events, e =>
         {
             var header = System.Text.Json.Nodes.JsonNode.Parse(e.Record)!;
-            return [e.InstanceId, e.Sequence, DateTimeOffset.Parse((string)header["at"]!, System.Globalization.CultureInfo.InvariantCulture),
+            return [e.InstanceId, e.Sequence, DateTimeOffset.Parse((string)header["at"]!, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime(),
                 (string)header["actor"]!["id"]!, (string)header["actor"]!["role"]!, (string)header["type"]!, e.Record, e.PreviousHash, e.Hash];
         });
 
-        const string Columns = "id, village_path, village_code, township_code, title, category, amount_fen, status, result, current_step, step_kind, visit, version, " +
-            "definition_key, profile_key, started_at, updated_at, step_entered_at, due_at, overdue, last_hash";
-        const string Values = "@Id, @VillagePath, @VillageCode, @TownshipCode, @Title, @Category, @AmountFen, @Status, @Result, @CurrentStep, @StepKind, @Visit, @Version, " +
-            "@DefinitionKey, @ProfileKey, @StartedAt, @UpdatedAt, @StepEnteredAt, @DueAt, @Overdue, @LastHash";
-        var written = c.ExpectedVersion == 0
-            ? await connection.ExecuteAsync($"INSERT INTO proposals ({Columns}) VALUES ({Values})", c.Proposal, tx)
-            : await connection.ExecuteAsync(
-                "UPDATE proposals SET status = @Status, result = @Result, current_step = @CurrentStep, step_kind = @StepKind, visit = @Visit, version = @Version, " +
-                "updated_at = @UpdatedAt, step_entered_at = @StepEnteredAt, due_at = @DueAt, overdue = @Overdue, last_hash = @LastHash " +
-                "WHERE id = @Id AND version = @ExpectedVersion",
-                new
-                {
-                    c.Proposal.Id,
-                    c.Proposal.Status,
-                    c.Proposal.Result,
-                    c.Proposal.CurrentStep,
-                    c.Proposal.StepKind,
-                    c.Proposal.Visit,
-                    c.Proposal.Version,
-                    c.Proposal.UpdatedAt,
-                    c.Proposal.StepEnteredAt,
-                    c.Proposal.DueAt,
-                    c.Proposal.Overdue,
-                    c.Proposal.LastHash,
-                    c.ExpectedVersion,
-                },
-                tx);
-        if (written != 1)
+        var p = c.Proposal;
+        if (c.ExpectedVersion == 0)
         {
-            throw new ConcurrencyConflictException($"Instance {c.InstanceId} is not at version {c.ExpectedVersion}.");
+            b.Values("proposals",
+                ["id", "village_path", "village_code", "township_code", "title", "category", "amount_fen", "status", "result", "current_step", "step_kind", "visit",
+                    "version", "definition_key", "profile_key", "started_at", "updated_at", "step_entered_at", "due_at", "overdue", "last_hash"],
+                [p],
+                r => [r.Id, r.VillagePath, r.VillageCode, r.TownshipCode, r.Title, r.Category, r.AmountFen, r.Status, r.Result, r.CurrentStep, r.StepKind, r.Visit,
+                    r.Version, r.DefinitionKey, r.ProfileKey, r.StartedAt, r.UpdatedAt, r.StepEnteredAt, r.DueAt, r.Overdue, r.LastHash]);
+        }
+        else
+        {
+            b.Add($"UPDATE proposals SET status = {b.P(p.Status)}, result = {b.P(p.Result)}, current_step = {b.P(p.CurrentStep)}, step_kind = {b.P(p.StepKind)}, " +
+                $"visit = {b.P(p.Visit)}, version = {b.P(p.Version)}, updated_at = {b.P(p.UpdatedAt)}, step_entered_at = {b.P(p.StepEnteredAt)}, " +
+                $"due_at = {b.P(p.DueAt)}, overdue = {b.P(p.Overdue)}, last_hash = {b.P(p.LastHash)} WHERE id = {b.P(p.Id)} AND version = {b.P(c.ExpectedVersion)}");
+            b.Add($"UPDATE open_tasks SET closed_at = {b.P(c.At)}, closed_by = {b.P(c.ActorId)} WHERE instance_id = {b.P(c.InstanceId)} AND closed_at IS NULL");
         }
 
-        if (c.ExpectedVersion > 0)
-        {
-            await connection.ExecuteAsync(
-                "UPDATE open_tasks SET closed_at = @At, closed_by = @ActorId WHERE instance_id = @InstanceId AND closed_at IS NULL",
-                new { c.At, c.ActorId, c.InstanceId }, tx);
-        }
-
-        await InsertManyAsync(connection, tx, "open_tasks", ["instance_id", "task", "role", "visit", "village_path", "step_id", "due_at", "remind_at", "opened_at"], c.OpenTasks,
+        b.Values("open_tasks", ["instance_id", "task", "role", "visit", "village_path", "step_id", "due_at", "remind_at", "opened_at"], c.OpenTasks,
             t => [t.InstanceId, t.Task, t.Role, t.Visit, t.VillagePath, t.StepId, t.DueAt, t.RemindAt, t.OpenedAt],
             "ON CONFLICT (instance_id, task, role, visit) DO UPDATE SET closed_at = NULL, closed_by = NULL, due_at = excluded.due_at, remind_at = excluded.remind_at");
-        await InsertManyAsync(connection, tx, "timers", ["instance_id", "timer_id", "step_id", "visit", "purpose", "on_expiry", "objection_id", "due_at", "status", "created_at"], c.NewTimers,
+        b.Values("timers", ["instance_id", "timer_id", "step_id", "visit", "purpose", "on_expiry", "objection_id", "due_at", "status", "created_at"], c.NewTimers,
             t => [t.InstanceId, t.TimerId, t.StepId, t.Visit, t.Purpose, t.OnExpiry, t.ObjectionId, t.DueAt, t.Status, t.CreatedAt],
             "ON CONFLICT DO NOTHING");
-        foreach (var group in c.SettledTimers.GroupBy(t => t.Status))
+        foreach (var (timerId, status) in c.SettledTimers)
         {
-            var ids = group.Select(t => t.TimerId).ToList();
-            var args = new DynamicParameters(new { Status = group.Key, c.At, c.InstanceId });
-            var names = ids.Select((id, i) =>
-            {
-                args.Add($"t{i}", id);
-                return $"@t{i}";
-            });
-            await connection.ExecuteAsync(
-                $"UPDATE timers SET status = @Status, settled_at = @At WHERE instance_id = @InstanceId AND status = 'pending' AND timer_id IN ({string.Join(", ", names)})",
-                args, tx);
+            b.Add($"UPDATE timers SET status = {b.P(status)}, settled_at = {b.P(c.At)} " +
+                $"WHERE instance_id = {b.P(c.InstanceId)} AND timer_id = {b.P(timerId)} AND status = 'pending'");
         }
 
-        await InsertManyAsync(connection, tx, "disclosures",
+        b.Values("disclosures",
             ["instance_id", "step_id", "visit", "village_code", "title", "notice_text", "channels", "period_days", "published_at", "closable_from", "closed_at", "event_seq", "event_hash"],
             c.Disclosures,
             d => [d.InstanceId, d.StepId, d.Visit, d.VillageCode, d.Title, d.NoticeText, d.Channels, d.PeriodDays, d.PublishedAt, d.ClosableFrom, d.ClosedAt, d.EventSeq, d.EventHash],
             "ON CONFLICT (instance_id, step_id, visit) DO NOTHING");
-        await connection.ExecuteAsync(
-            "UPDATE disclosures SET closed_at = @At WHERE instance_id = @InstanceId AND step_id = @StepId AND visit = @Visit",
-            c.ClosedDisclosures.Select(d => new { c.At, c.InstanceId, d.StepId, d.Visit }), tx);
-        await InsertManyAsync(connection, tx, "outbox", ["instance_id", "kind", "payload", "created_at"], c.Outbox, o => [c.InstanceId, o.Kind, o.Payload, c.At]);
-        if (c.Idempotency is { } key)
+        foreach (var (stepId, visit) in c.ClosedDisclosures)
         {
-            await connection.ExecuteAsync(
-                "INSERT INTO idempotency_keys (user_id, key, request_hash, status, response, created_at) VALUES (@UserId, @Key, @RequestHash, @Status, @Response, @CreatedAt)",
-                key, tx);
+            b.Add($"UPDATE disclosures SET closed_at = {b.P(c.At)} WHERE instance_id = {b.P(c.InstanceId)} AND step_id = {b.P(stepId)} AND visit = {b.P(visit)}");
         }
+
+        b.Values("outbox", ["instance_id", "kind", "payload", "created_at"], c.Outbox, o => [c.InstanceId, o.Kind, o.Payload, c.At]);
+        if (c.Idempotency is { } k)
+        {
+            b.Values("idempotency_keys", ["user_id", "key", "request_hash", "status", "response", "created_at"], [k],
+                r => [r.UserId, r.Key, r.RequestHash, r.Status, r.Response, r.CreatedAt]);
+        }
+
+        await connection.ExecuteAsync(b.Sql, b.Args, tx);
     }
 
-    private static async Task InsertManyAsync<T>(DbConnection connection, DbTransaction tx, string table, string[] columns, IReadOnlyList<T> rows,
-        Func<T, object?[]> values, string suffix = "")
+    /// <summary>Statements and their parameters, gathered into one command.</summary>
+    private sealed class Batch
     {
-        if (rows.Count == 0)
+        private readonly System.Text.StringBuilder _sql = new();
+        private int _count;
+
+        public DynamicParameters Args { get; } = new();
+
+        public string Sql => _sql.ToString();
+
+        /// <summary>A parameter for <paramref name="value"/>; returns its placeholder.</summary>
+        public string P(object? value)
         {
-            return;
+            var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"p{_count++}");
+            Args.Add(name, value);
+            return "@" + name;
         }
 
-        var sql = new System.Text.StringBuilder().Append("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns).Append(") VALUES ");
-        var args = new DynamicParameters();
-        for (var i = 0; i < rows.Count; i++)
+        public void Add(string statement) => _sql.Append(statement).Append(";\n");
+
+        /// <summary>One multi-row INSERT of <paramref name="rows"/> (nothing when empty).</summary>
+        public void Values<T>(string table, string[] columns, IReadOnlyList<T> rows, Func<T, object?[]> values, string suffix = "")
         {
-            var row = values(rows[i]);
-            sql.Append(i == 0 ? "(" : ", (");
-            for (var j = 0; j < row.Length; j++)
+            if (rows.Count == 0)
             {
-                var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"p{i}_{j}");
-                sql.Append(j == 0 ? "@" : ", @").Append(name);
-                args.Add(name, row[j]);
+                return;
             }
 
-            sql.Append(')');
-        }
+            _sql.Append("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns).Append(") VALUES ");
+            for (var i = 0; i < rows.Count; i++)
+            {
+                _sql.Append(i == 0 ? "(" : ", (").AppendJoin(", ", values(rows[i]).Select(P)).Append(')');
+            }
 
-        await connection.ExecuteAsync(sql.Append(' ').Append(suffix).ToString(), args, tx);
+            Add(suffix.Length == 0 ? "" : " " + suffix);
+        }
     }
 
     private static bool IsUniqueViolation(Exception e) => e switch
