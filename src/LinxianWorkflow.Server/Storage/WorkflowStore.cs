@@ -127,11 +127,19 @@ public sealed partial class WorkflowStore : IAsyncDisposable
     public async Task CommitAsync(Commit commit, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         try
         {
-            await WriteAsync(connection, tx, commit);
-            await tx.CommitAsync(ct);
+            if (IsPostgres)
+            {
+                // One multi-statement command is one implicit transaction on PostgreSQL: all or nothing, one round trip.
+                await WriteAsync(connection, null, commit);
+            }
+            else
+            {
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await WriteAsync(connection, tx, commit);
+                await tx.CommitAsync(ct);
+            }
         }
         catch (Exception e) when (IsUniqueViolation(e))
         {
@@ -144,7 +152,7 @@ public sealed partial class WorkflowStore : IAsyncDisposable
     /// (proposal, seq) is the concurrency guard: a command decided on a stale version inserts a sequence
     /// number that exists, and the transaction fails as a whole.
     /// </summary>
-    private static async Task WriteAsync(DbConnection connection, DbTransaction tx, Commit c)
+    private static async Task WriteAsync(DbConnection connection, DbTransaction? tx, Commit c)
     {
         var b = new Batch();
         b.Values("events", ["instance_id", "seq", "at", "actor_id", "role", "type", "record", "prev_hash", "hash"], c.Events, e =>
