@@ -29,7 +29,14 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         if (IsPostgres)
         {
             var app = options.Postgres ?? throw new InvalidOperationException("Storage:Postgres (a connection string) is required when Storage:Provider is postgres.");
-            _postgres = NpgsqlDataSource.Create(app);
+            // The commit's statements have few shapes: let Npgsql prepare the frequent ones (unless the operator chose).
+            var builder = new NpgsqlConnectionStringBuilder(app);
+            if (builder.MaxAutoPrepare == 0)
+            {
+                builder.MaxAutoPrepare = 64;
+            }
+
+            _postgres = NpgsqlDataSource.Create(builder.ConnectionString);
             _postgresOwner = string.IsNullOrEmpty(options.PostgresMigrations) ? null : NpgsqlDataSource.Create(options.PostgresMigrations);
         }
         else
