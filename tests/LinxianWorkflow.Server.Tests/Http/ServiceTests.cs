@@ -126,6 +126,45 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Health_the_openapi_document_and_its_browser_are_served_without_sign_in()
+    {
+        var health = await Api.Get("/health");
+        Assert.Equal(200, health.Code);
+        Assert.Equal("ready", health.Json.GetProperty("status").GetString());
+        var openapi = await Api.Get("/openapi/v1.json");
+        Assert.Equal(200, openapi.Code);
+        var paths = openapi.Json.GetProperty("paths");
+        foreach (var path in new[] { "/api/proposals", "/api/proposals/{id}", "/api/proposals/{id}/history", "/api/proposals/{id}/actions/{action}",
+            "/api/inbox", "/api/public/villages/{code}/disclosures", "/api/public/proposals/{id}/objections", "/api/auth/login", "/api/users", "/api/tokens" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+
+        Assert.Equal(200, (await Api.Get("/scalar")).Code);
+    }
+
+    [Fact]
+    public async Task A_revoked_token_is_refused_at_once_and_a_disabled_user_cannot_act()
+    {
+        var session = (await Api.Post("/api/auth/login", new { userName = "xiwan-committee", password = "linxian-demo" })).Json.GetProperty("token").GetString();
+        var script = (await Api.Post("/api/tokens", new { name = "revoke-me", days = 30 }, session)).Json;
+        var token = script.GetProperty("token").GetString();
+        Assert.Equal(200, (await Api.Get("/api/inbox", token)).Code);
+
+        var revoked = await Api.Send(HttpMethod.Delete, $"/api/users/demo-xiwan-committee/tokens/{script.GetProperty("tokenId").GetString()}", null, session);
+        Assert.Equal(204, revoked.Code);
+        Assert.Equal(401, (await Api.Get("/api/inbox", token)).Code);
+        Assert.Equal(200, (await Api.Get("/api/inbox", session)).Code);
+
+        var admin = await Service.TokenFor("admin");
+        Assert.Equal(204, (await Api.Send(HttpMethod.Patch, "/api/users/demo-xiwan-committee", "{\"disabled\":true}", admin)).Code);
+        Assert.Equal(401, (await Api.Get("/api/inbox", session)).Code);
+        Assert.Equal(401, (await Api.Post("/api/auth/login", new { userName = "xiwan-committee", password = "linxian-demo" })).Code);
+        Assert.Equal(204, (await Api.Send(HttpMethod.Patch, "/api/users/demo-xiwan-committee", "{\"disabled\":false}", admin)).Code);
+        Assert.Equal(200, (await Api.Get("/api/inbox", session)).Code);
+    }
+
+    [Fact]
     public async Task The_inbox_shows_the_open_step_to_its_role_with_its_due_date_and_moves_on_when_done()
     {
         var walker = new Walker(Service);
