@@ -75,7 +75,7 @@ public sealed class IdempotencyBehaviour<TMessage, TResponse>(WorkflowStore stor
         {
             return await next(message, cancellationToken);
         }
-        catch (ProblemException e) when (e.Status == StatusCodes.Status409Conflict)
+        catch (Exception e) when (e is ConcurrencyConflictException or ProblemException { Status: StatusCodes.Status409Conflict })
         {
             // Two retries raced: the loser finds the winner's answer under the same key.
             if (await Replay(message, key, cancellationToken) is { } winner)
