@@ -27,8 +27,12 @@ login() { # a 12-hour session token, exchanged for a 90-day script token (the wa
 }
 advance() { field now "$(call POST /api/admin/clock "$ADMIN" "{\"advanceDays\":$1}")"; }
 entered() { field enteredAt "$(call GET "/api/proposals/$ID" "$SECRETARY")"; }
-act() { # act TOKEN ACTION BODY
-  local out; out=$(call POST "/api/proposals/$ID/actions/$2" "$1" "$3")
+act() { # act TOKEN ACTION BODY; a 409 (a timer fired at the same moment) is tried again, as any client would
+  local out
+  for attempt in 1 2 3; do
+    if out=$(call POST "/api/proposals/$ID/actions/$2" "$1" "$3" 2>/tmp/walkthrough-error); then break; fi
+    grep -q '^HTTP 409' /tmp/walkthrough-error && [[ $attempt -lt 3 ]] || { cat /tmp/walkthrough-error >&2; exit 1; }
+  done
   echo "  $2 → version $(field version "$out"), now at $(field currentStep "$out")"
 }
 meeting() { # meeting TOKEN STEP KIND NOTICE_DAYS MEMBERS ATTENDEE

@@ -3,6 +3,7 @@ using LinxianWorkflow.Server.Features.Identity;
 using LinxianWorkflow.Server.Features.Proposals;
 using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Hosting;
+using LinxianWorkflow.Server.Scheduling;
 
 // `create-admin <userName> [county]` adds the first administrator and prints a generated password.
 if (args.Length > 0 && args[0] == "create-admin")
@@ -15,10 +16,13 @@ builder.AddStorage();
 builder.AddApplication();
 builder.AddIdentity();
 builder.AddHttpApi();
+builder.AddScheduling();
 
 var app = builder.Build();
 await app.PrepareAsync();
+await app.PrepareSchedulingAsync();
 app.UseHttpApi();
+app.UseScheduling();
 app.MapProposals();
 app.MapPublic();
 app.MapIdentity();

@@ -156,10 +156,61 @@ public static class Projection
         }
 
         var closed = decision.Events.Select(e => e.Data).OfType<DisclosureClosed>().Select(c => (c.StepId, c.Visit)).ToList();
+        var notifications = Notifications(definition, before, decision, now);
         // One wake-up per command: the scheduler (issue 4) reads what changed from the timers table itself.
         outbox.Add(("events-appended", JsonSerializer.Serialize(
             new { id, from = stored[0].Sequence, to = stored[^1].Sequence, timers = newTimers.Count + settled.Count }, EventCodec.Json)));
-        return new Commit(id, before.Version, actor.Id, now, stored, proposal, tasks, newTimers, settled, disclosures, closed, outbox, idempotency);
+        return new Commit(id, before.Version, actor.Id, now, stored, proposal, tasks, newTimers, settled, disclosures, closed, outbox, notifications, idempotency);
+    }
+
+    /// <summary>
+    /// Who is told what: a reminder to the step's roles in the village; a missed deadline to those roles and
+    /// to the township's reviewers; an objection gone to the township to its reviewers.
+    /// </summary>
+    private static List<NotificationRow> Notifications(WorkflowDefinition definition, InstanceState before, Decision decision, DateTimeOffset now)
+    {
+        var start = decision.State.Start!;
+        var list = new List<NotificationRow>();
+        void Tell(string kind, string stepId, IEnumerable<string> roles, LocalizedText text) =>
+            list.AddRange(roles.Distinct().Select(role => new NotificationRow
+            {
+                InstanceId = start.ProposalId,
+                Role = role,
+                AreaPath = start.VillagePath,
+                Kind = kind,
+                StepId = stepId,
+                TextZh = text.Zh,
+                TextEn = text.En,
+                CreatedAt = now,
+            }));
+
+        foreach (var e in decision.Events.Select(e => e.Data))
+        {
+            switch (e)
+            {
+                case TimerFired { Purpose: TimerPurpose.Reminder } fired when before.Timers.TryGetValue(fired.TimerId, out var reminder):
+                    var step = definition.Step(reminder.StepId);
+                    var deadline = before.Timers.Values
+                        .Where(t => t.StepId == reminder.StepId && t.ObjectionId == reminder.ObjectionId && t.Purpose == TimerPurpose.Deadline)
+                        .Select(t => (DateTimeOffset?)t.DueAt).Min();
+                    Tell("reminder", step.Id, reminder.ObjectionId is null ? step.Roles : step.AnswerRoles,
+                        ServerText.Get("NotifyReminder", start.Title, step.Name, deadline is { } d ? Engine.Time.ChinaTime.Display(d) : "—"));
+                    break;
+                case DeadlineEscalated escalated when before.Timers.TryGetValue(escalated.TimerId, out var timer):
+                    var late = definition.Step(escalated.StepId);
+                    Tell("escalated", late.Id, [.. late.Roles, Roles.TownshipReviewer],
+                        ServerText.Get("NotifyEscalated", start.Title, late.Name, Engine.Time.ChinaTime.Display(timer.DueAt)));
+                    break;
+                case ObjectionEscalated objection:
+                    Tell("objection-escalated", objection.StepId, [Roles.TownshipReviewer],
+                        ServerText.Get("NotifyObjectionEscalated", start.Title, objection.ObjectionId, objection.Reason));
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return list;
     }
 
     private static string Kebab<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Server.Scheduling;
 using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.Application;
@@ -13,9 +14,9 @@ public sealed record AppendedEvent(int Sequence, string Type, string Hash);
 
 /// <summary>
 /// The spine of every command: load the stream, decide with the pure engine, save events and read rows in
-/// one transaction. Schedule-after-commit goes through the outbox rows written with them.
+/// one transaction, then schedule the timers it set (their rows are the truth; the sweep is the net).
 /// </summary>
-public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time, InstanceCache cache)
+public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time, InstanceCache cache, TimerScheduler? scheduler = null)
 {
     public async Task<ActionResult> RunAsync(string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct)
     {
@@ -60,9 +61,10 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
                 CreatedAt = now,
             }
             : null;
+        var commit = Projection.Build(definition, profile, state, decision, chained, actor, now, idempotency);
         try
         {
-            await store.CommitAsync(Projection.Build(definition, profile, state, decision, chained, actor, now, idempotency), ct);
+            await store.CommitAsync(commit, ct);
         }
         catch (ConcurrencyConflictException)
         {
@@ -71,6 +73,13 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
         }
 
         cache.Set(proposalId, decision.State, chained[^1].Hash);
+
+        // Schedule after commit: the timers' jobs (the sweep covers a crash in between).
+        if (scheduler is not null)
+        {
+            await scheduler.AfterCommitAsync(commit);
+        }
+
         return result;
     }
 

@@ -108,6 +108,20 @@ public sealed class IdempotencyRow
     public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
 }
 
+public sealed class NotificationRow
+{
+    public long Id { get; set; }
+    public string InstanceId { get; set; } = "";
+    public string Role { get; set; } = "";
+    public string AreaPath { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string StepId { get; set; } = "";
+    public string TextZh { get; set; } = "";
+    public string TextEn { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
+    public DateTimeOffset? DeliveredAt { get; set => field = value?.ToUniversalTime(); }
+}
+
 /// <summary>Everything one accepted command writes, in one transaction.</summary>
 public sealed record Commit(
     string InstanceId,
@@ -122,4 +136,5 @@ public sealed record Commit(
     IReadOnlyList<DisclosureRow> Disclosures,
     IReadOnlyList<(string StepId, int Visit)> ClosedDisclosures,
     IReadOnlyList<(string Kind, string Payload)> Outbox,
+    IReadOnlyList<NotificationRow> Notifications,
     IdempotencyRow? Idempotency);

@@ -210,6 +210,8 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         }
 
         b.Values("outbox", ["instance_id", "kind", "payload", "created_at"], c.Outbox, o => [c.InstanceId, o.Kind, o.Payload, c.At]);
+        b.Values("notifications", ["instance_id", "role", "area_path", "kind", "step_id", "text_zh", "text_en", "created_at"], c.Notifications,
+            n => [n.InstanceId, n.Role, n.AreaPath, n.Kind, n.StepId, n.TextZh, n.TextEn, n.CreatedAt]);
         if (c.Idempotency is { } k)
         {
             b.Values("idempotency_keys", ["user_id", "key", "request_hash", "status", "response", "created_at"], [k],

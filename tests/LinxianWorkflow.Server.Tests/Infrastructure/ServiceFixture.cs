@@ -21,9 +21,13 @@ public abstract class ServiceFixture : IAsyncLifetime
 
     private IReadOnlyList<string> _args = [];
 
+    /// <summary>The arguments the server runs with (a second server on the same store takes them too).</summary>
+    public IReadOnlyList<string> Arguments => _args;
+
     public async Task InitializeAsync()
     {
-        _args = [.. await StoreArgsAsync(), "--demo", "--Public:ObjectionsPerWindow=20", "--Public:ObjectionWindowMinutes=10"];
+        _args = [.. await StoreArgsAsync(), "--demo", "--Public:ObjectionsPerWindow=20", "--Public:ObjectionWindowMinutes=10",
+            "--Scheduling:SweepSeconds=0.5"];
         await StartAsync();
     }
 

@@ -44,8 +44,24 @@ public sealed class Walker(ServiceFixture service, string village = "xiwan", str
         return reply.Json.GetProperty("proposalId").GetString()!;
     }
 
-    /// <summary>Takes one step; false once the proposal has ended.</summary>
+    /// <summary>Takes one step; false once the proposal has ended. A 409 (a timer fired in between) is retried on a fresh read, as a client would.</summary>
     public async Task<bool> StepAsync(string id)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStepAsync(id);
+            }
+            catch (Conflict) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private sealed class Conflict : Exception;
+
+    private async Task<bool> TryStepAsync(string id)
     {
         foreach (var user in People)
         {
@@ -70,6 +86,11 @@ public sealed class Walker(ServiceFixture service, string village = "xiwan", str
             var body = await BodyFor(name, action, view);
             var reply = await service.Api.Post($"/api/proposals/{id}/actions/{name}", body, token,
                 new Dictionary<string, string> { ["If-Match"] = $"\"{view.GetProperty("version").GetInt32()}\"" });
+            if (reply.Code == 409)
+            {
+                throw new Conflict();
+            }
+
             Assert.True(reply.Code == 200, $"{user} {name}: {reply}");
             return true;
         }

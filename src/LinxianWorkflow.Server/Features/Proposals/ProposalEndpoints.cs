@@ -60,6 +60,10 @@ public static class ProposalEndpoints
         api.MapGet("/inbox", async (HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new GetInbox(http.Caller()), http.RequestAborted)))
         .Produces<IReadOnlyList<InboxItem>>().WithSummary("What waits for me");
+
+        api.MapGet("/notifications", async (HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new GetNotifications(http.Caller()), http.RequestAborted)))
+        .Produces<IReadOnlyList<NotificationView>>().WithSummary("Reminders, missed deadlines and escalations for me");
     }
 
     private static ProposalFilter Filter(IQueryCollection query)

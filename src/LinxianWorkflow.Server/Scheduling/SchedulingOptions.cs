@@ -1,0 +1,17 @@
+namespace LinxianWorkflow.Server.Scheduling;
+
+/// <summary>How time is run ("Scheduling" settings; docs/operations.md).</summary>
+public sealed class SchedulingOptions
+{
+    /// <summary>How often the sweep looks for due timers no job fired (seconds).</summary>
+    public double SweepSeconds { get; set; } = 5;
+
+    /// <summary>How many due timers one sweep claims at a time.</summary>
+    public int SweepBatch { get; set; } = 500;
+
+    /// <summary>How often Hangfire looks for scheduled jobs that fell due (seconds).</summary>
+    public double PollSeconds { get; set; } = 1;
+
+    /// <summary>Hangfire workers in this process.</summary>
+    public int Workers { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
+}

@@ -1,0 +1,95 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using LinxianWorkflow.Server.Identity;
+using LinxianWorkflow.Server.Notifications;
+using LinxianWorkflow.Server.Storage;
+using Npgsql;
+
+namespace LinxianWorkflow.Server.Scheduling;
+
+/// <summary>
+/// Time on Hangfire: PostgreSQL storage (schema "hangfire") with the PostgreSQL store, in-memory storage in
+/// the embedded mode; the sweep and the notification dispatcher as hosted services; the dashboard at
+/// /hangfire for administrators only.
+/// </summary>
+public static class SchedulingSetup
+{
+    public const string Schema = "hangfire";
+
+    public static void AddScheduling(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Scheduling").Get<SchedulingOptions>() ?? new SchedulingOptions();
+        var store = builder.Configuration.GetSection("Storage").Get<StoreOptions>() ?? new StoreOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHangfire(hangfire =>
+        {
+            hangfire.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+            if (store.IsPostgres)
+            {
+                hangfire.UsePostgreSqlStorage(
+                    connection => connection.UseNpgsqlConnection(store.Postgres),
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = Schema,
+                        PrepareSchemaIfNecessary = false, // installed by the owner at start (PrepareSchedulingAsync)
+                        QueuePollInterval = TimeSpan.FromSeconds(options.PollSeconds),
+                    });
+            }
+            else
+            {
+                hangfire.UseInMemoryStorage();
+            }
+        });
+        builder.Services.AddHangfireServer(server =>
+        {
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(options.PollSeconds);
+            server.WorkerCount = options.Workers;
+        });
+        builder.Services.AddSingleton<TimerScheduler>();
+        builder.Services.AddSingleton<FireTimerJob>();
+        builder.Services.AddSingleton<TimerSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerSweeper>());
+        builder.Services.AddSingleton<INotificationChannel, LogFileChannel>();
+        builder.Services.AddHostedService<NotificationDispatcher>();
+    }
+
+    /// <summary>On PostgreSQL, Hangfire's tables are installed by the owner and granted to the application role.</summary>
+    public static async Task PrepareSchedulingAsync(this WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<StoreOptions>();
+        if (!store.IsPostgres)
+        {
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(string.IsNullOrEmpty(store.PostgresMigrations) ? store.Postgres : store.PostgresMigrations);
+        await connection.OpenAsync();
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(4242)", connection))
+        {
+            await lockCommand.ExecuteNonQueryAsync();
+        }
+
+        PostgreSqlObjectsInstaller.Install(connection, Schema);
+        await using var grant = new NpgsqlCommand(
+            $"GRANT USAGE ON SCHEMA {Schema} TO linxian_app; " +
+            $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {Schema} TO linxian_app; " +
+            $"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {Schema} TO linxian_app; " +
+            "SELECT pg_advisory_unlock(4242);",
+            connection);
+        await grant.ExecuteNonQueryAsync();
+    }
+
+    public static void UseScheduling(this WebApplication app) =>
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new AdministratorsOnly()],
+            DashboardTitle = "LinxianWorkflow · Hangfire",
+        });
+
+    /// <summary>The dashboard is for administrators (bearer token; the pages' cookie sign-in comes with them).</summary>
+    private sealed class AdministratorsOnly : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().Caller().IsAdministrator;
+    }
+}

@@ -1,0 +1,97 @@
+using LinxianWorkflow.Server.Features.Timers;
+using LinxianWorkflow.Server.Hosting;
+using LinxianWorkflow.Server.Storage;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Scheduling;
+
+/// <summary>
+/// The safety net under Hangfire: every few seconds it claims due timers that are still pending (a bounded
+/// batch, <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, a one-minute lease) and fires them through the same
+/// use case as a job. At start, with the in-memory job storage of the embedded mode, it first schedules
+/// a job again for every pending timer still to come.
+/// </summary>
+public sealed partial class TimerSweeper(
+    WorkflowStore store, ISender sender, TimerScheduler scheduler, AdjustableClock clock, SchedulingOptions options, ILogger<TimerSweeper> log)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (!store.IsPostgres)
+            {
+                await RescheduleAsync(stoppingToken);
+            }
+
+            using var ticks = new PeriodicTimer(TimeSpan.FromSeconds(options.SweepSeconds));
+            do
+            {
+                try
+                {
+                    await SweepAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogSweepFailed(log, e);
+                }
+            }
+            while (await ticks.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>Fires every due, pending timer; returns how many firings had an effect.</summary>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var fired = 0;
+        if (clock.Adjustable)
+        {
+            await clock.LoadAsync(ct); // demo and test mode: another node may have moved the shared clock
+        }
+
+        while (true)
+        {
+            var now = clock.GetUtcNow();
+            var due = await store.ClaimDueTimersAsync(now, now.AddMinutes(1), options.SweepBatch, ct);
+            foreach (var (instanceId, timerId) in due)
+            {
+                if (await sender.Send(new FireDueTimer(instanceId, timerId), ct))
+                {
+                    fired++;
+                }
+            }
+
+            if (due.Count < options.SweepBatch)
+            {
+                return fired;
+            }
+        }
+    }
+
+    private async Task RescheduleAsync(CancellationToken ct)
+    {
+        var after = (DueAt: DateTimeOffset.MinValue, InstanceId: "", TimerId: "");
+        while (true)
+        {
+            var page = await store.PendingTimersAfterAsync(after.DueAt, after.InstanceId, after.TimerId, 1000, ct);
+            foreach (var t in page)
+            {
+                await scheduler.ScheduleAsync(t.InstanceId, t.TimerId, t.DueAt);
+            }
+
+            if (page.Count < 1000)
+            {
+                return;
+            }
+
+            after = (page[^1].DueAt, page[^1].InstanceId, page[^1].TimerId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A timer sweep failed; the next one tries again")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using LinxianWorkflow.Engine;
+
+namespace LinxianWorkflow.Server.Storage;
+
+public sealed partial class WorkflowStore
+{
+    private const string NotificationColumns =
+        "id AS Id, instance_id AS InstanceId, role AS Role, area_path AS AreaPath, kind AS Kind, step_id AS StepId, text_zh AS TextZh, text_en AS TextEn, " +
+        "created_at AS CreatedAt, delivered_at AS DeliveredAt";
+
+    /// <summary>Notifications for any of <paramref name="grants"/> (the role, in an area the grant covers), newest first.</summary>
+    public async Task<List<NotificationRow>> NotificationsAsync(IReadOnlyList<RoleGrant> grants, int limit, CancellationToken ct = default)
+    {
+        if (grants.Count == 0)
+        {
+            return [];
+        }
+
+        var sql = new StringBuilder($"SELECT {NotificationColumns} FROM notifications WHERE ");
+        var args = new DynamicParameters();
+        for (var i = 0; i < grants.Count; i++)
+        {
+            sql.Append(i == 0 ? "(" : " OR (").Append(CultureInfo.InvariantCulture, $"role = @r{i} AND ");
+            args.Add($"r{i}", grants[i].Role);
+            AppendScopes(sql, args, "area_path", [grants[i].Scope], $"g{i}");
+            sql.Append(')');
+        }
+
+        sql.Append(" ORDER BY created_at DESC, id DESC LIMIT @limit");
+        args.Add("limit", limit);
+        await using var connection = await OpenAsync(ct);
+        return [.. await connection.QueryAsync<NotificationRow>(sql.ToString(), args)];
+    }
+
+    public async Task<List<NotificationRow>> UndeliveredNotificationsAsync(int limit, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return [.. await connection.QueryAsync<NotificationRow>(
+            $"SELECT {NotificationColumns} FROM notifications WHERE delivered_at IS NULL ORDER BY id LIMIT @limit", new { limit })];
+    }
+
+    public async Task MarkDeliveredAsync(long id, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await connection.ExecuteAsync("UPDATE notifications SET delivered_at = @at WHERE id = @id", new { id, at });
+    }
+}
