@@ -98,6 +98,46 @@ public sealed class SqliteTimerTests(SqliteService service) : TimerTests<SqliteS
 public sealed class PostgresTimerTests(PostgresService service) : TimerTests<PostgresService>(service)
 {
     [Fact]
+    public async Task Each_timer_row_holds_its_hangfire_job_and_a_cancelled_timer_deletes_it()
+    {
+        var walker = new Walker(Service);
+        var id = await walker.StartAsync("任务测试：维修村内桥梁");
+        var owner = Service.Arguments.Single(a => a.StartsWith("--Storage:PostgresMigrations=", StringComparison.Ordinal)).Split('=', 2)[1];
+        await using var connection = new Npgsql.NpgsqlConnection(owner);
+        await connection.OpenAsync();
+
+        async Task<List<(string Timer, string? Job, string? State)>> Jobs()
+        {
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT t.timer_id, t.job_id, j.statename FROM timers t LEFT JOIN hangfire.job j ON j.id::text = t.job_id WHERE t.instance_id = @id ORDER BY t.timer_id", connection);
+            command.Parameters.AddWithValue("id", id);
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = new List<(string, string?, string?)>();
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+
+            return rows;
+        }
+
+        var scheduled = await Jobs();
+        Assert.Equal(2, scheduled.Count);
+        Assert.All(scheduled, j => Assert.Equal("Scheduled", j.State));
+
+        await walker.StepAsync(id); // leaves intake: both timers cancelled, their jobs deleted by id
+        await Eventually(async () => (await Jobs()).Where(j => j.Timer.StartsWith("intake.", StringComparison.Ordinal)).All(j => j.State == "Deleted"));
+    }
+
+    [Fact]
+    public async Task The_hangfire_dashboard_is_for_administrators_only()
+    {
+        Assert.Equal(200, (await Service.Api.Get("/hangfire", await Service.TokenFor("admin"))).Code);
+        Assert.NotEqual(200, (await Service.Api.Get("/hangfire", await Service.TokenFor("xiwan-secretary"))).Code);
+        Assert.NotEqual(200, (await Service.Api.Get("/hangfire")).Code);
+    }
+
+    [Fact]
     public async Task Two_servers_on_one_database_racing_on_due_timers_give_each_timer_one_effect()
     {
         var walker = new Walker(Service);
