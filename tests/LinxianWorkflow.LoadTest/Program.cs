@@ -7,6 +7,12 @@ using LinxianWorkflow.Server.Tests.Infrastructure;
 // this machine; then pgbench (TPC-B, same client count) on the same PostgreSQL gives the ceiling.
 // Actions in the first `warmup` seconds (JIT, pools) are not counted.
 //   dotnet run -c Release --project tests/LinxianWorkflow.LoadTest -- [clients=32] [seconds=30] [warmup=10]
+//   dotnet run -c Release --project tests/LinxianWorkflow.LoadTest -- timers [proposals=5000]   (the timer benchmark, TimerBenchmark.cs)
+if (args.Length > 0 && args[0] == "timers")
+{
+    return await TimerBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5000);
+}
+
 var clients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 32;
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
 var warmup = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
