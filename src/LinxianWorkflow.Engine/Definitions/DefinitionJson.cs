@@ -134,6 +134,8 @@ internal sealed class ProfileJson
 
     public Dictionary<string, int>? Days { get; set; }
 
+    public List<string>? WorkingDays { get; set; }
+
     public int? MinimumDisclosureDays { get; set; }
 
     public List<AgendaThresholdJson>? MandatoryAgenda { get; set; }

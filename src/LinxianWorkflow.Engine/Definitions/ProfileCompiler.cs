@@ -2,6 +2,8 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using LinxianWorkflow.Engine.Rules;
 
+using LinxianWorkflow.Engine.Time;
+
 namespace LinxianWorkflow.Engine.Definitions;
 
 /// <summary>Reads a rule profile file, checks it, and builds a <see cref="RuleProfile"/>.</summary>
@@ -19,7 +21,7 @@ public static class ProfileCompiler
         new[] { "adult-villagers", "representatives" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Parses and checks <paramref name="json"/>; <paramref name="file"/> names the source in every error.</summary>
-    public static (RuleProfile? Profile, IReadOnlyList<DefinitionError> Errors) Compile(string json, string file)
+    public static (RuleProfile? Profile, IReadOnlyList<DefinitionError> Errors) Compile(string json, string file, WorkingCalendar? calendar = null)
     {
         ProfileJson? raw;
         try
@@ -130,6 +132,17 @@ public static class ProfileCompiler
             Error(null, $"days '{key}' is {value}: a period is 1 to 3660 days");
         }
 
+        var workingDays = raw.WorkingDays ?? [];
+        foreach (var key in workingDays.Where(k => !days.ContainsKey(k)))
+        {
+            Error(null, $"workingDays: '{key}' is not a period under 'days'");
+        }
+
+        if (workingDays.Count > 0 && calendar is null)
+        {
+            Error(null, $"workingDays needs a calendar: add workflows/calendar/*{WorkingCalendar.Suffix} with the official holiday arrangements");
+        }
+
         if (raw.MinimumDisclosureDays is not { } minimum || minimum < LowestDisclosureDays)
         {
             Error(null, $"'minimumDisclosureDays' is {raw.MinimumDisclosureDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}: no disclosure may be shorter than {LowestDisclosureDays} days");
@@ -162,6 +175,8 @@ public static class ProfileCompiler
             Meetings = meetings.ToFrozenDictionary(StringComparer.Ordinal),
             Categories = categories.ToFrozenDictionary(StringComparer.Ordinal),
             Days = days.ToFrozenDictionary(StringComparer.Ordinal),
+            WorkingDayPeriods = workingDays.ToFrozenSet(StringComparer.Ordinal),
+            Calendar = workingDays.Count > 0 ? calendar : null,
             MinimumDisclosureDays = raw.MinimumDisclosureDays!.Value,
             MandatoryAgenda = agenda,
             SourceFile = file,

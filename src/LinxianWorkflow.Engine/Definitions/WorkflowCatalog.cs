@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using LinxianWorkflow.Engine.Rules;
 
+using LinxianWorkflow.Engine.Time;
+
 namespace LinxianWorkflow.Engine.Definitions;
 
 /// <summary>
@@ -44,7 +46,8 @@ public sealed class WorkflowCatalog
         }
 
         var files = Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories)
-            .Where(f => f.EndsWith(DefinitionSuffix, StringComparison.Ordinal) || f.EndsWith(ProfileSuffix, StringComparison.Ordinal))
+            .Where(f => f.EndsWith(DefinitionSuffix, StringComparison.Ordinal) || f.EndsWith(ProfileSuffix, StringComparison.Ordinal)
+                || f.EndsWith(WorkingCalendar.Suffix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(f => (Path: Path.GetRelativePath(Directory.GetCurrentDirectory(), f), Text: File.ReadAllText(f)));
         return Load(files);
@@ -56,11 +59,27 @@ public sealed class WorkflowCatalog
         var errors = new List<DefinitionError>();
         var definitions = new List<WorkflowDefinition>();
         var profiles = new List<RuleProfile>();
-        foreach (var (path, text) in files)
+        var all = files.ToList();
+
+        // Calendars first: a profile that counts working days is compiled with the calendar.
+        WorkingCalendar? calendar = null;
+        foreach (var (path, text) in all.Where(f => f.Path.EndsWith(WorkingCalendar.Suffix, StringComparison.Ordinal)))
+        {
+            var (parsed, calendarErrors) = WorkingCalendar.Parse(text, path);
+            errors.AddRange(calendarErrors);
+            if (parsed is not null && calendar is not null)
+            {
+                errors.Add(new DefinitionError(path, null, $"a second calendar; keep one *{WorkingCalendar.Suffix} under workflows/"));
+            }
+
+            calendar ??= parsed;
+        }
+
+        foreach (var (path, text) in all.Where(f => !f.Path.EndsWith(WorkingCalendar.Suffix, StringComparison.Ordinal)))
         {
             if (path.EndsWith(ProfileSuffix, StringComparison.Ordinal))
             {
-                var (profile, profileErrors) = ProfileCompiler.Compile(text, path);
+                var (profile, profileErrors) = ProfileCompiler.Compile(text, path, calendar);
                 errors.AddRange(profileErrors);
                 if (profile is not null)
                 {

@@ -53,7 +53,7 @@ internal sealed partial class Decider
 
         var demandId = "rehearing-" + (State.Demands + 1).ToString(CultureInfo.InvariantCulture);
         Emit(new RehearingDemanded(demandId, c.TargetStepId!, c.Reasons));
-        var due = ChinaTime.PeriodEnd(now, rule.AnswerDeadline.DaysUnder(profile));
+        var due = profile.PeriodEnd(now, rule.AnswerDeadline);
         Emit(new TimerScheduled(RehearingTimerPrefix + demandId, State.CurrentStep!, State.Visit, TimerPurpose.Deadline, TimerExpiry.Escalate, due, null));
         return null;
     }

@@ -199,8 +199,7 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
                 continue;
             }
 
-            var days = timer.Kind == TimerKind.MinimumPeriod && periodDays is { } p ? p : timer.Duration.DaysUnder(profile);
-            var due = ChinaTime.PeriodEnd(now, days);
+            var due = timer.Kind == TimerKind.MinimumPeriod && periodDays is { } p ? ChinaTime.PeriodEnd(now, p) : profile.PeriodEnd(now, timer.Duration);
             var id = objectionId is null
                 ? $"{step.Id}.{State.Visit}.{timer.Id}"
                 : $"{step.Id}.{State.Visit}.{timer.Id}.{objectionId}";

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using LinxianWorkflow.Engine.Definitions;
+using LinxianWorkflow.Engine.Time;
 
 namespace LinxianWorkflow.Engine.Rules;
 
@@ -74,6 +76,21 @@ public sealed class RuleProfile
 
     /// <summary>Named periods in calendar days ("objectionAnswerDays": 10).</summary>
     public required FrozenDictionary<string, int> Days { get; init; }
+
+    /// <summary>Named periods counted in working days rather than calendar days ("townshipReviewDays").</summary>
+    public FrozenSet<string> WorkingDayPeriods { get; init; } = FrozenSet<string>.Empty;
+
+    /// <summary>The working-day calendar, when any period counts working days.</summary>
+    public WorkingCalendar? Calendar { get; init; }
+
+    /// <summary>
+    /// When a period of <paramref name="duration"/> after an act at <paramref name="act"/> has elapsed:
+    /// calendar days in China Standard Time, or working days for the periods the profile names.
+    /// </summary>
+    public DateTimeOffset PeriodEnd(DateTimeOffset act, DurationSpec duration) =>
+        duration.ProfileKey is { } key && Calendar is { } calendar && WorkingDayPeriods.Contains(key)
+            ? calendar.PeriodEnd(act, Days[key])
+            : ChinaTime.PeriodEnd(act, duration.DaysUnder(this));
 
     /// <summary>No disclosure may be shorter than this (never below 5).</summary>
     public required int MinimumDisclosureDays { get; init; }

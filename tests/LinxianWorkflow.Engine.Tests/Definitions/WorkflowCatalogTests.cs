@@ -13,13 +13,15 @@ public class WorkflowCatalogTests
             .ToList();
         Assert.NotEmpty(files);
         Assert.All(files, f => Assert.True(
-            f.EndsWith(WorkflowCatalog.DefinitionSuffix, StringComparison.Ordinal) || f.EndsWith(WorkflowCatalog.ProfileSuffix, StringComparison.Ordinal),
-            $"{f} is neither a *.workflow.json nor a *.profile.json: the catalog would ignore it"));
+            f.EndsWith(WorkflowCatalog.DefinitionSuffix, StringComparison.Ordinal) || f.EndsWith(WorkflowCatalog.ProfileSuffix, StringComparison.Ordinal)
+                || f.EndsWith(Engine.Time.WorkingCalendar.Suffix, StringComparison.Ordinal),
+            $"{f} is neither a *.workflow.json, a *.profile.json nor a *.calendar.json: the catalog would ignore it"));
 
         var (catalog, errors) = WorkflowCatalog.LoadFolder(Repository.WorkflowsFolder);
         Assert.Empty(errors);
         Assert.NotNull(catalog);
-        Assert.Equal(files.Count, catalog.Definitions.Count + catalog.Profiles.Count);
+        Assert.Equal(files.Count, catalog.Definitions.Count + catalog.Profiles.Count + 1);
+        Assert.NotNull(catalog.Profiles["linxian@1"].Calendar);
         Assert.Contains("siyi-liangkai@1", catalog.Definitions.Keys);
         Assert.Contains("default@1", catalog.Profiles.Keys);
         Assert.Contains("linxian@1", catalog.Profiles.Keys);
