@@ -139,6 +139,8 @@ internal sealed class ProfileJson
     public int? MinimumDisclosureDays { get; set; }
 
     public List<AgendaThresholdJson>? MandatoryAgenda { get; set; }
+
+    public Dictionary<string, string>? RoutineDisclosure { get; set; }
 }
 
 internal sealed class ProfileOptionsJson

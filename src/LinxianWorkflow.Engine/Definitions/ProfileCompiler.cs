@@ -16,6 +16,12 @@ public static class ProfileCompiler
     public static readonly FrozenSet<string> KnownExclusionReasons =
         new[] { "seriously-ill", "abroad", "away-over-six-months", "deprived-of-rights" }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>What a routine disclosure covers: general village affairs, or finance.</summary>
+    public static readonly FrozenSet<string> RoutineKinds = new[] { "general", "finance" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>How often a routine disclosure is due.</summary>
+    public static readonly FrozenSet<string> RoutineFrequencies = new[] { "monthly", "quarterly" }.ToFrozenSet(StringComparer.Ordinal);
+
     /// <summary>Groups whose backing can force a matter onto the agenda.</summary>
     public static readonly FrozenSet<string> KnownAgendaGroups =
         new[] { "adult-villagers", "representatives" }.ToFrozenSet(StringComparer.Ordinal);
@@ -160,6 +166,12 @@ public static class ProfileCompiler
             agenda.Add(new AgendaThreshold(item.Group, fraction));
         }
 
+        var routine = raw.RoutineDisclosure ?? [];
+        foreach (var (kind, frequency) in routine.Where(r => !RoutineKinds.Contains(r.Key) || !RoutineFrequencies.Contains(r.Value)))
+        {
+            Error(null, $"routineDisclosure: '{kind}': '{frequency}' — kinds are {string.Join(", ", RoutineKinds.Order())}, frequencies {string.Join(", ", RoutineFrequencies.Order())}");
+        }
+
         if (errors.Count > 0 || name is null || options is null)
         {
             return (null, errors);
@@ -179,6 +191,7 @@ public static class ProfileCompiler
             Calendar = workingDays.Count > 0 ? calendar : null,
             MinimumDisclosureDays = raw.MinimumDisclosureDays!.Value,
             MandatoryAgenda = agenda,
+            RoutineDisclosure = routine.ToFrozenDictionary(StringComparer.Ordinal),
             SourceFile = file,
         }, errors);
     }

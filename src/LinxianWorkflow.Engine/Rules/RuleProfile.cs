@@ -98,6 +98,9 @@ public sealed class RuleProfile
     /// <summary>Backing that forces a matter onto the agenda.</summary>
     public required IReadOnlyList<AgendaThreshold> MandatoryAgenda { get; init; }
 
+    /// <summary>Routine disclosures the village owes regardless of any matter: kind ("general", "finance") → "monthly" or "quarterly" (law art. 30).</summary>
+    public FrozenDictionary<string, string> RoutineDisclosure { get; init; } = FrozenDictionary<string, string>.Empty;
+
     /// <summary>The file it was loaded from.</summary>
     public string SourceFile { get; init; } = "";
 

@@ -165,7 +165,8 @@ public static class Projection
 
     /// <summary>
     /// Who is told what: a reminder to the step's roles in the village; a missed deadline to those roles and
-    /// to the township's reviewers; an objection gone to the township to its reviewers.
+    /// to the township's reviewers; an objection gone to the township, and a meeting held on the emergency
+    /// exception to its notice period, to the township's reviewers.
     /// </summary>
     private static List<NotificationRow> Notifications(WorkflowDefinition definition, InstanceState before, Decision decision, DateTimeOffset now)
     {
@@ -200,6 +201,11 @@ public static class Projection
                     var late = definition.Step(escalated.StepId);
                     Tell("escalated", late.Id, [.. late.Roles, Roles.TownshipReviewer],
                         ServerText.Get("NotifyEscalated", start.Title, late.Name, Engine.Time.ChinaTime.Display(timer.DueAt)));
+                    break;
+                case MeetingRecorded { EmergencyNotice: true } meeting:
+                    // The profile's emergency exception to a notice period is allowed, recorded, and flagged for the township.
+                    Tell("emergency-notice", meeting.StepId, [Roles.TownshipReviewer],
+                        ServerText.Get("NotifyEmergencyNotice", start.Title, definition.Step(meeting.StepId).Name, meeting.Record.EmergencyReason ?? ""));
                     break;
                 case ObjectionEscalated objection:
                     Tell("objection-escalated", objection.StepId, [Roles.TownshipReviewer],

@@ -18,7 +18,8 @@ public sealed record AppendedEvent(int Sequence, string Type, string Hash);
 /// </summary>
 public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time, InstanceCache cache, TimerScheduler? scheduler = null)
 {
-    public async Task<ActionResult> RunAsync(string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct)
+    public async Task<ActionResult> RunAsync(
+        string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct, int? expectedVersion = null)
     {
         // Load: the cached fold when the read row says the stream has not moved, else the stream itself.
         var row = RequestProposal.Get(proposalId) ?? await store.GetProposalAsync(proposalId, ct);
@@ -27,6 +28,12 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
             var stored = await store.LoadEventsAsync(proposalId, ct);
             state = InstanceState.From(stored.Select(e => EventCodec.Decode(e.Record)));
             lastHash = stored.Count > 0 ? stored[^1].Hash : EventCodec.GenesisHash;
+        }
+
+        // If-Match holds at decision time too: the stream may have moved since the pipeline looked.
+        if (expectedVersion is { } expected && state.Version != expected)
+        {
+            throw ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.stale-version", "VersionStale", expected, state.Version);
         }
 
         var (definition, profile) = state.Start is { } start

@@ -17,7 +17,8 @@ public sealed class AdjustableClock(TimeProvider system, WorkflowStore store, bo
 
     public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
 
-    public override DateTimeOffset GetUtcNow() => system.GetUtcNow() + Offset;
+    // Always offset 0: SQLite compares instants as text, which orders correctly only when every one is UTC.
+    public override DateTimeOffset GetUtcNow() => (system.GetUtcNow() + Offset).ToUniversalTime();
 
     public override TimeZoneInfo LocalTimeZone => system.LocalTimeZone;
 

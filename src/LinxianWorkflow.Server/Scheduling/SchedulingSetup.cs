@@ -48,6 +48,7 @@ public static class SchedulingSetup
         });
         builder.Services.AddSingleton<TimerScheduler>();
         builder.Services.AddSingleton<FireTimerJob>();
+        builder.Services.AddSingleton<RoutineDisclosureJob>();
         builder.Services.AddSingleton<TimerSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerSweeper>());
         builder.Services.AddSingleton<INotificationChannel, LogFileChannel>();
@@ -80,12 +81,18 @@ public static class SchedulingSetup
         await grant.ExecuteNonQueryAsync();
     }
 
-    public static void UseScheduling(this WebApplication app) =>
+    public static void UseScheduling(this WebApplication app)
+    {
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
             Authorization = [new AdministratorsOnly()],
             DashboardTitle = "LinxianWorkflow · Hangfire",
         });
+
+        // 00:05 China time (UTC+8, no daylight saving) = 16:05 UTC.
+        app.Services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<RoutineDisclosureJob>("routine-disclosure", job => job.RunAsync(), "5 16 * * *");
+    }
 
     /// <summary>The dashboard is for administrators (bearer token; the pages' cookie sign-in comes with them).</summary>
     private sealed class AdministratorsOnly : IDashboardAuthorizationFilter

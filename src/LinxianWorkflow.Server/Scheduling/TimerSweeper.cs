@@ -12,7 +12,8 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// a job again for every pending timer still to come.
 /// </summary>
 public sealed partial class TimerSweeper(
-    WorkflowStore store, ISender sender, TimerScheduler scheduler, AdjustableClock clock, SchedulingOptions options, ILogger<TimerSweeper> log)
+    WorkflowStore store, ISender sender, TimerScheduler scheduler, RoutineDisclosureJob routine, AdjustableClock clock, SchedulingOptions options,
+    ILogger<TimerSweeper> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -23,6 +24,8 @@ public sealed partial class TimerSweeper(
             {
                 await RescheduleAsync(stoppingToken);
             }
+
+            await routine.RunAsync(); // a server down when the daily job ran still reminds this period
 
             using var ticks = new PeriodicTimer(TimeSpan.FromSeconds(options.SweepSeconds));
             do

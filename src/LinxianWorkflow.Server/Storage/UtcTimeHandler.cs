@@ -1,34 +1,20 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
-using Npgsql;
 
 namespace LinxianWorkflow.Server.Storage;
 
 /// <summary>
-/// Instants are written in UTC: timestamptz on PostgreSQL, sortable text on SQLite
-/// ("yyyy-MM-dd HH:mm:ss.FFFFFFF"), and read back from either as a UTC <see cref="DateTimeOffset"/>.
+/// Reads instants back from either database as a UTC <see cref="DateTimeOffset"/> (timestamptz from
+/// PostgreSQL, text from SQLite). Dapper does not consult handlers for the parameters of its built-in types,
+/// so writes bind DateTimeOffset natively; every instant written is UTC (rows normalise, the clock is UTC),
+/// and SQLite's "yyyy-MM-dd HH:mm:ss.FFFFFFF+00:00" text then sorts as time does.
 /// </summary>
 internal sealed class UtcTimeHandler : SqlMapper.TypeHandler<DateTimeOffset>
 {
-    public const string SqliteFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
-
     public static void Register() => SqlMapper.AddTypeHandler(new UtcTimeHandler());
 
-    public static string ToSqlite(DateTimeOffset value) => value.UtcDateTime.ToString(SqliteFormat, CultureInfo.InvariantCulture);
-
-    public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
-    {
-        if (parameter is NpgsqlParameter)
-        {
-            parameter.Value = value.ToUniversalTime();
-        }
-        else
-        {
-            parameter.DbType = DbType.String;
-            parameter.Value = ToSqlite(value);
-        }
-    }
+    public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = value.ToUniversalTime();
 
     public override DateTimeOffset Parse(object value) => value switch
     {

@@ -48,3 +48,22 @@ public sealed partial class WorkflowStore
         await connection.ExecuteAsync("UPDATE notifications SET delivered_at = @at WHERE id = @id", new { id, at });
     }
 }
+
+public sealed partial class WorkflowStore
+{
+    /// <summary>Adds notifications, skipping any a unique index already holds (routine reminders are once per period).</summary>
+    public async Task<int> AddNotificationsOnceAsync(IReadOnlyList<NotificationRow> rows, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        var added = 0;
+        foreach (var n in rows)
+        {
+            added += await connection.ExecuteAsync(
+                "INSERT INTO notifications (instance_id, role, area_path, kind, step_id, text_zh, text_en, created_at) " +
+                "VALUES (@InstanceId, @Role, @AreaPath, @Kind, @StepId, @TextZh, @TextEn, @CreatedAt) ON CONFLICT DO NOTHING",
+                n);
+        }
+
+        return added;
+    }
+}

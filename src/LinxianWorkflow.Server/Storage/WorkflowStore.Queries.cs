@@ -72,8 +72,8 @@ public sealed partial class WorkflowStore
         Where("category = @category", "category", filter.Category);
         Where("amount_fen >= @minAmount", "minAmount", filter.MinAmountFen);
         Where("amount_fen <= @maxAmount", "maxAmount", filter.MaxAmountFen);
-        Where("started_at >= @from", "from", filter.From);
-        Where("started_at < @to", "to", filter.To);
+        Where("started_at >= @from", "from", filter.From?.ToUniversalTime());
+        Where("started_at < @to", "to", filter.To?.ToUniversalTime());
         sql.Append(" ORDER BY started_at DESC, id LIMIT @limit OFFSET @offset");
         args.Add("limit", filter.Limit);
         args.Add("offset", filter.Offset);

@@ -16,7 +16,7 @@ public sealed partial class WorkflowStore
             "UPDATE timers SET claimed_until = @until WHERE (instance_id, timer_id) IN (" +
             "SELECT instance_id, timer_id FROM timers WHERE status = 'pending' AND due_at <= @now AND (claimed_until IS NULL OR claimed_until < @now) " +
             $"ORDER BY due_at LIMIT @limit{skipLocked}) RETURNING instance_id, timer_id",
-            new { now, until, limit });
+            new { now = now.ToUniversalTime(), until = until.ToUniversalTime(), limit });
         return [.. rows];
     }
 

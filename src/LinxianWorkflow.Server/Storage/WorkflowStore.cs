@@ -89,8 +89,8 @@ public sealed partial class WorkflowStore : IAsyncDisposable
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 await connection.ExecuteAsync(sql, transaction: tx);
                 await connection.ExecuteAsync(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)",
-                    new { version, name, at = UtcTimeHandler.ToSqlite(DateTimeOffset.UtcNow) }, tx);
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, CURRENT_TIMESTAMP)",
+                    new { version, name }, tx);
                 await tx.CommitAsync(ct);
             }
         }

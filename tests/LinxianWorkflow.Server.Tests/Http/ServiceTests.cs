@@ -184,6 +184,14 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
         Assert.Contains(filtered.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
         var none = (await Api.Get("/api/proposals?village=141124105201&minAmount=48000.01", secretary)).Json;
         Assert.DoesNotContain(none.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+
+        // Dates are China dates: `from` includes the day the proposal started, `to` excludes it.
+        var started = filtered.EnumerateArray().Single(p => p.GetProperty("id").GetString() == id).GetProperty("startedAt").GetDateTimeOffset();
+        var day = started.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var next = started.ToOffset(TimeSpan.FromHours(8)).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains((await Api.Get($"/api/proposals?village=141124105201&from={day}&to={next}", secretary)).Json.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+        Assert.DoesNotContain((await Api.Get($"/api/proposals?village=141124105201&to={day}", secretary)).Json.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+        Assert.DoesNotContain((await Api.Get($"/api/proposals?village=141124105201&from={next}", secretary)).Json.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
     }
 
     [Fact]

@@ -19,5 +19,5 @@ public sealed record ActOnProposal(Caller Caller, string ProposalId, string Acti
 public sealed class ActOnProposalHandler(ProposalRunner runner) : ICommandHandler<ActOnProposal, ActionResult>
 {
     public async ValueTask<ActionResult> Handle(ActOnProposal command, CancellationToken cancellationToken) =>
-        await runner.RunAsync(command.ProposalId, command.Caller.Actor, command.Command, command, cancellationToken);
+        await runner.RunAsync(command.ProposalId, command.Caller.Actor, command.Command, command, cancellationToken, command.ExpectedVersion);
 }
