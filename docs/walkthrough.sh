@@ -21,7 +21,7 @@ call() { # call METHOD PATH TOKEN [BODY] → prints the body; fails on any statu
   printf '%s' "$out"
 }
 
-login() { # a 12-hour session token, exchanged for a 90-day script token (the walkthrough moves the clock by weeks)
+login() { # a 12-hour session token, exchanged for a 90-day script token, as a script should
   local session; session=$(field token "$(curl -sS -X POST "$URL/api/auth/login" -H 'Content-Type: application/json' -d "{\"userName\":\"$1\",\"password\":\"linxian-demo\"}")")
   field token "$(call POST /api/tokens "$session" '{"name":"walkthrough","days":90}')"
 }

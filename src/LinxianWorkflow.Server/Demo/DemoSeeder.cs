@@ -25,14 +25,17 @@ public static class DemoSeeder
         ("141124108", "三交镇", [("141124108201", "孙家沟村", "sunjiagou")]),
     ];
 
-    private static readonly (string Key, string Title, string Summary, string Category, decimal Amount, int Steps)[] Matters =
+    // Steps: how many ordinary moves after the start; DaysAgo: when it started. The last one waits at the
+    // township's review with its deadline (7 working days) still ahead, so the demo can watch it fall due.
+    private static readonly (string Key, string Title, string Summary, string Category, decimal Amount, int Steps, int DaysAgo)[] Matters =
     [
-        ("xiwan", "硬化村内主干道800米", "拟使用集体资金硬化村内主干道800米，预算4.8万元。", "public-welfare", 48_000m, 0),
-        ("xiwan", "村集体枣园对外承包", "村集体枣园120亩拟公开发包，期限10年。", "land-contracting", 36_000m, 5),
-        ("lijiashan", "修缮窑洞古民居屋面", "修缮李家山古民居屋面12处，预算9.6万元。", "collective-assets", 96_000m, 11),
-        ("lijiashan", "安装村内路灯40盏", "在村内主要道路安装太阳能路灯40盏。", "public-welfare", 52_000m, 99),
-        ("nanguan", "新建村级文化广场", "利用闲置空地新建文化广场1200平方米。", "public-welfare", 180_000m, 6),
-        ("sunjiagou", "改造村内供水管网", "更换老化供水管道2.3公里。", "public-welfare", 210_000m, 9),
+        ("xiwan", "硬化村内主干道800米", "拟使用集体资金硬化村内主干道800米，预算4.8万元。", "public-welfare", 48_000m, 0, 90),
+        ("xiwan", "村集体枣园对外承包", "村集体枣园120亩拟公开发包，期限10年。", "land-contracting", 36_000m, 5, 87),
+        ("lijiashan", "修缮窑洞古民居屋面", "修缮李家山古民居屋面12处，预算9.6万元。", "collective-assets", 96_000m, 11, 84),
+        ("lijiashan", "安装村内路灯40盏", "在村内主要道路安装太阳能路灯40盏。", "public-welfare", 52_000m, 99, 81),
+        ("nanguan", "新建村级文化广场", "利用闲置空地新建文化广场1200平方米。", "public-welfare", 180_000m, 6, 78),
+        ("sunjiagou", "改造村内供水管网", "更换老化供水管道2.3公里。", "public-welfare", 210_000m, 9, 75),
+        ("xiwan", "村集体光伏电站收益分配", "村集体光伏电站2026年收益12万元，拟按户分配。", "collective-income", 120_000m, 4, 2),
     ];
 
     public static async Task SeedAsync(IServiceProvider services, TextWriter output)
@@ -88,7 +91,7 @@ public static class DemoSeeder
             var path = $"{County}/{township.Code}/{village.Code}";
             var people = new SampleActors(users[$"{matter.Key}-secretary"], users[$"{matter.Key}-chair"], users[$"{matter.Key}-supervisor"],
                 users[$"reviewer-{township.Code[^3..]}"]);
-            var clock = new ManualClock(now.AddDays(-90 + (index * 3)));
+            var clock = new ManualClock(now.AddDays(-matter.DaysAgo));
             var runner = new ProposalRunner(store, library, clock, services.GetRequiredService<InstanceCache>());
             var id = $"{village.Code}-DEMO-{++index:00}";
             await runner.RunAsync(id, people.Secretary,

@@ -15,6 +15,9 @@ public sealed class AdjustableClock(TimeProvider system, WorkflowStore store, bo
 
     public bool Adjustable { get; } = adjustable;
 
+    /// <summary>The clock without the demo's offset: sessions, token lifetimes and lockouts run on real time.</summary>
+    public TimeProvider Real => system;
+
     public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
 
     // Always offset 0: SQLite compares instants as text, which orders correctly only when every one is UTC.

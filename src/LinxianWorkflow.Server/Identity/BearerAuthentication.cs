@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Http;
 using LinxianWorkflow.Server.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -10,7 +11,7 @@ namespace LinxianWorkflow.Server.Identity;
 
 /// <summary>Authorization: Bearer &lt;token&gt; → the token's user, with their grants, as the request's <see cref="Caller"/>.</summary>
 public sealed class BearerAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, WorkflowStore store, TimeProvider time, TokenCache cache)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, WorkflowStore store, AdjustableClock clock, TokenCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -33,7 +34,7 @@ public sealed class BearerAuthentication(
         var user = cache.Get(hash);
         if (user is null)
         {
-            user = await store.UserByTokenAsync(hash, time.GetUtcNow(), Context.RequestAborted);
+            user = await store.UserByTokenAsync(hash, clock.Real.GetUtcNow(), Context.RequestAborted);
             if (user is null)
             {
                 return AuthenticateResult.Fail("unknown, expired or revoked token");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.Identity;
@@ -8,14 +9,14 @@ namespace LinxianWorkflow.Server.Identity;
 /// request. Revoking a token or changing a user clears it on this node; another node sees the change
 /// within <see cref="Lifetime"/>.
 /// </summary>
-public sealed class TokenCache(TimeProvider time)
+public sealed class TokenCache(AdjustableClock clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, (UserRow User, DateTimeOffset Until)> _users = new(StringComparer.Ordinal);
 
     public UserRow? Get(string tokenHash) =>
-        _users.TryGetValue(tokenHash, out var entry) && entry.Until > time.GetUtcNow() ? entry.User : null;
+        _users.TryGetValue(tokenHash, out var entry) && entry.Until > clock.Real.GetUtcNow() ? entry.User : null;
 
     public void Set(string tokenHash, UserRow user)
     {
@@ -24,7 +25,7 @@ public sealed class TokenCache(TimeProvider time)
             _users.Clear();
         }
 
-        _users[tokenHash] = (user, time.GetUtcNow() + Lifetime);
+        _users[tokenHash] = (user, clock.Real.GetUtcNow() + Lifetime);
     }
 
     public void Clear() => _users.Clear();

@@ -48,7 +48,7 @@ public abstract class ServiceFixture : IAsyncLifetime
 
         var reply = await Api.Post("/api/auth/login", new { userName, password = "linxian-demo" });
         Assert.True(reply.Code == 200, $"login {userName}: {reply}");
-        // Tests move the server's clock by months, past a 12-hour session: keep a long-lived script token instead.
+        // Exchange the session for a long-lived script token, as a long-running client would.
         var script = await Api.Post("/api/tokens", new { name = "tests", days = 1096 }, reply.Json.GetProperty("token").GetString());
         Assert.True(script.Code == 201, $"token {userName}: {script}");
         token = script.Json.GetProperty("token").GetString()!;

@@ -1,4 +1,5 @@
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
@@ -19,11 +20,11 @@ public sealed record IssueToken(Caller Caller, TokenRequest Request) : ICommand<
                 : null;
 }
 
-public sealed class IssueTokenHandler(WorkflowStore store, TimeProvider time) : ICommandHandler<IssueToken, IssuedToken>
+public sealed class IssueTokenHandler(WorkflowStore store, AdjustableClock clock) : ICommandHandler<IssueToken, IssuedToken>
 {
     public async ValueTask<IssuedToken> Handle(IssueToken command, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = clock.Real.GetUtcNow();
         var (token, row) = Tokens.Issue(command.Caller.Id, "script", command.Request.Name, now, now.AddDays(command.Request.Days));
         await store.AddTokenAsync(row, cancellationToken);
         return new IssuedToken(token, Tokens.IdOf(row.TokenHash), command.Caller.Id, command.Caller.Name, row.ExpiresAt);

@@ -1,4 +1,5 @@
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
@@ -11,14 +12,14 @@ public sealed record Login(string UserName, string Password) : ICommand<IssuedTo
 
 public sealed record IssuedToken(string Token, string TokenId, string UserId, string DisplayName, DateTimeOffset? ExpiresAt);
 
-public sealed class LoginHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher) : ICommandHandler<Login, IssuedToken>
+public sealed class LoginHandler(WorkflowStore store, AdjustableClock clock, IPasswordHasher<UserRow> hasher) : ICommandHandler<Login, IssuedToken>
 {
     private const int MaxFailures = 5;
     private static readonly TimeSpan Lockout = TimeSpan.FromMinutes(15);
 
     public async ValueTask<IssuedToken> Handle(Login command, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = clock.Real.GetUtcNow(); // sessions and lockouts run on real time, not the demo clock
         var user = await store.FindUserAsync(command.UserName, cancellationToken);
         if (user is null || user.Disabled || user.PasswordHash is null)
         {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
@@ -16,7 +17,7 @@ public sealed partial record RevokeToken(Caller Caller, string UserId, string To
     private static partial Regex TokenIdPattern();
 }
 
-public sealed class RevokeTokenHandler(WorkflowStore store, TimeProvider time, TokenCache cache) : ICommandHandler<RevokeToken, Unit>
+public sealed class RevokeTokenHandler(WorkflowStore store, AdjustableClock clock, TokenCache cache) : ICommandHandler<RevokeToken, Unit>
 {
     public async ValueTask<Unit> Handle(RevokeToken command, CancellationToken cancellationToken)
     {
@@ -25,7 +26,7 @@ public sealed class RevokeTokenHandler(WorkflowStore store, TimeProvider time, T
             throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.administrator", "AuthAdministrator");
         }
 
-        var revoked = await store.RevokeTokenAsync(command.UserId, command.TokenId, time.GetUtcNow(), cancellationToken);
+        var revoked = await store.RevokeTokenAsync(command.UserId, command.TokenId, clock.Real.GetUtcNow(), cancellationToken);
         cache.Clear();
         return revoked
             ? Unit.Value
