@@ -43,6 +43,7 @@ public sealed record Exclusion(string Member, string Reason);
 /// <param name="Minutes">The minutes.</param>
 /// <param name="TownshipAttendee">The township official who attended and signs, where the profile asks for one.</param>
 /// <param name="EmergencyReason">Why the notice period could not be kept, where the profile allows an emergency.</param>
+/// <param name="ImplementationDueBy">The date by which the resolution says it is to be carried out (China date); sets the implementation step's deadline.</param>
 public sealed record MeetingRecord(
     string MeetingKind,
     DateTimeOffset HeldAt,
@@ -55,7 +56,8 @@ public sealed record MeetingRecord(
     int Abstain,
     string Minutes,
     string? TownshipAttendee = null,
-    string? EmergencyReason = null);
+    string? EmergencyReason = null,
+    DateOnly? ImplementationDueBy = null);
 
 /// <summary>Records a meeting at a meeting step.</summary>
 public sealed record RecordMeeting(string StepId, MeetingRecord Record) : StepCommand(StepId);

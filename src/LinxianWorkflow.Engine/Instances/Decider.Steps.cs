@@ -1,3 +1,4 @@
+using System.Globalization;
 using LinxianWorkflow.Engine.Definitions;
 using LinxianWorkflow.Engine.Rules;
 using LinxianWorkflow.Engine.Time;
@@ -166,6 +167,12 @@ internal sealed partial class Decider
         if (record.HeldAt > now)
         {
             return Text.Violation("meeting.future", "MeetingInFuture", ChinaTime.Display(record.HeldAt));
+        }
+
+        if (record.ImplementationDueBy is { } dueBy && dueBy <= ChinaTime.DateOf(record.HeldAt))
+        {
+            return Text.Violation("meeting.implementation-date", "MeetingImplementationDate",
+                dueBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ChinaTime.DateOf(record.HeldAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         }
 
         if (record.HeldAt < State.StepEnteredAt)

@@ -182,12 +182,32 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
             else
             {
                 Schedule(step, TimerAnchor.StepEntered, null, null);
+                ScheduleImplementationDeadline(step);
             }
 
             return;
         }
 
         throw new InvalidOperationException($"{definition.Key}: skipped steps loop from '{target}'.");
+    }
+
+    // The resolution's own date for carrying the matter out: the implementation step is overdue after it
+    // (escalated to the township), with a reminder three days before.
+    private void ScheduleImplementationDeadline(StepDefinition step)
+    {
+        if (step.Kind != StepKind.Progress || State.ImplementationDueBy is not { } dueBy)
+        {
+            return;
+        }
+
+        var due = ChinaTime.StartOf(dueBy.AddDays(1));
+        var id = $"{step.Id}.{State.Visit}.resolution-deadline";
+        if (due.AddDays(-3) > now)
+        {
+            Emit(new TimerScheduled(id + ".reminder", step.Id, State.Visit, TimerPurpose.Reminder, TimerExpiry.None, due.AddDays(-3), null));
+        }
+
+        Emit(new TimerScheduled(id, step.Id, State.Visit, TimerPurpose.Deadline, TimerExpiry.Escalate, due, null));
     }
 
     private void Schedule(StepDefinition step, TimerAnchor anchor, string? objectionId, int? periodDays)

@@ -111,6 +111,9 @@ public sealed record InstanceState
     /// <summary>Rehearing demands made so far (numbers the next one).</summary>
     public int Demands { get; init; }
 
+    /// <summary>The implementation deadline the last passed meeting set (resolution), if any.</summary>
+    public DateOnly? ImplementationDueBy { get; init; }
+
     /// <summary>True when the current step's deadline passed and it was escalated.</summary>
     public bool Overdue { get; init; }
 
@@ -152,6 +155,7 @@ public sealed record InstanceState
                 ? FailedVotes.SetItem(m.StepId, FailedVotes.GetValueOrDefault(m.StepId) + 1)
                 : FailedVotes,
             PassedMeetings = m.Verdict == MeetingVerdict.Passed ? PassedMeetings.Add(m.StepId) : PassedMeetings,
+            ImplementationDueBy = m.Verdict == MeetingVerdict.Passed && m.Record.ImplementationDueBy is { } dueBy ? dueBy : ImplementationDueBy,
         },
         DisclosureCountersigned => this with { Disclosure = Disclosure with { Countersigned = true } },
         DisclosurePublished p => this with { Disclosure = Disclosure with { PublishedAt = at, ClosableFrom = p.ClosableFrom } },
