@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Dapper;
 using LinxianWorkflow.Engine;
@@ -21,13 +20,7 @@ public sealed partial class WorkflowStore
 
         var sql = new StringBuilder($"SELECT {NotificationColumns} FROM notifications WHERE ");
         var args = new DynamicParameters();
-        for (var i = 0; i < grants.Count; i++)
-        {
-            sql.Append(i == 0 ? "(" : " OR (").Append(CultureInfo.InvariantCulture, $"role = @r{i} AND ");
-            args.Add($"r{i}", grants[i].Role);
-            AppendScopes(sql, args, "area_path", [grants[i].Scope], $"g{i}");
-            sql.Append(')');
-        }
+        AppendGrants(sql, args, "role", "area_path", grants);
 
         sql.Append(" ORDER BY created_at DESC, id DESC LIMIT @limit");
         args.Add("limit", limit);

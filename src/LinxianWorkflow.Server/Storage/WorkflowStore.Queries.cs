@@ -92,17 +92,10 @@ public sealed partial class WorkflowStore
         var sql = new StringBuilder(
             "SELECT t.instance_id AS InstanceId, p.title AS Title, p.village_code AS VillageCode, t.task AS Task, t.role AS Role, t.step_id AS StepId, " +
             "t.due_at AS DueAt, t.remind_at AS RemindAt, t.opened_at AS OpenedAt, p.overdue AS Overdue " +
-            "FROM open_tasks t JOIN proposals p ON p.id = t.instance_id WHERE t.closed_at IS NULL AND (");
+            "FROM open_tasks t JOIN proposals p ON p.id = t.instance_id WHERE t.closed_at IS NULL AND ");
         var args = new DynamicParameters();
-        for (var i = 0; i < grants.Count; i++)
-        {
-            sql.Append(i == 0 ? "" : " OR ").Append(CultureInfo.InvariantCulture, $"(t.role = @r{i} AND ");
-            args.Add($"r{i}", grants[i].Role);
-            AppendScopes(sql, args, "t.village_path", [grants[i].Scope], $"g{i}");
-            sql.Append(')');
-        }
-
-        sql.Append(") ORDER BY CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.opened_at LIMIT 500");
+        AppendGrants(sql, args, "t.role", "t.village_path", grants);
+        sql.Append(" ORDER BY CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.opened_at LIMIT 500");
         await using var connection = await OpenAsync(ct);
         return [.. await connection.QueryAsync<InboxRow>(sql.ToString(), args)];
     }
@@ -133,6 +126,21 @@ public sealed partial class WorkflowStore
             "SELECT user_id AS UserId, key AS Key, request_hash AS RequestHash, status AS Status, response AS Response, created_at AS CreatedAt " +
             "FROM idempotency_keys WHERE user_id = @userId AND key = @key",
             new { userId, key });
+    }
+
+    /// <summary>"(role = r0 AND path under g0) OR (…)": one indexed probe per grant.</summary>
+    private static void AppendGrants(StringBuilder sql, DynamicParameters args, string roleColumn, string pathColumn, IReadOnlyList<RoleGrant> grants)
+    {
+        sql.Append('(');
+        for (var i = 0; i < grants.Count; i++)
+        {
+            sql.Append(i == 0 ? "(" : " OR (").Append(CultureInfo.InvariantCulture, $"{roleColumn} = @r{i} AND ");
+            args.Add($"r{i}", grants[i].Role);
+            AppendScopes(sql, args, pathColumn, [grants[i].Scope], $"g{i}");
+            sql.Append(')');
+        }
+
+        sql.Append(')');
     }
 
     private static void AppendScopes(StringBuilder sql, DynamicParameters args, string column, IReadOnlyCollection<string> scopes, string prefix = "s")
