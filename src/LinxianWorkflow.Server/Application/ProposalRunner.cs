@@ -84,7 +84,7 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
         // Schedule after commit: the timers' jobs (the sweep covers a crash in between).
         if (scheduler is not null)
         {
-            await scheduler.AfterCommitAsync(commit);
+            await scheduler.AfterCommitAsync(commit); // queued: the request does not wait for Hangfire
         }
 
         return result;

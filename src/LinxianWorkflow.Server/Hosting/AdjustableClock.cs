@@ -29,13 +29,22 @@ public sealed class AdjustableClock(TimeProvider system, WorkflowStore store, bo
     {
         if (Adjustable && await store.GetSettingAsync(SettingKey, ct) is { } stored)
         {
-            Interlocked.Exchange(ref _offsetTicks, long.Parse(stored, CultureInfo.InvariantCulture));
+            // Forward only: another node's later move is taken; a read racing this node's own move is not a step back.
+            var ticks = long.Parse(stored, CultureInfo.InvariantCulture);
+            for (var current = Interlocked.Read(ref _offsetTicks); ticks > current; current = Interlocked.Read(ref _offsetTicks))
+            {
+                if (Interlocked.CompareExchange(ref _offsetTicks, ticks, current) == current)
+                {
+                    break;
+                }
+            }
         }
     }
 
     public async Task AdvanceAsync(TimeSpan by, CancellationToken ct)
     {
+        await LoadAsync(ct); // catch up with another node's moves first
         var ticks = Interlocked.Add(ref _offsetTicks, by.Ticks);
-        await store.SetSettingAsync(SettingKey, ticks.ToString(CultureInfo.InvariantCulture), ct);
+        await store.RaiseSettingAsync(SettingKey, ticks, ct);
     }
 }

@@ -12,6 +12,9 @@ public sealed class SchedulingOptions
     /// <summary>How often Hangfire looks for scheduled jobs that fell due (seconds).</summary>
     public double PollSeconds { get; set; } = 1;
 
+    /// <summary>A timer gets its Hangfire job once it is due within this many hours; the sweep schedules the rest as they come near.</summary>
+    public double JobHorizonHours { get; set; } = 24;
+
     /// <summary>Hangfire workers in this process.</summary>
     public int Workers { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
 }

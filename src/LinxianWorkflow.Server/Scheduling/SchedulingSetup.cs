@@ -47,6 +47,7 @@ public static class SchedulingSetup
             server.WorkerCount = options.Workers;
         });
         builder.Services.AddSingleton<TimerScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerScheduler>());
         builder.Services.AddSingleton<FireTimerJob>();
         builder.Services.AddSingleton<RoutineDisclosureJob>();
         builder.Services.AddSingleton<TimerSweeper>();

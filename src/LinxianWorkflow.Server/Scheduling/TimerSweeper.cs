@@ -8,8 +8,9 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// <summary>
 /// The safety net under Hangfire: every few seconds it claims due timers that are still pending (a bounded
 /// batch, <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, a one-minute lease) and fires them through the same
-/// use case as a job. At start, with the in-memory job storage of the embedded mode, it first schedules
-/// a job again for every pending timer still to come.
+/// use case as a job, then gives a job to pending timers that came within the job horizon. At start, with
+/// the in-memory job storage of the embedded mode, it first schedules a job again for every pending timer
+/// within the horizon.
 /// </summary>
 public sealed partial class TimerSweeper(
     WorkflowStore store, ISender sender, TimerScheduler scheduler, RoutineDisclosureJob routine, AdjustableClock clock, SchedulingOptions options,
@@ -70,9 +71,17 @@ public sealed partial class TimerSweeper(
 
             if (due.Count < options.SweepBatch)
             {
-                return fired;
+                break;
             }
         }
+
+        // Timers coming within the job horizon get their Hangfire job now (bounded; the next sweep continues).
+        foreach (var timer in await store.UnscheduledTimersAsync(clock.GetUtcNow().AddHours(options.JobHorizonHours), options.SweepBatch, ct))
+        {
+            await scheduler.ScheduleAsync(timer.InstanceId, timer.TimerId, timer.DueAt);
+        }
+
+        return fired;
     }
 
     private async Task RescheduleAsync(CancellationToken ct)
@@ -81,12 +90,12 @@ public sealed partial class TimerSweeper(
         while (true)
         {
             var page = await store.PendingTimersAfterAsync(after.DueAt, after.InstanceId, after.TimerId, 1000, ct);
-            foreach (var t in page)
+            foreach (var t in page.Where(t => scheduler.WithinHorizon(t.DueAt)))
             {
                 await scheduler.ScheduleAsync(t.InstanceId, t.TimerId, t.DueAt);
             }
 
-            if (page.Count < 1000)
+            if (page.Count < 1000 || !scheduler.WithinHorizon(page[^1].DueAt))
             {
                 return;
             }

@@ -98,6 +98,16 @@ public sealed partial class WorkflowStore
         return await connection.QuerySingleOrDefaultAsync<string>("SELECT value FROM settings WHERE key = @key", new { key });
     }
 
+    /// <summary>Sets a numeric setting only upwards (the demo clock's offset never goes back, whichever node writes last).</summary>
+    public async Task RaiseSettingAsync(string key, long value, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await connection.ExecuteAsync(
+            "INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value " +
+            "WHERE CAST(settings.value AS bigint) < CAST(excluded.value AS bigint)",
+            new { key, value = value.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+    }
+
     public async Task SetSettingAsync(string key, string value, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);

@@ -32,6 +32,16 @@ public sealed partial class WorkflowStore
             new { dueAt, instanceId, timerId, limit })];
     }
 
+    /// <summary>Pending timers due before <paramref name="horizon"/> that have no Hangfire job yet, soonest first.</summary>
+    public async Task<List<TimerRow>> UnscheduledTimersAsync(DateTimeOffset horizon, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return [.. await connection.QueryAsync<TimerRow>(
+            "SELECT instance_id AS InstanceId, timer_id AS TimerId, due_at AS DueAt FROM timers " +
+            "WHERE status = 'pending' AND job_id IS NULL AND due_at <= @horizon ORDER BY due_at LIMIT @limit",
+            new { horizon = horizon.ToUniversalTime(), limit })];
+    }
+
     public async Task SetTimerJobAsync(string instanceId, string timerId, string jobId, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);

@@ -121,9 +121,9 @@ public sealed class PostgresTimerTests(PostgresService service) : TimerTests<Pos
             return rows;
         }
 
-        var scheduled = await Jobs();
-        Assert.Equal(2, scheduled.Count);
-        Assert.All(scheduled, j => Assert.Equal("Scheduled", j.State));
+        // Jobs are made just after the commit, off the request's path (the fixture's job horizon covers 10 days).
+        await Eventually(async () => (await Jobs()).All(j => j.State == "Scheduled"));
+        Assert.Equal(2, (await Jobs()).Count);
 
         await walker.StepAsync(id); // leaves intake: both timers cancelled, their jobs deleted by id
         await Eventually(async () => (await Jobs()).Where(j => j.Timer.StartsWith("intake.", StringComparison.Ordinal)).All(j => j.State == "Deleted"));

@@ -27,7 +27,7 @@ public abstract class ServiceFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _args = [.. await StoreArgsAsync(), "--demo", "--Public:ObjectionsPerWindow=20", "--Public:ObjectionWindowMinutes=10",
-            "--Scheduling:SweepSeconds=0.5"];
+            "--Scheduling:SweepSeconds=0.5", "--Scheduling:JobHorizonHours=2400"];
         await StartAsync();
     }
 
