@@ -6,6 +6,9 @@ public sealed class SchedulingOptions
     /// <summary>How often the sweep looks for due timers no job fired (seconds).</summary>
     public double SweepSeconds { get; set; } = 5;
 
+    /// <summary>How many proposals' due timers one sweep fires at once.</summary>
+    public int SweepParallelism { get; set; } = 8;
+
     /// <summary>How many due timers one sweep claims at a time.</summary>
     public int SweepBatch { get; set; } = 500;
 
@@ -14,6 +17,9 @@ public sealed class SchedulingOptions
 
     /// <summary>A timer gets its Hangfire job once it is due within this many hours; the sweep schedules the rest as they come near.</summary>
     public double JobHorizonHours { get; set; } = 24;
+
+    /// <summary>How often timers nearing the horizon are given their jobs (seconds).</summary>
+    public double HorizonSeconds { get; set; } = 60;
 
     /// <summary>Hangfire workers in this process.</summary>
     public int Workers { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);

@@ -8,7 +8,8 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// <summary>
 /// After a command commits, off the request's path: a Hangfire job for each timer it set that falls due
 /// within the job horizon (the job id stored on the timer's row), and the jobs of the timers it cancelled
-/// deleted (one lookup each). Timers further ahead get their job when the sweep sees them enter the horizon;
+/// deleted (one lookup each). Timers further ahead get their job when they come within the horizon (a pass
+/// every <see cref="SchedulingOptions.HorizonSeconds"/>, kept apart from the sweep so the sweep stays quick);
 /// most are cancelled before (their step is done in time) and never cost a job. The timers table stays the
 /// truth: whatever this misses, the sweep fires when it is due.
 /// </summary>
@@ -37,7 +38,37 @@ public sealed partial class TimerScheduler(IBackgroundJobClient jobs, WorkflowSt
         await store.SetTimerJobAsync(instanceId, timerId, jobId);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ScheduleCommitsAsync(stoppingToken), ScheduleNearingAsync(stoppingToken));
+
+    /// <summary>Every <see cref="SchedulingOptions.HorizonSeconds"/>: a job for each pending timer that came within the horizon (bounded).</summary>
+    private async Task ScheduleNearingAsync(CancellationToken stoppingToken)
+    {
+        using var ticks = new PeriodicTimer(TimeSpan.FromSeconds(options.HorizonSeconds));
+        try
+        {
+            while (await ticks.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    foreach (var timer in await store.UnscheduledTimersAsync(clock.GetUtcNow().AddHours(options.JobHorizonHours), options.SweepBatch, stoppingToken))
+                    {
+                        await ScheduleAsync(timer.InstanceId, timer.TimerId, timer.DueAt);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogScheduleFailed(log, e, "(timers nearing their due time)");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task ScheduleCommitsAsync(CancellationToken stoppingToken)
     {
         try
         {

@@ -8,7 +8,7 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// <summary>
 /// The safety net under Hangfire: every few seconds it claims due timers that are still pending (a bounded
 /// batch, <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, a one-minute lease) and fires them through the same
-/// use case as a job, then gives a job to pending timers that came within the job horizon. At start, with
+/// use case as a job. At start, with
 /// the in-memory job storage of the embedded mode, it first schedules a job again for every pending timer
 /// within the horizon.
 /// </summary>
@@ -61,27 +61,29 @@ public sealed partial class TimerSweeper(
         {
             var now = clock.GetUtcNow();
             var due = await store.ClaimDueTimersAsync(now, now.AddMinutes(1), options.SweepBatch, ct);
-            foreach (var (instanceId, timerId) in due)
+
+            // Proposals in parallel, each proposal's timers in order (two firings on one stream would only race).
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.SweepParallelism, CancellationToken = ct };
+            await Parallel.ForEachAsync(due.GroupBy(t => t.InstanceId), parallel, async (timers, token) =>
             {
-                if (await sender.Send(new FireDueTimer(instanceId, timerId), ct))
+                foreach (var (instanceId, timerId) in timers)
                 {
-                    fired++;
+                    if (await sender.Send(new FireDueTimer(instanceId, timerId), token))
+                    {
+                        Interlocked.Increment(ref fired);
+                    }
+                    else
+                    {
+                        await store.ReleaseTimerClaimAsync(instanceId, timerId, token); // not fired here: the next sweep looks again
+                    }
                 }
-            }
+            });
 
             if (due.Count < options.SweepBatch)
             {
-                break;
+                return fired;
             }
         }
-
-        // Timers coming within the job horizon get their Hangfire job now (bounded; the next sweep continues).
-        foreach (var timer in await store.UnscheduledTimersAsync(clock.GetUtcNow().AddHours(options.JobHorizonHours), options.SweepBatch, ct))
-        {
-            await scheduler.ScheduleAsync(timer.InstanceId, timer.TimerId, timer.DueAt);
-        }
-
-        return fired;
     }
 
     private async Task RescheduleAsync(CancellationToken ct)

@@ -42,6 +42,13 @@ public sealed partial class WorkflowStore
             new { horizon = horizon.ToUniversalTime(), limit })];
     }
 
+    public async Task ReleaseTimerClaimAsync(string instanceId, string timerId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await connection.ExecuteAsync(
+            "UPDATE timers SET claimed_until = NULL WHERE instance_id = @instanceId AND timer_id = @timerId AND status = 'pending'", new { instanceId, timerId });
+    }
+
     public async Task SetTimerJobAsync(string instanceId, string timerId, string jobId, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
