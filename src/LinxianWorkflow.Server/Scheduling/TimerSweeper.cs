@@ -8,9 +8,8 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// <summary>
 /// The safety net under Hangfire: every few seconds it claims due timers that are still pending (a bounded
 /// batch, <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, a one-minute lease) and fires them through the same
-/// use case as a job. At start, with
-/// the in-memory job storage of the embedded mode, it first schedules a job again for every pending timer
-/// within the horizon.
+/// use case as a job. At start, with the in-memory job storage of the embedded mode, it first schedules a
+/// job again for every pending timer within the horizon, and runs the routine disclosure reminders once.
 /// </summary>
 public sealed partial class TimerSweeper(
     WorkflowStore store, ISender sender, TimerScheduler scheduler, RoutineDisclosureJob routine, AdjustableClock clock, SchedulingOptions options,
@@ -26,7 +25,14 @@ public sealed partial class TimerSweeper(
                 await RescheduleAsync(stoppingToken);
             }
 
-            await routine.RunAsync(); // a server down when the daily job ran still reminds this period
+            try
+            {
+                await routine.RunAsync(); // a server down when the daily job ran still reminds this period
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogSweepFailed(log, e);
+            }
 
             using var ticks = new PeriodicTimer(TimeSpan.FromSeconds(options.SweepSeconds));
             do
@@ -57,8 +63,10 @@ public sealed partial class TimerSweeper(
             await clock.LoadAsync(ct); // demo and test mode: another node may have moved the shared clock
         }
 
-        while (true)
+        // Bounded: at most 20 batches a sweep, and none after a batch in which nothing fired.
+        for (var round = 0; round < 20; round++)
         {
+            var before = fired;
             var now = clock.GetUtcNow();
             var due = await store.ClaimDueTimersAsync(now, now.AddMinutes(1), options.SweepBatch, ct);
 
@@ -79,11 +87,13 @@ public sealed partial class TimerSweeper(
                 }
             });
 
-            if (due.Count < options.SweepBatch)
+            if (due.Count < options.SweepBatch || fired == before)
             {
                 return fired;
             }
         }
+
+        return fired;
     }
 
     private async Task RescheduleAsync(CancellationToken ct)
