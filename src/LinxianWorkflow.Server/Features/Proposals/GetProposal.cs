@@ -38,12 +38,20 @@ public sealed record ProposalView(
     IReadOnlyList<ActionView> Actions,
     string LastHash);
 
-public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary library) : IQueryHandler<GetProposal, ProposalView>
+public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary library, InstanceCache cache) : IQueryHandler<GetProposal, ProposalView>
 {
     public async ValueTask<ProposalView> Handle(GetProposal query, CancellationToken cancellationToken)
     {
-        var stored = await store.LoadEventsAsync(query.ProposalId, cancellationToken);
-        var state = InstanceState.From(stored.Select(e => EventCodec.Decode(e.Record)));
+        // The fold this node already has when the read row (read by the authorization step) says it is current.
+        var row = RequestProposal.Get(query.ProposalId) ?? await store.GetProposalAsync(query.ProposalId, cancellationToken);
+        if (row is null || !cache.TryGet(query.ProposalId, row.Version, out var state, out var lastHash))
+        {
+            var stored = await store.LoadEventsAsync(query.ProposalId, cancellationToken);
+            state = InstanceState.From(stored.Select(e => EventCodec.Decode(e.Record)));
+            lastHash = stored[^1].Hash;
+            cache.Set(query.ProposalId, state, lastHash);
+        }
+
         var start = state.Start!;
         var (definition, profile) = library.For(start);
         var step = definition.Step(state.CurrentStep!);
@@ -59,7 +67,7 @@ public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary libr
             ProposalRunner.Status(state), state.Result is { } r ? Kebab(r) : null, state.Version, definition.Key, profile.Key,
             new StepView(step.Id, Kebab(step.Kind), step.Name, state.Visit, state.StepEnteredAt),
             timers.Where(t => t.Purpose == "deadline" && t.ObjectionId is null).Select(t => (DateTimeOffset?)t.DueAt).Min(),
-            state.Overdue, disclosure, timers, ActionCatalog.Available(definition, profile, state, query.Caller), stored[^1].Hash);
+            state.Overdue, disclosure, timers, ActionCatalog.Available(definition, profile, state, query.Caller), lastHash);
     }
 
     private static string Kebab<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
