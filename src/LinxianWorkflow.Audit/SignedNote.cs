@@ -14,7 +14,8 @@ public sealed record NoteVerifierKey(string Name, uint KeyId, byte[] PublicKey)
 
     public static NoteVerifierKey? Parse(string text)
     {
-        var parts = text.Split('+');
+        var parts = text.Split('+', 3); // base64 may itself contain '+'
+
         if (parts.Length != 3 || !SignedNote.ValidName(parts[0]) || parts[1].Length != 8
             || !uint.TryParse(parts[1], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var id))
         {

@@ -27,6 +27,25 @@ public class SignedNoteTests
     }
 
     [Fact]
+    public void A_verifier_key_whose_base64_holds_a_plus_sign_round_trips()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            using var key = NewKey();
+            var verifier = VerifierOf("log", key);
+            var text = verifier.ToString();
+            if (text.Split('+').Length > 3)
+            {
+                Assert.Equal(verifier.KeyId, NoteVerifierKey.Parse(text)!.KeyId);
+                Assert.Equal(text, NoteVerifierKey.Parse(text)!.ToString());
+                return;
+            }
+        }
+
+        Assert.Fail("no key with '+' in its base64 in 200 tries");
+    }
+
+    [Fact]
     public void A_changed_text_a_changed_signature_another_key_or_a_broken_layout_fails()
     {
         var key = NoteVerifierKey.Parse(PeterNeumann)!;

@@ -329,6 +329,46 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Every_event_lands_in_the_merkle_log_and_its_proof_verifies_against_the_signed_checkpoint()
+    {
+        var walker = new Walker(Service);
+        var id = await walker.StartAsync("公开日志测试：新建村史馆");
+        await walker.StepAsync(id);
+        var auditor = await Service.TokenFor("auditor");
+        var history = (await Api.Get($"/api/proposals/{id}/history", auditor)).Json.GetProperty("events").EnumerateArray().ToList();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((await Api.Get($"/api/proposals/{id}/events/{history.Count}/proof", auditor)).Code != 200)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the events did not reach the log within 30 s");
+            await Task.Delay(200);
+        }
+
+        var keyReply = await Api.Get("/api/public/log/key");
+        var key = Audit.NoteVerifierKey.Parse(keyReply.Text.Trim());
+        Assert.True(key is not null, keyReply.ToString());
+        foreach (var e in history)
+        {
+            var proof = (await Api.Get($"/api/proposals/{id}/events/{e.GetProperty("sequence").GetInt32()}/proof", auditor)).Json;
+            var text = Audit.SignedNote.Open(proof.GetProperty("checkpoint").GetString()!, key);
+            var checkpoint = Audit.Checkpoint.Parse(text!)!;
+            Assert.Equal(proof.GetProperty("treeSize").GetInt64(), checkpoint.Size);
+            Assert.Equal(proof.GetProperty("root").GetString(), Convert.ToHexStringLower(checkpoint.Root));
+
+            // The leaf is recomputed from the stored record the history returns, not taken from the server.
+            var leaf = Audit.MerkleTree.LeafHash(System.Text.Encoding.UTF8.GetBytes(e.GetProperty("recordText").GetString()!));
+            var path = proof.GetProperty("proof").EnumerateArray().Select(p => Convert.FromHexString(p.GetString()!)).ToList();
+            Assert.True(Audit.MerkleProof.VerifyInclusion(leaf, proof.GetProperty("position").GetInt64(), checkpoint.Size, path, checkpoint.Root));
+            if (path.Count > 0)
+            {
+                path[0][0] ^= 1;
+                Assert.False(Audit.MerkleProof.VerifyInclusion(leaf, proof.GetProperty("position").GetInt64(), checkpoint.Size, path, checkpoint.Root));
+            }
+        }
+
+        Assert.Equal(200, (await Api.Get("/api/public/log/checkpoint")).Code);
+    }
+
+    [Fact]
     public async Task Sql_and_html_in_text_fields_are_stored_verbatim_and_returned_encoded()
     {
         const string Nasty = "<script>alert('村')</script>'; DROP TABLE events; -- & \"引号\"";

@@ -26,7 +26,8 @@ public abstract class ServiceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _args = [.. await StoreArgsAsync(), "--demo", "--Public:ObjectionsPerWindow=20", "--Public:ObjectionWindowMinutes=10",
+        var scratch = Path.Combine(Path.GetTempPath(), "linxian-test-files-" + Guid.NewGuid().ToString("N"));
+        _args = [.. await StoreArgsAsync(), "--demo", $"--Audit:KeyFile={scratch}/log-ed25519.key", $"--Notifications:LogPath={scratch}/notifications.log", "--Public:ObjectionsPerWindow=20", "--Public:ObjectionWindowMinutes=10",
             "--Scheduling:SweepSeconds=0.5", "--Scheduling:JobHorizonHours=2400"];
         await StartAsync();
     }

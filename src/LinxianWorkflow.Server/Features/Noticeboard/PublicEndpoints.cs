@@ -1,4 +1,6 @@
+using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Http;
+using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Noticeboard;
@@ -17,6 +19,15 @@ public static class PublicEndpoints
         pub.MapGet("/villages/{code}/disclosures", async (string code, HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new ListDisclosures(code), http.RequestAborted)))
         .Produces<IReadOnlyList<PublicDisclosure>>().WithSummary("A village's noticeboard (公开栏), no sign-in");
+
+        pub.MapGet("/log/checkpoint", async (WorkflowStore store, HttpContext http) =>
+            await store.LatestCheckpointAsync(http.RequestAborted) is { } checkpoint
+                ? Results.Text(checkpoint.Note, "text/plain; charset=utf-8")
+                : throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-yet", "LogNotYet", "-", 0))
+        .WithSummary("The log's latest signed checkpoint (C2SP signed note)");
+
+        pub.MapGet("/log/key", (AuditLog.LogKey key) => Results.Text(key.Verifier.ToString(), "text/plain; charset=utf-8"))
+            .WithSummary("The log's verifier key (name+keyid+base64)");
 
         pub.MapPost("/proposals/{id}/objections", async (string id, HttpContext http, ISender sender) =>
         {

@@ -8,7 +8,8 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 /// <summary>A proposal's whole history: every event as stored (its canonical record), with its chain hashes, and whether the chain verifies.</summary>
 public sealed record GetHistory(Caller Caller, string ProposalId) : IQuery<HistoryView>, IProposalMessage;
 
-public sealed record HistoryEntry(int Sequence, JsonElement Record, string PreviousHash, string Hash);
+/// <summary>An event: its record parsed, and the exact stored text (<paramref name="RecordText"/>) the hashes are computed over.</summary>
+public sealed record HistoryEntry(int Sequence, JsonElement Record, string RecordText, string PreviousHash, string Hash);
 
 public sealed record HistoryView(string ProposalId, bool Intact, string? Break, IReadOnlyList<HistoryEntry> Events);
 
@@ -19,6 +20,6 @@ public sealed class GetHistoryHandler(WorkflowStore store) : IQueryHandler<GetHi
         var stored = await store.LoadEventsAsync(query.ProposalId, cancellationToken);
         var problem = EventCodec.Verify(query.ProposalId, stored);
         return new HistoryView(query.ProposalId, problem is null, problem,
-            [.. stored.Select(e => new HistoryEntry(e.Sequence, JsonDocument.Parse(e.Record).RootElement.Clone(), e.PreviousHash, e.Hash))]);
+            [.. stored.Select(e => new HistoryEntry(e.Sequence, JsonDocument.Parse(e.Record).RootElement.Clone(), e.Record, e.PreviousHash, e.Hash))]);
     }
 }

@@ -57,6 +57,10 @@ public static class ProposalEndpoints
         .Produces<ActionResult>().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .WithSummary("Act on a proposal (If-Match: \"version\"; Idempotency-Key)");
 
+        api.MapGet("/proposals/{id}/events/{seq:int}/proof", async (string id, int seq, HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new GetEventProof(http.Caller(), id, seq), http.RequestAborted)))
+        .Produces<EventProof>().WithSummary("An event's place in the Merkle log and its inclusion proof against the latest signed checkpoint");
+
         api.MapGet("/inbox", async (HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new GetInbox(http.Caller()), http.RequestAborted)))
         .Produces<IReadOnlyList<InboxItem>>().WithSummary("What waits for me");

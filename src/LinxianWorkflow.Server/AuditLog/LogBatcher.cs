@@ -1,0 +1,80 @@
+using System.Text;
+using System.Text.Json;
+using LinxianWorkflow.Audit;
+using LinxianWorkflow.Server.Storage;
+
+namespace LinxianWorkflow.Server.AuditLog;
+
+/// <summary>
+/// Appends every event to the deployment's Merkle log in batches: every Audit:BatchSeconds (2 s) it takes
+/// the commands not yet logged (their outbox rows, oldest first), appends each of their events as a leaf
+/// (SHA-256(0x00 ‖ the event's stored record)), and signs a checkpoint of the new size, all in one
+/// transaction. One batcher at a time across nodes (an advisory lock on PostgreSQL).
+/// </summary>
+public sealed partial class LogBatcher(WorkflowStore store, LogKey key, TimeProvider time, IConfiguration configuration, ILogger<LogBatcher> log)
+    : BackgroundService
+{
+    // The leaf hashes this node has seen, topped up from the table before each batch (another node may have appended).
+    private readonly List<byte[]> _leaves = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var ticks = new PeriodicTimer(TimeSpan.FromSeconds(configuration.GetValue("Audit:BatchSeconds", 2.0)));
+        try
+        {
+            while (await ticks.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await store.WithLogLockAsync(AppendAsync, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogBatchFailed(log, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the next start continues from the outbox.
+        }
+    }
+
+    private async Task AppendAsync(System.Data.Common.DbConnection connection)
+    {
+        var feed = await WorkflowStore.LogFeedAsync(connection, 500);
+        if (feed.Count == 0)
+        {
+            return;
+        }
+
+        _leaves.AddRange((await WorkflowStore.LeafHashesAfterAsync(connection, _leaves.Count)).Select(Convert.FromHexString));
+        var existing = new List<byte[]>(_leaves);
+        var leaves = new List<LogLeafRow>();
+        foreach (var (_, instanceId, payload) in feed)
+        {
+            var range = JsonDocument.Parse(payload).RootElement;
+            foreach (var (seq, record) in await WorkflowStore.EventRecordsAsync(connection, instanceId, range.GetProperty("from").GetInt32(), range.GetProperty("to").GetInt32()))
+            {
+                var hash = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(record));
+                leaves.Add(new LogLeafRow { Position = existing.Count, InstanceId = instanceId, Seq = seq, LeafHash = Convert.ToHexStringLower(hash) });
+                existing.Add(hash);
+            }
+        }
+
+        var root = MerkleTree.Root(existing, existing.Count);
+        var now = time.GetUtcNow();
+        var checkpoint = new CheckpointRow
+        {
+            Size = existing.Count,
+            Root = Convert.ToHexStringLower(root),
+            Note = key.Sign(new Checkpoint(key.Origin, existing.Count, root)),
+            CreatedAt = now,
+        };
+        await WorkflowStore.AppendLogAsync(connection, leaves, [.. feed.Select(f => f.Id)], checkpoint, now);
+        _leaves.AddRange(leaves.Select(l => Convert.FromHexString(l.LeafHash)));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Appending to the Merkle log failed; the next batch tries again")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception);
+}

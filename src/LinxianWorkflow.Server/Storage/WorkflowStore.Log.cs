@@ -1,0 +1,99 @@
+using System.Data.Common;
+using Dapper;
+
+namespace LinxianWorkflow.Server.Storage;
+
+/// <summary>A leaf of the Merkle log: an event, by its place in the log.</summary>
+public sealed class LogLeafRow
+{
+    public long Position { get; set; }
+    public string InstanceId { get; set; } = "";
+    public int Seq { get; set; }
+    public string LeafHash { get; set; } = "";
+}
+
+public sealed class CheckpointRow
+{
+    public long Size { get; set; }
+    public string Root { get; set; } = "";
+    public string Note { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
+}
+
+public sealed partial class WorkflowStore
+{
+    private const long LogLock = 0x4c6f67; // "Log": one batcher at a time across nodes
+
+    /// <summary>Commands whose events are not in the log yet (their outbox rows), oldest first.</summary>
+    public static async Task<List<(long Id, string InstanceId, string Payload)>> LogFeedAsync(DbConnection connection, int limit) =>
+        [.. await connection.QueryAsync<(long, string, string)>(
+            "SELECT id, instance_id, payload FROM outbox WHERE kind = 'events-appended' AND processed_at IS NULL ORDER BY id LIMIT @limit", new { limit })];
+
+    public static async Task<List<(int Seq, string Record)>> EventRecordsAsync(DbConnection connection, string instanceId, int from, int to) =>
+        [.. await connection.QueryAsync<(int, string)>(
+            "SELECT seq, record FROM events WHERE instance_id = @instanceId AND seq BETWEEN @from AND @to ORDER BY seq", new { instanceId, from, to })];
+
+    /// <summary>Every leaf hash in log order (the log's size is their count).</summary>
+    public static async Task<List<string>> LeafHashesAsync(DbConnection connection, long size) =>
+        [.. await connection.QueryAsync<string>("SELECT leaf_hash FROM log_leaves WHERE position < @size ORDER BY position", new { size })];
+
+    /// <summary>Leaf hashes from position <paramref name="from"/> on, in log order.</summary>
+    public static async Task<List<string>> LeafHashesAfterAsync(DbConnection connection, long from) =>
+        [.. await connection.QueryAsync<string>("SELECT leaf_hash FROM log_leaves WHERE position >= @from ORDER BY position", new { from })];
+
+    /// <summary>Runs <paramref name="work"/> on one connection while holding the log's lock (PostgreSQL; SQLite has one writer anyway); false when another node holds it.</summary>
+    public async Task<bool> WithLogLockAsync(Func<DbConnection, Task> work, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        if (IsPostgres && !await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@LogLock)", new { LogLock }))
+        {
+            return false;
+        }
+
+        try
+        {
+            await work(connection);
+            return true;
+        }
+        finally
+        {
+            if (IsPostgres)
+            {
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@LogLock)", new { LogLock });
+            }
+        }
+    }
+
+    /// <summary>Appends leaves, marks their commands logged and stores the signed checkpoint, in one transaction.</summary>
+    public static async Task AppendLogAsync(DbConnection connection, IReadOnlyList<LogLeafRow> leaves, IReadOnlyList<long> outboxIds, CheckpointRow checkpoint, DateTimeOffset at)
+    {
+        await using var tx = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(
+            "INSERT INTO log_leaves (position, instance_id, seq, leaf_hash) VALUES (@Position, @InstanceId, @Seq, @LeafHash)", leaves, tx);
+        await connection.ExecuteAsync("UPDATE outbox SET processed_at = @at WHERE id = @id", outboxIds.Select(id => new { id, at = at.ToUniversalTime() }), tx);
+        await connection.ExecuteAsync(
+            "INSERT INTO checkpoints (size, root, note, created_at) VALUES (@Size, @Root, @Note, @CreatedAt) ON CONFLICT DO NOTHING", checkpoint, tx);
+        await tx.CommitAsync();
+    }
+
+    public async Task<CheckpointRow?> LatestCheckpointAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<CheckpointRow>(
+            "SELECT size AS Size, root AS Root, note AS Note, created_at AS CreatedAt FROM checkpoints ORDER BY size DESC LIMIT 1");
+    }
+
+    public async Task<LogLeafRow?> LogLeafAsync(string instanceId, int seq, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<LogLeafRow>(
+            "SELECT position AS Position, instance_id AS InstanceId, seq AS Seq, leaf_hash AS LeafHash FROM log_leaves WHERE instance_id = @instanceId AND seq = @seq",
+            new { instanceId, seq });
+    }
+
+    public async Task<List<string>> LeafHashesAsync(long size, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await LeafHashesAsync(connection, size);
+    }
+}
