@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -96,14 +95,8 @@ public static class EventCodec
     }
 
     /// <summary>The chain hash of <paramref name="record"/> after <paramref name="previousHash"/> (both lowercase hex).</summary>
-    public static string Hash(string previousHash, string record)
-    {
-        var recordBytes = Encoding.UTF8.GetBytes(record);
-        var input = new byte[32 + recordBytes.Length];
-        Convert.FromHexString(previousHash).CopyTo(input, 0);
-        recordBytes.CopyTo(input, 32);
-        return Convert.ToHexStringLower(SHA256.HashData(input));
-    }
+    public static string Hash(string previousHash, string record) =>
+        Audit.DossierVerifier.ChainHash(Convert.FromHexString(previousHash), record);
 
     /// <summary>Chains <paramref name="events"/> onto a stream whose last hash is <paramref name="previousHash"/>.</summary>
     public static List<StoredEvent> Chain(string instanceId, string previousHash, IEnumerable<RecordedEvent> events)

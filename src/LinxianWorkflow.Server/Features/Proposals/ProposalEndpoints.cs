@@ -61,6 +61,10 @@ public static class ProposalEndpoints
             Api.Ok(await sender.Send(new GetEventProof(http.Caller(), id, seq), http.RequestAborted)))
         .Produces<EventProof>().WithSummary("An event's place in the Merkle log and its inclusion proof against the latest signed checkpoint");
 
+        api.MapGet("/proposals/{id}/dossier", async (string id, HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new ExportDossier(http.Caller(), id), http.RequestAborted)))
+        .Produces<Audit.Dossier>().WithSummary("The proposal's dossier: records, chain hashes, log proofs and the signed checkpoint, for independent verification");
+
         api.MapGet("/inbox", async (HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new GetInbox(http.Caller()), http.RequestAborted)))
         .Produces<IReadOnlyList<InboxItem>>().WithSummary("What waits for me");

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using LinxianWorkflow.Audit;
+using LinxianWorkflow.Server.Tests.Infrastructure;
+using Npgsql;
+
+namespace LinxianWorkflow.Server.Tests.Http;
+
+/// <summary>
+/// Tampering as the database superuser, with the append-only trigger switched off, then the proposal's
+/// dossier checked by the audit library alone (the key taken once, before the tampering).
+/// </summary>
+public sealed class TamperTests(PostgresService service) : IClassFixture<PostgresService>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private async Task<(string Id, NoteVerifierKey Key)> LoggedProposalAsync(string title)
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync(title);
+        await walker.StepAsync(id);
+        await walker.StepAsync(id);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((await service.Api.Get($"/api/proposals/{id}/dossier", await service.TokenFor("auditor"))).Code != 200)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the events did not reach the log within 30 s");
+            await Task.Delay(200);
+        }
+
+        var key = NoteVerifierKey.Parse((await service.Api.Get("/api/public/log/key")).Text.Trim())!;
+        Assert.Equal(Verdict.Ok, DossierVerifier.Verify(await DossierAsync(id), key));
+        return (id, key);
+    }
+
+    private async Task<Dossier> DossierAsync(string id) =>
+        JsonSerializer.Deserialize<Dossier>((await service.Api.Get($"/api/proposals/{id}/dossier", await service.TokenFor("auditor"))).Text, Json)!;
+
+    private async Task AsSuperuserAsync(string sql, string id)
+    {
+        var owner = service.Arguments.Single(a => a.StartsWith("--Storage:PostgresMigrations=", StringComparison.Ordinal)).Split('=', 2)[1];
+        await using var connection = new NpgsqlConnection(owner);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"ALTER TABLE events DISABLE TRIGGER events_append_only_rows; {sql}; ALTER TABLE events ENABLE TRIGGER events_append_only_rows;", connection);
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task One_field_changed_in_a_middle_event_is_named()
+    {
+        var (id, key) = await LoggedProposalAsync("篡改测试一");
+        await AsSuperuserAsync("UPDATE events SET record = replace(record, '\"outcome\":\"accepted\"', '\"outcome\":\"declined\"') WHERE instance_id = @id AND type = 'TaskCompleted'", id);
+
+        var verdict = DossierVerifier.Verify(await DossierAsync(id), key);
+        Assert.False(verdict.Intact);
+        var changed = (await DossierAsync(id)).Events.Single(e => e.RecordText.Contains("\"outcome\":\"declined\"", StringComparison.Ordinal)).Sequence;
+        Assert.Equal(changed, verdict.Event);
+        Assert.Contains("record was changed", verdict.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deleted_middle_event_is_found()
+    {
+        var (id, key) = await LoggedProposalAsync("篡改测试二");
+        await AsSuperuserAsync("DELETE FROM events WHERE instance_id = @id AND seq = 3", id);
+
+        var verdict = DossierVerifier.Verify(await DossierAsync(id), key);
+        Assert.False(verdict.Intact);
+        Assert.Equal(3, verdict.Event);
+    }
+
+    [Fact]
+    public async Task An_edit_with_every_hash_recomputed_still_fails_against_the_signed_log()
+    {
+        var (id, key) = await LoggedProposalAsync("篡改测试三");
+        var dossier = await DossierAsync(id);
+
+        // Rewrite the first record and recompute the whole chain, as a careful insider would.
+        var previous = new string('0', 64);
+        var rewrites = new List<string>();
+        foreach (var e in dossier.Events)
+        {
+            var record = e.Sequence == 1 ? e.RecordText.Replace("篡改测试三", "篡改测试叁", StringComparison.Ordinal) : e.RecordText;
+            var hash = DossierVerifier.ChainHash(Convert.FromHexString(previous), record);
+            rewrites.Add($"UPDATE events SET record = '{record.Replace("'", "''", StringComparison.Ordinal)}', prev_hash = '{previous}', hash = '{hash}' WHERE instance_id = @id AND seq = {e.Sequence}");
+            previous = hash;
+        }
+
+        await AsSuperuserAsync(string.Join("; ", rewrites), id);
+        var tampered = await DossierAsync(id);
+        Assert.Contains("篡改测试叁", tampered.Events[0].RecordText, StringComparison.Ordinal);
+        var verdict = DossierVerifier.Verify(tampered, key);
+        Assert.False(verdict.Intact);
+        Assert.Equal(1, verdict.Event);
+        Assert.Contains("signed log", verdict.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_not_signed_by_the_published_key_is_refused()
+    {
+        var (id, _) = await LoggedProposalAsync("篡改测试四");
+        using var other = NSec.Cryptography.Key.Create(NSec.Cryptography.SignatureAlgorithm.Ed25519);
+        var pub = other.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey);
+        var verdict = DossierVerifier.Verify(await DossierAsync(id), new NoteVerifierKey("linxian-workflow", NoteVerifierKey.KeyIdOf("linxian-workflow", pub), pub));
+        Assert.False(verdict.Intact);
+        Assert.Null(verdict.Event);
+    }
+}
