@@ -59,6 +59,44 @@ public sealed class TamperTests(PostgresService service) : IClassFixture<Postgre
     }
 
     [Fact]
+    public async Task The_command_line_verifier_passes_an_exported_dossier_and_fails_the_copy_whose_row_was_edited()
+    {
+        var (id, key) = await LoggedProposalAsync("篡改测试五");
+        var dir = Path.Combine(Path.GetTempPath(), "linxian-dossier-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var auditor = await service.TokenFor("auditor");
+        await File.WriteAllTextAsync(Path.Combine(dir, "before.json"), (await service.Api.Get($"/api/proposals/{id}/dossier", auditor)).Text);
+        await File.WriteAllTextAsync(Path.Combine(dir, "key.txt"), key.ToString());
+        await AsSuperuserAsync("UPDATE events SET record = replace(record, '篡改测试五', '篡改测试伍') WHERE instance_id = @id AND seq = 1", id);
+        await File.WriteAllTextAsync(Path.Combine(dir, "after.json"), (await service.Api.Get($"/api/proposals/{id}/dossier", auditor)).Text);
+
+        var (intact, intactOutput) = await LinxianAsync("verify", Path.Combine(dir, "before.json"), Path.Combine(dir, "key.txt"));
+        Assert.True(intact == 0, intactOutput);
+        Assert.Contains("intact", intactOutput, StringComparison.Ordinal);
+        var (broken, brokenOutput) = await LinxianAsync("verify", Path.Combine(dir, "after.json"), key.ToString());
+        Assert.Equal(1, broken);
+        Assert.Contains("event 1:", brokenOutput, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Output)> LinxianAsync(params string[] args)
+    {
+        var server = ServerProcess.ServerDll(); // src/LinxianWorkflow.Server/bin/<configuration>/net10.0/...
+        var cli = server.Replace(Path.Combine("LinxianWorkflow.Server", "bin"), Path.Combine("LinxianWorkflow.Cli", "bin"), StringComparison.Ordinal)
+            .Replace("LinxianWorkflow.Server.dll", "linxian.dll", StringComparison.Ordinal);
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(cli);
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output);
+    }
+
+    [Fact]
     public async Task A_deleted_middle_event_is_found()
     {
         var (id, key) = await LoggedProposalAsync("篡改测试二");
