@@ -219,7 +219,8 @@ public static class Projection
         return list;
     }
 
-    private static string Kebab<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+    /// <summary>An enum value as the API and the read rows spell it ("no-quorum").</summary>
+    public static string Kebab<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
     private static (DateTimeOffset? Due, DateTimeOffset? Remind) DueDates(InstanceState state, string? objectionId)
     {

@@ -119,36 +119,9 @@ public static class EventCodec
     /// </summary>
     public static string? Verify(string instanceId, IReadOnlyList<StoredEvent> events)
     {
-        var previous = GenesisHash;
-        for (var i = 0; i < events.Count; i++)
-        {
-            var e = events[i];
-            if (e.Sequence != i + 1)
-            {
-                return $"event {i + 1}: found sequence {e.Sequence} (a gap, duplicate or reordering)";
-            }
-
-            if (e.PreviousHash != previous)
-            {
-                return $"event {e.Sequence}: previous hash {e.PreviousHash} does not match {previous}";
-            }
-
-            var node = JsonNode.Parse(e.Record)!;
-            if ((string?)node["instance"] != instanceId || (int?)node["seq"] != e.Sequence)
-            {
-                return $"event {e.Sequence}: the record names another stream or position";
-            }
-
-            var hash = Hash(previous, e.Record);
-            if (hash != e.Hash)
-            {
-                return $"event {e.Sequence}: hash {e.Hash} does not match the record (recomputed {hash})";
-            }
-
-            previous = hash;
-        }
-
-        return null;
+        // The same check an auditor's verifier makes (LinxianWorkflow.Audit), phrased for the history view.
+        var verdict = Audit.DossierVerifier.VerifyChain(instanceId, [.. events.Select(e => (e.Sequence, e.Record, e.PreviousHash, e.Hash))]);
+        return verdict.Intact ? null : $"event {verdict.Event}: {verdict.Reason}";
     }
 
     private static string Canonical(JsonNode node)

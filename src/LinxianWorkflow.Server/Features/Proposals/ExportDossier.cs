@@ -1,5 +1,6 @@
 using LinxianWorkflow.Audit;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.AuditLog;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
@@ -16,22 +17,14 @@ public sealed class ExportDossierHandler(WorkflowStore store) : IQueryHandler<Ex
 {
     public async ValueTask<Dossier> Handle(ExportDossier query, CancellationToken cancellationToken)
     {
-        var stored = await store.LoadEventsAsync(query.ProposalId, cancellationToken);
-        var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
-        var leaves = checkpoint is null ? [] : (await store.LeafHashesAsync(checkpoint.Size, cancellationToken)).Select(Convert.FromHexString).ToList();
+        var log = await LogSnapshot.LoadAsync(store, cancellationToken) ?? throw LogSnapshot.NotYet(query.ProposalId, 1);
         var events = new List<DossierEvent>();
-        foreach (var e in stored)
+        foreach (var e in await store.LoadEventsAsync(query.ProposalId, cancellationToken))
         {
-            var leaf = await store.LogLeafAsync(query.ProposalId, e.Sequence, cancellationToken);
-            if (leaf is null || checkpoint is null || leaf.Position >= checkpoint.Size)
-            {
-                throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-yet", "LogNotYet", query.ProposalId, e.Sequence);
-            }
-
-            var proof = MerkleTree.InclusionProof(leaves, leaf.Position, checkpoint.Size);
-            events.Add(new DossierEvent(e.Sequence, e.Record, e.PreviousHash, e.Hash, leaf.Position, [.. proof.Select(Convert.ToHexStringLower)]));
+            var (leaf, proof) = await log.ProveAsync(store, query.ProposalId, e.Sequence, cancellationToken);
+            events.Add(new DossierEvent(e.Sequence, e.Record, e.PreviousHash, e.Hash, leaf.Position, proof));
         }
 
-        return new Dossier(query.ProposalId, events, checkpoint!.Note);
+        return new Dossier(query.ProposalId, events, log.Checkpoint.Note);
     }
 }

@@ -1,5 +1,5 @@
-using LinxianWorkflow.Audit;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.AuditLog;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
@@ -14,16 +14,8 @@ public sealed class GetEventProofHandler(WorkflowStore store) : IQueryHandler<Ge
 {
     public async ValueTask<EventProof> Handle(GetEventProof query, CancellationToken cancellationToken)
     {
-        var leaf = await store.LogLeafAsync(query.ProposalId, query.Sequence, cancellationToken);
-        var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
-        if (leaf is null || checkpoint is null || leaf.Position >= checkpoint.Size)
-        {
-            throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-yet", "LogNotYet", query.ProposalId, query.Sequence);
-        }
-
-        var leaves = (await store.LeafHashesAsync(checkpoint.Size, cancellationToken)).Select(Convert.FromHexString).ToList();
-        var proof = MerkleTree.InclusionProof(leaves, leaf.Position, checkpoint.Size);
-        return new EventProof(query.ProposalId, query.Sequence, leaf.Position, leaf.LeafHash.Trim(), checkpoint.Size, checkpoint.Root.Trim(),
-            [.. proof.Select(Convert.ToHexStringLower)], checkpoint.Note);
+        var log = await LogSnapshot.LoadAsync(store, cancellationToken) ?? throw LogSnapshot.NotYet(query.ProposalId, query.Sequence);
+        var (leaf, proof) = await log.ProveAsync(store, query.ProposalId, query.Sequence, cancellationToken);
+        return new EventProof(query.ProposalId, query.Sequence, leaf.Position, leaf.LeafHash.Trim(), log.Checkpoint.Size, log.Checkpoint.Root.Trim(), proof, log.Checkpoint.Note);
     }
 }

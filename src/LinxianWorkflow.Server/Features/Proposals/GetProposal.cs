@@ -56,19 +56,17 @@ public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary libr
         var (definition, profile) = library.For(start);
         var step = definition.Step(state.CurrentStep!);
         var timers = state.Timers.Values.OrderBy(t => t.DueAt)
-            .Select(t => new TimerView(t.TimerId, Kebab(t.Purpose), Kebab(t.OnExpiry), t.DueAt, Engine.Time.ChinaTime.Display(t.DueAt), t.ObjectionId))
+            .Select(t => new TimerView(t.TimerId, Projection.Kebab(t.Purpose), Projection.Kebab(t.OnExpiry), t.DueAt, Engine.Time.ChinaTime.Display(t.DueAt), t.ObjectionId))
             .ToList();
         var disclosure = step.Kind == Engine.Definitions.StepKind.Disclosure
             ? new DisclosureView(state.Disclosure.Countersigned, state.Disclosure.PublishedAt, state.Disclosure.ClosableFrom,
-                [.. state.Disclosure.Objections.Values.OrderBy(o => o.ObjectionId, StringComparer.Ordinal).Select(o => new ObjectionView(o.ObjectionId, Kebab(o.Status)))])
+                [.. state.Disclosure.Objections.Values.OrderBy(o => o.ObjectionId, StringComparer.Ordinal).Select(o => new ObjectionView(o.ObjectionId, Projection.Kebab(o.Status)))])
             : null;
         return new ProposalView(
             start.ProposalId, start.Title, start.Summary, start.VillagePath, start.Category, start.AmountYuan, start.Source,
-            ProposalRunner.Status(state), state.Result is { } r ? Kebab(r) : null, state.Version, definition.Key, profile.Key,
-            new StepView(step.Id, Kebab(step.Kind), step.Name, state.Visit, state.StepEnteredAt),
+            ProposalRunner.Status(state), state.Result is { } r ? Projection.Kebab(r) : null, state.Version, definition.Key, profile.Key,
+            new StepView(step.Id, Projection.Kebab(step.Kind), step.Name, state.Visit, state.StepEnteredAt),
             timers.Where(t => t.Purpose == "deadline" && t.ObjectionId is null).Select(t => (DateTimeOffset?)t.DueAt).Min(),
             state.Overdue, disclosure, timers, ActionCatalog.Available(definition, profile, state, query.Caller), lastHash);
     }
-
-    private static string Kebab<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }
