@@ -62,6 +62,9 @@ public abstract class StoreContractTests : IAsyncLifetime
         edited[3] = edited[3] with { Record = edited[3].Record.Replace("\"seq\":4", "\"seq\":4 ", StringComparison.Ordinal) };
         Assert.StartsWith("event 4:", EventCodec.Verify(id, edited));
         Assert.StartsWith("event 3:", EventCodec.Verify(id, [.. stored.Take(2), .. stored.Skip(3)]));
+        var moved = stored.ToList();
+        moved[3] = moved[3] with { Record = moved[3].Record.Replace("\"seq\":4", "\"seq\":5", StringComparison.Ordinal) };
+        Assert.Equal("event 4: its record names another proposal or position", EventCodec.Verify(id, moved));
         Assert.StartsWith("event 2:", EventCodec.Verify(id, [stored[0], stored[2], stored[1], .. stored.Skip(3)]));
     }
 
