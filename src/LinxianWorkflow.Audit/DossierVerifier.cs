@@ -7,8 +7,23 @@ namespace LinxianWorkflow.Audit;
 /// <summary>One event of a dossier: its stored record, its chain hashes, and its place and proof in the log.</summary>
 public sealed record DossierEvent(int Sequence, string RecordText, string PreviousHash, string Hash, long Position, IReadOnlyList<string> Proof);
 
-/// <summary>A proposal's exported history: its events with proofs, the signed checkpoint they are proved against.</summary>
-public sealed record Dossier(string ProposalId, IReadOnlyList<DossierEvent> Events, string Checkpoint);
+/// <summary>
+/// A proposal's exported history: its events with proofs, the signed checkpoint they are proved against,
+/// the checkpoints witnesses co-signed with proofs that this checkpoint extends them, and (when the export
+/// asked for it) the proof that this checkpoint extends an earlier one the auditor holds.
+/// </summary>
+public sealed record Dossier(
+    string ProposalId,
+    IReadOnlyList<DossierEvent> Events,
+    string Checkpoint,
+    IReadOnlyList<WitnessedCheckpoint>? Witnessed = null,
+    ConsistencyProof? Since = null);
+
+/// <summary>A checkpoint as a witness co-signed it (the log's and the witness's signatures) and the consistency proof from it to the dossier's checkpoint.</summary>
+public sealed record WitnessedCheckpoint(string Note, IReadOnlyList<string> Consistency);
+
+/// <summary>That the log of <paramref name="FromSize"/> leaves is a prefix of the dossier's: RFC 9162 §2.1.4 proof nodes in hex.</summary>
+public sealed record ConsistencyProof(long FromSize, IReadOnlyList<string> Proof);
 
 /// <summary>The verdict: intact, or the first event or proof that breaks, and why.</summary>
 public sealed record Verdict(bool Intact, int? Event, string Reason)
@@ -62,6 +77,98 @@ public static class DossierVerifier
     }
 
     /// <summary>
+    /// As <see cref="Verify(Dossier, NoteVerifierKey)"/>, and for each witness key: the dossier carries a
+    /// checkpoint that witness co-signed (under the log's key too), no larger than the dossier's, with a valid
+    /// proof that the dossier's checkpoint extends it. A log rewritten after the witness signed cannot prove
+    /// that, even with the log's own key in the wrong hands.
+    /// </summary>
+    public static Verdict Verify(Dossier dossier, NoteVerifierKey key, IReadOnlyList<NoteVerifierKey> witnesses)
+    {
+        var verdict = Verify(dossier, key);
+        if (!verdict.Intact)
+        {
+            return verdict;
+        }
+
+        var checkpoint = Checkpoint.Parse(SignedNote.Open(dossier.Checkpoint, key)!)!;
+        foreach (var witness in witnesses)
+        {
+            var cosigned = (dossier.Witnessed ?? [])
+                .Where(w => SignedNote.Open(w.Note, witness) is not null)
+                .Select(w => (Text: SignedNote.Open(w.Note, key), w.Consistency))
+                .Where(w => w.Text is not null && Checkpoint.Parse(w.Text) is not null)
+                .Select(w => (Checkpoint: Checkpoint.Parse(w.Text!)!, w.Consistency))
+                .ToList();
+            if (cosigned.Count == 0)
+            {
+                return new Verdict(false, null, $"no checkpoint in the dossier is co-signed by the witness {witness.Name} (and signed by {key.Name})");
+            }
+
+            foreach (var (witnessed, consistency) in cosigned)
+            {
+                if (!Extends(checkpoint, witnessed, consistency))
+                {
+                    return new Verdict(false, null,
+                        $"the log was rewritten: its checkpoint (size {checkpoint.Size}) does not extend the one {witness.Name} witnessed at size {witnessed.Size}");
+                }
+            }
+        }
+
+        return Verdict.Ok;
+    }
+
+    /// <summary>
+    /// A later export of the same proposal against an earlier one the auditor kept (both already verified on
+    /// their own): the later checkpoint extends the earlier (the later dossier's consistency proof from the
+    /// earlier size), and every earlier event is still there, unchanged, at the same place in the log. Newest
+    /// events cut off, or a log rebuilt without them, are named here.
+    /// </summary>
+    public static Verdict VerifySince(Dossier earlier, Dossier later, NoteVerifierKey key)
+    {
+        if (earlier.ProposalId != later.ProposalId)
+        {
+            return new Verdict(false, null, $"the dossiers are of different proposals ({earlier.ProposalId}, {later.ProposalId})");
+        }
+
+        if (SignedNote.Open(earlier.Checkpoint, key) is not { } earlierText || Checkpoint.Parse(earlierText) is not { } before
+            || SignedNote.Open(later.Checkpoint, key) is not { } laterText || Checkpoint.Parse(laterText) is not { } after)
+        {
+            return new Verdict(false, null, $"a checkpoint is not signed by {key.Name} (or is malformed)");
+        }
+
+        if (later.Since is not { } since || since.FromSize != before.Size)
+        {
+            return new Verdict(false, null, $"the later dossier carries no consistency proof from size {before.Size}: export it with ?since={before.Size}");
+        }
+
+        if (!Extends(after, before, since.Proof))
+        {
+            return new Verdict(false, null, $"the log was rewritten: its checkpoint (size {after.Size}) does not extend the earlier one (size {before.Size})");
+        }
+
+        for (var i = 0; i < earlier.Events.Count; i++)
+        {
+            var old = earlier.Events[i];
+            if (i >= later.Events.Count)
+            {
+                return new Verdict(false, old.Sequence, $"it was in the earlier dossier (log position {old.Position}) and is missing now: the newest events were cut off");
+            }
+
+            var now = later.Events[i];
+            if (now.Sequence != old.Sequence || now.Hash != old.Hash || now.Position != old.Position)
+            {
+                return new Verdict(false, old.Sequence, "it differs from the earlier dossier's event at the same place");
+            }
+        }
+
+        return Verdict.Ok;
+    }
+
+    private static bool Extends(Checkpoint later, Checkpoint earlier, IReadOnlyList<string> proof) =>
+        proof.All(IsHex)
+        && MerkleProof.VerifyConsistency(earlier.Size, later.Size, earlier.Root, later.Root, [.. proof.Select(Convert.FromHexString)]);
+
+    /// <summary>
     /// A proposal's hash chain alone: sequence 1..n without gap, each record naming this proposal and its own
     /// position, each previous hash the one before (32 zero bytes first), each hash recomputed from the record.
     /// </summary>
@@ -97,7 +204,7 @@ public static class DossierVerifier
         return Verdict.Ok;
     }
 
-    private static bool NamesItsPlace(string record, string proposalId, int sequence)
+    internal static bool NamesItsPlace(string record, string proposalId, int sequence)
     {
         try
         {
@@ -113,5 +220,5 @@ public static class DossierVerifier
         }
     }
 
-    private static bool IsHex(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
+    internal static bool IsHex(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
 }
