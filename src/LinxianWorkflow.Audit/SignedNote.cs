@@ -122,6 +122,9 @@ public static class SignedNote
     }
 
     /// <summary>Text and signature lines, or null when the note is malformed.</summary>
+    /// <summary>The note's text without checking any signature: for display only, never for a verdict.</summary>
+    public static string? UnverifiedText(string note) => Split(note)?.Text;
+
     private static (string Text, List<(string Name, byte[] Blob)> Signatures)? Split(string note)
     {
         var at = note.LastIndexOf("\n\n", StringComparison.Ordinal);

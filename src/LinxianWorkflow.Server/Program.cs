@@ -1,4 +1,5 @@
 using LinxianWorkflow.Server.Features.Admin;
+using LinxianWorkflow.Server.Features.Audit;
 using LinxianWorkflow.Server.Features.Identity;
 using LinxianWorkflow.Server.Features.Proposals;
 using LinxianWorkflow.Server.Features.Noticeboard;
@@ -27,5 +28,6 @@ app.MapProposals();
 app.MapPublic();
 app.MapIdentity();
 app.MapAdmin();
+app.MapAudit();
 await app.RunAsync();
 return 0;

@@ -16,7 +16,7 @@ public sealed record AppendedEvent(int Sequence, string Type, string Hash);
 /// The spine of every command: load the stream, decide with the pure engine, save events and read rows in
 /// one transaction, then schedule the timers it set (their rows are the truth; the sweep is the net).
 /// </summary>
-public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time, InstanceCache cache, TimerScheduler? scheduler = null)
+public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time, InstanceCache cache, TimerScheduler? scheduler = null, AuditLog.LogNudge? logNudge = null)
 {
     public async Task<ActionResult> RunAsync(
         string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct, int? expectedVersion = null)
@@ -85,6 +85,12 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
         if (scheduler is not null)
         {
             await scheduler.AfterCommitAsync(commit); // queued: the request does not wait for Hangfire
+        }
+
+        // A published disclosure gets its checkpoint now, not at the next tick.
+        if (commit.Disclosures.Count > 0)
+        {
+            logNudge?.Nudge();
         }
 
         return result;

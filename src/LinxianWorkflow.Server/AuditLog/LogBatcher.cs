@@ -9,9 +9,10 @@ namespace LinxianWorkflow.Server.AuditLog;
 /// Appends every event to the deployment's Merkle log in batches: every Audit:BatchSeconds (2 s) it takes
 /// the commands not yet logged (their outbox rows, oldest first), appends each of their events as a leaf
 /// (SHA-256(0x00 ‖ the event's stored record)), and signs a checkpoint of the new size, all in one
-/// transaction. One batcher at a time across nodes (an advisory lock on PostgreSQL).
+/// transaction; at once when a command published a disclosure (<see cref="LogNudge"/>). One batcher at a time
+/// across nodes (an advisory lock on PostgreSQL).
 /// </summary>
-public sealed partial class LogBatcher(WorkflowStore store, LogKey key, TimeProvider time, IConfiguration configuration, ILogger<LogBatcher> log)
+public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge nudge, TimeProvider time, IConfiguration configuration, ILogger<LogBatcher> log)
     : BackgroundService
 {
     // The leaf hashes this node has seen, topped up from the table before each batch (another node may have appended).
@@ -19,11 +20,12 @@ public sealed partial class LogBatcher(WorkflowStore store, LogKey key, TimeProv
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var ticks = new PeriodicTimer(TimeSpan.FromSeconds(configuration.GetValue("Audit:BatchSeconds", 2.0)));
+        var interval = TimeSpan.FromSeconds(configuration.GetValue("Audit:BatchSeconds", 2.0));
         try
         {
-            while (await ticks.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                await nudge.WaitAsync(interval, stoppingToken); // the interval, or sooner after a disclosure
                 try
                 {
                     await store.WithLogLockAsync(AppendAsync, stoppingToken);

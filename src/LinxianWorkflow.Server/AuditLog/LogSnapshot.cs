@@ -29,6 +29,13 @@ public sealed class LogSnapshot(CheckpointRow checkpoint, List<byte[]> leaves)
         return (leaf, [.. MerkleTree.InclusionProof(leaves, leaf.Position, Checkpoint.Size).Select(Convert.ToHexStringLower)]);
     }
 
+    /// <summary>The proof that the log of <paramref name="from"/> leaves is a prefix of this checkpoint's (RFC 9162 §2.1.4), in hex.</summary>
+    public List<string> Consistency(long from) =>
+        [.. MerkleTree.ConsistencyProof(leaves, from, Checkpoint.Size).Select(Convert.ToHexStringLower)];
+
+    /// <summary>The snapshot's leaf hashes, in log order.</summary>
+    public IReadOnlyList<byte[]> Leaves => leaves;
+
     public static ProblemException NotYet(string proposalId, int sequence) =>
         ServerText.Problem(StatusCodes.Status404NotFound, "log.not-yet", "LogNotYet", proposalId, sequence);
 }

@@ -45,4 +45,17 @@ public static class Api
             ? version
             : throw ServerText.Problem(StatusCodes.Status400BadRequest, "concurrency.if-match", "IfMatchInvalid");
     }
+
+    /// <summary>An optional whole-number query parameter (0 or more); anything else is a 400 naming it.</summary>
+    public static long? QueryNumber(HttpRequest request, string name)
+    {
+        if (!request.Query.TryGetValue(name, out var values))
+        {
+            return null;
+        }
+
+        return long.TryParse(values.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw ServerText.Problem(StatusCodes.Status400BadRequest, "query.number", "QueryNumber", name);
+    }
 }

@@ -72,6 +72,8 @@ public sealed class DisclosureRow
     public DateTimeOffset? ClosedAt { get; set => field = value?.ToUniversalTime(); }
     public int EventSeq { get; set; }
     public string EventHash { get; set; } = "";
+    /// <summary>The publishing event's place in the Merkle log; null until the batcher has logged it.</summary>
+    public long? LogPosition { get; set; }
 }
 
 public sealed class UserRow

@@ -100,14 +100,32 @@ public sealed partial class WorkflowStore
         return [.. await connection.QueryAsync<InboxRow>(sql.ToString(), args)];
     }
 
+    private const string DisclosureSelect =
+        "SELECT d.instance_id AS InstanceId, d.step_id AS StepId, d.visit AS Visit, d.village_code AS VillageCode, d.title AS Title, d.notice_text AS NoticeText, " +
+        "d.channels AS Channels, d.period_days AS PeriodDays, d.published_at AS PublishedAt, d.closable_from AS ClosableFrom, d.closed_at AS ClosedAt, " +
+        "d.event_seq AS EventSeq, d.event_hash AS EventHash, l.position AS LogPosition " +
+        "FROM disclosures d LEFT JOIN log_leaves l ON l.instance_id = d.instance_id AND l.seq = d.event_seq ";
+
     public async Task<List<DisclosureRow>> DisclosuresAsync(string villageCode, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
         return [.. await connection.QueryAsync<DisclosureRow>(
-            "SELECT instance_id AS InstanceId, step_id AS StepId, visit AS Visit, village_code AS VillageCode, title AS Title, notice_text AS NoticeText, " +
-            "channels AS Channels, period_days AS PeriodDays, published_at AS PublishedAt, closable_from AS ClosableFrom, closed_at AS ClosedAt, " +
-            "event_seq AS EventSeq, event_hash AS EventHash FROM disclosures WHERE village_code = @villageCode ORDER BY published_at DESC LIMIT 200",
-            new { villageCode })];
+            DisclosureSelect + "WHERE d.village_code = @villageCode ORDER BY d.published_at DESC LIMIT 200", new { villageCode })];
+    }
+
+    /// <summary>Every disclosure ever published, oldest first (the open-data export).</summary>
+    public async Task<List<DisclosureRow>> AllDisclosuresAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return [.. await connection.QueryAsync<DisclosureRow>(DisclosureSelect + "ORDER BY d.published_at, d.instance_id, d.step_id, d.visit")];
+    }
+
+    /// <summary>The disclosure a proposal's event published, or null when that event published none.</summary>
+    public async Task<DisclosureRow?> DisclosureByEventAsync(string instanceId, int eventSeq, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<DisclosureRow>(
+            DisclosureSelect + "WHERE d.instance_id = @instanceId AND d.event_seq = @eventSeq", new { instanceId, eventSeq });
     }
 
     public async Task<List<TimerRow>> TimersAsync(string instanceId, CancellationToken ct = default)

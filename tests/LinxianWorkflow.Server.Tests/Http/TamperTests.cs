@@ -34,13 +34,16 @@ public sealed class TamperTests(PostgresService service) : IClassFixture<Postgre
     private async Task<Dossier> DossierAsync(string id) =>
         JsonSerializer.Deserialize<Dossier>((await service.Api.Get($"/api/proposals/{id}/dossier", await service.TokenFor("auditor"))).Text, Json)!;
 
+    private async Task<string> DossierTextAsync(string id, long? since = null) =>
+        (await service.Api.Get($"/api/proposals/{id}/dossier" + (since is { } n ? $"?since={n}" : ""), await service.TokenFor("auditor"))).Text;
+
     private async Task AsSuperuserAsync(string sql, string id)
     {
         var owner = service.Arguments.Single(a => a.StartsWith("--Storage:PostgresMigrations=", StringComparison.Ordinal)).Split('=', 2)[1];
         await using var connection = new NpgsqlConnection(owner);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            $"ALTER TABLE events DISABLE TRIGGER events_append_only_rows; {sql}; ALTER TABLE events ENABLE TRIGGER events_append_only_rows;", connection);
+        // As the superuser with triggers off for this session (session_replication_role = replica): what an insider with the database's keys can do.
+        await using var command = new NpgsqlCommand($"SET session_replication_role = replica; {sql}; SET session_replication_role = origin;", connection);
         command.Parameters.AddWithValue("id", id);
         await command.ExecuteNonQueryAsync();
     }
@@ -70,30 +73,12 @@ public sealed class TamperTests(PostgresService service) : IClassFixture<Postgre
         await AsSuperuserAsync("UPDATE events SET record = replace(record, '篡改测试五', '篡改测试伍') WHERE instance_id = @id AND seq = 1", id);
         await File.WriteAllTextAsync(Path.Combine(dir, "after.json"), (await service.Api.Get($"/api/proposals/{id}/dossier", auditor)).Text);
 
-        var (intact, intactOutput) = await LinxianAsync("verify", Path.Combine(dir, "before.json"), Path.Combine(dir, "key.txt"));
+        var (intact, intactOutput) = await Linxian.RunAsync("verify", Path.Combine(dir, "before.json"), Path.Combine(dir, "key.txt"));
         Assert.True(intact == 0, intactOutput);
         Assert.Contains("intact", intactOutput, StringComparison.Ordinal);
-        var (broken, brokenOutput) = await LinxianAsync("verify", Path.Combine(dir, "after.json"), key.ToString());
+        var (broken, brokenOutput) = await Linxian.RunAsync("verify", Path.Combine(dir, "after.json"), key.ToString());
         Assert.Equal(1, broken);
         Assert.Contains("event 1:", brokenOutput, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Code, string Output)> LinxianAsync(params string[] args)
-    {
-        var server = ServerProcess.ServerDll(); // src/LinxianWorkflow.Server/bin/<configuration>/net10.0/...
-        var cli = server.Replace(Path.Combine("LinxianWorkflow.Server", "bin"), Path.Combine("LinxianWorkflow.Cli", "bin"), StringComparison.Ordinal)
-            .Replace("LinxianWorkflow.Server.dll", "linxian.dll", StringComparison.Ordinal);
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(cli);
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
     }
 
     [Fact]
@@ -142,5 +127,74 @@ public sealed class TamperTests(PostgresService service) : IClassFixture<Postgre
         var verdict = DossierVerifier.Verify(await DossierAsync(id), new NoteVerifierKey("linxian-workflow", NoteVerifierKey.KeyIdOf("linxian-workflow", pub), pub));
         Assert.False(verdict.Intact);
         Assert.Null(verdict.Event);
+    }
+
+    [Fact]
+    public async Task Two_events_swapped_are_named()
+    {
+        var (id, key) = await LoggedProposalAsync("篡改测试六");
+        await AsSuperuserAsync("UPDATE events SET seq = 1000 WHERE instance_id = @id AND seq = 2; UPDATE events SET seq = 2 WHERE instance_id = @id AND seq = 3; UPDATE events SET seq = 3 WHERE instance_id = @id AND seq = 1000", id);
+
+        var verdict = DossierVerifier.Verify(await DossierAsync(id), key);
+        Assert.False(verdict.Intact);
+        Assert.Equal(2, verdict.Event);
+    }
+
+    [Fact]
+    public async Task A_backdated_event_is_named_and_backdating_with_the_chain_recomputed_fails_against_the_signed_log()
+    {
+        var (id, key) = await LoggedProposalAsync("篡改测试七");
+        var original = (await DossierAsync(id)).Events[1];
+        var at = JsonDocument.Parse(original.RecordText).RootElement.GetProperty("at").GetString()!;
+        var backdated = original.RecordText.Replace($"\"at\":\"{at}\"", $"\"at\":\"{DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture).AddDays(-30).UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'}\"", StringComparison.Ordinal);
+        Assert.NotEqual(original.RecordText, backdated);
+        await AsSuperuserAsync($"UPDATE events SET record = '{backdated.Replace("'", "''", StringComparison.Ordinal)}' WHERE instance_id = @id AND seq = 2", id);
+
+        var verdict = DossierVerifier.Verify(await DossierAsync(id), key);
+        Assert.Equal(2, verdict.Event);
+        Assert.Contains("record was changed", verdict.Reason, StringComparison.Ordinal);
+
+        // Now with the hash and every later hash recomputed.
+        var dossier = await DossierAsync(id);
+        var previous = dossier.Events[0].Hash;
+        var rewrites = new List<string>();
+        foreach (var e in dossier.Events.Skip(1))
+        {
+            var hash = DossierVerifier.ChainHash(Convert.FromHexString(previous), e.RecordText);
+            rewrites.Add($"UPDATE events SET prev_hash = '{previous}', hash = '{hash}' WHERE instance_id = @id AND seq = {e.Sequence}");
+            previous = hash;
+        }
+
+        await AsSuperuserAsync(string.Join("; ", rewrites), id);
+        var again = DossierVerifier.Verify(await DossierAsync(id), key);
+        Assert.Equal(2, again.Event);
+        Assert.Contains("signed log", again.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_newest_events_deleted_are_named_against_the_earlier_dossier_by_the_tool_and_by_the_server()
+    {
+        var (id, key) = await LoggedProposalAsync("篡改测试八");
+        var dir = Directory.CreateTempSubdirectory("linxian-cut-").FullName;
+        var earlierText = await DossierTextAsync(id);
+        await File.WriteAllTextAsync(Path.Combine(dir, "earlier.json"), earlierText);
+        var earlier = JsonSerializer.Deserialize<Dossier>(earlierText, Json)!;
+        var size = Checkpoint.Parse(SignedNote.Open(earlier.Checkpoint, key)!)!.Size;
+        var newest = earlier.Events[^1].Sequence;
+
+        await AsSuperuserAsync($"DELETE FROM events WHERE instance_id = @id AND seq >= {newest - 1}", id);
+        var laterText = await DossierTextAsync(id, size);
+        await File.WriteAllTextAsync(Path.Combine(dir, "later.json"), laterText);
+        Assert.Equal(Verdict.Ok, DossierVerifier.Verify(JsonSerializer.Deserialize<Dossier>(laterText, Json)!, key)); // whole-looking on its own
+
+        var (code, output) = await Linxian.RunAsync("verify", Path.Combine(dir, "later.json"), key.ToString(), "--since", Path.Combine(dir, "earlier.json"));
+        Assert.True(code == 1, output);
+        Assert.Contains($"event {newest - 1}:", output, StringComparison.Ordinal);
+        Assert.Contains("cut off", output, StringComparison.Ordinal);
+
+        var server = (await service.Api.Get($"/api/proposals/{id}/verification", await service.TokenFor("auditor"))).Json;
+        Assert.False(server.GetProperty("intact").GetBoolean());
+        Assert.Equal(newest - 1, server.GetProperty("event").GetInt32());
+        Assert.Contains("cut off", server.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 }

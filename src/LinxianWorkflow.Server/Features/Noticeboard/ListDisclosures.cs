@@ -6,17 +6,36 @@ namespace LinxianWorkflow.Server.Features.Noticeboard;
 /// <summary>A village's noticeboard (公开栏): current and past disclosures, readable without an account.</summary>
 public sealed record ListDisclosures(string VillageCode) : IQuery<IReadOnlyList<PublicDisclosure>>;
 
-/// <summary>A disclosure as the public sees it, with the hash of the event that published it.</summary>
+/// <summary>
+/// A disclosure as the public sees it, with the hash of the event that published it, that event's position in
+/// the Merkle log, the size of the latest signed checkpoint that includes it, and where its inclusion proof is
+/// (the last three null for the few seconds before the batcher logs it).
+/// </summary>
 public sealed record PublicDisclosure(
     string ProposalId, string StepId, int Visit, string Title, string NoticeText, string Channels, int PeriodDays,
-    DateTimeOffset PublishedAt, DateTimeOffset ClosableFrom, DateTimeOffset? ClosedAt, bool Current, int EventSequence, string EventHash);
+    DateTimeOffset PublishedAt, DateTimeOffset ClosableFrom, DateTimeOffset? ClosedAt, bool Current, int EventSequence, string EventHash,
+    long? LogPosition, long? CheckpointSize, string? ProofUrl)
+{
+    public static PublicDisclosure Of(DisclosureRow r, CheckpointRow? checkpoint)
+    {
+        var logged = r.LogPosition is { } p && checkpoint is not null && p < checkpoint.Size;
+        return new PublicDisclosure(r.InstanceId, r.StepId, r.Visit, r.Title, r.NoticeText, r.Channels, r.PeriodDays,
+            r.PublishedAt, r.ClosableFrom, r.ClosedAt, r.ClosedAt is null, r.EventSeq, r.EventHash.Trim(),
+            logged ? r.LogPosition : null, logged ? checkpoint!.Size : null,
+            logged ? ProofPath(r.InstanceId, r.EventSeq) : null);
+    }
+
+    /// <summary>The public inclusion proof of a disclosure's publishing event.</summary>
+    public static string ProofPath(string proposalId, int sequence) =>
+        $"/api/public/proposals/{Uri.EscapeDataString(proposalId)}/events/{sequence}/proof";
+}
 
 public sealed class ListDisclosuresHandler(WorkflowStore store) : IQueryHandler<ListDisclosures, IReadOnlyList<PublicDisclosure>>
 {
     public async ValueTask<IReadOnlyList<PublicDisclosure>> Handle(ListDisclosures query, CancellationToken cancellationToken)
     {
         var rows = await store.DisclosuresAsync(query.VillageCode, cancellationToken);
-        return [.. rows.Select(r => new PublicDisclosure(r.InstanceId, r.StepId, r.Visit, r.Title, r.NoticeText, r.Channels, r.PeriodDays,
-            r.PublishedAt, r.ClosableFrom, r.ClosedAt, r.ClosedAt is null, r.EventSeq, r.EventHash.Trim()))];
+        var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
+        return [.. rows.Select(r => PublicDisclosure.Of(r, checkpoint))];
     }
 }

@@ -9,9 +9,11 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 /// <summary>
 /// A proposal's dossier for an auditor's own verification (LinxianWorkflow.Audit.DossierVerifier): every
 /// event's stored record and chain hashes, its place in the Merkle log with its inclusion proof, and the
-/// signed checkpoint they are proved against.
+/// signed checkpoint they are proved against; each township's newest witnessed checkpoint under it with the
+/// proof that it extends that one; and, when <paramref name="Since"/> is given (the size of a checkpoint the
+/// auditor kept), the proof that it extends that one too.
 /// </summary>
-public sealed record ExportDossier(Caller Caller, string ProposalId) : IQuery<Dossier>, IProposalMessage;
+public sealed record ExportDossier(Caller Caller, string ProposalId, long? Since = null) : IQuery<Dossier>, IProposalMessage;
 
 public sealed class ExportDossierHandler(WorkflowStore store) : IQueryHandler<ExportDossier, Dossier>
 {
@@ -25,6 +27,15 @@ public sealed class ExportDossierHandler(WorkflowStore store) : IQueryHandler<Ex
             events.Add(new DossierEvent(e.Sequence, e.Record, e.PreviousHash, e.Hash, leaf.Position, proof));
         }
 
-        return new Dossier(query.ProposalId, events, log.Checkpoint.Note);
+        var size = log.Checkpoint.Size;
+        if (query.Since is { } since && (since < 0 || since > size))
+        {
+            throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "log.range", "LogRange", since, size, size);
+        }
+
+        var witnessed = (await store.WitnessSignaturesUpToAsync(size, cancellationToken))
+            .Select(w => new WitnessedCheckpoint(w.Note, log.Consistency(w.Size))).ToList();
+        return new Dossier(query.ProposalId, events, log.Checkpoint.Note, witnessed,
+            query.Since is { } from ? new ConsistencyProof(from, log.Consistency(from)) : null);
     }
 }

@@ -62,8 +62,21 @@ public static class ProposalEndpoints
         .Produces<EventProof>().WithSummary("An event's place in the Merkle log and its inclusion proof against the latest signed checkpoint");
 
         api.MapGet("/proposals/{id}/dossier", async (string id, HttpContext http, ISender sender) =>
-            Api.Ok(await sender.Send(new ExportDossier(http.Caller(), id), http.RequestAborted)))
-        .Produces<Audit.Dossier>().WithSummary("The proposal's dossier: records, chain hashes, log proofs and the signed checkpoint, for independent verification");
+            Api.Ok(await sender.Send(new ExportDossier(http.Caller(), id, Api.QueryNumber(http.Request, "since")), http.RequestAborted)))
+        .Produces<LinxianWorkflow.Audit.Dossier>()
+        .WithSummary("The proposal's dossier: records, chain hashes, log proofs, the signed checkpoint and witnessed ones, for independent verification (?since=N adds the proof it extends your checkpoint of size N)");
+
+        api.MapGet("/proposals/{id}/dossier.csv", async (string id, HttpContext http, ISender sender) =>
+            Results.Text(Features.Audit.DossierRendering.Csv(await sender.Send(new ExportDossier(http.Caller(), id), http.RequestAborted)), "text/csv; charset=utf-8"))
+        .WithSummary("The dossier as CSV: one row per event (UTF-8 with BOM, opens in spreadsheet programs)");
+
+        api.MapGet("/proposals/{id}/dossier.html", async (string id, HttpContext http, ISender sender) =>
+            Results.Text(Features.Audit.DossierRendering.Html(await sender.Send(new ExportDossier(http.Caller(), id), http.RequestAborted)), "text/html; charset=utf-8"))
+        .WithSummary("The dossier as a printable page");
+
+        api.MapGet("/proposals/{id}/verification", async (string id, HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new Features.Audit.VerifyProposal(http.Caller(), id), http.RequestAborted)))
+        .Produces<Features.Audit.VerificationView>().WithSummary("The server's own check of the proposal's record against the signed log (the offline tool checks the same without trusting us)");
 
         api.MapGet("/inbox", async (HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new GetInbox(http.Caller()), http.RequestAborted)))

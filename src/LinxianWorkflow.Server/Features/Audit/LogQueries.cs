@@ -1,0 +1,127 @@
+using LinxianWorkflow.Audit;
+using LinxianWorkflow.Engine;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.AuditLog;
+using LinxianWorkflow.Server.Features.Noticeboard;
+using LinxianWorkflow.Server.Features.Proposals;
+using LinxianWorkflow.Server.Storage;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Features.Audit;
+
+/// <summary>That the log of <paramref name="From"/> leaves is a prefix of the log at the checkpoint of size <paramref name="To"/> (latest when null).</summary>
+public sealed record GetConsistency(long From, long? To) : IQuery<ConsistencyView>;
+
+/// <summary>RFC 9162 consistency proof between two checkpoints, with the later checkpoint's signed note.</summary>
+public sealed record ConsistencyView(long From, long To, IReadOnlyList<string> Proof, string Checkpoint);
+
+public sealed class GetConsistencyHandler(WorkflowStore store) : IQueryHandler<GetConsistency, ConsistencyView>
+{
+    public async ValueTask<ConsistencyView> Handle(GetConsistency query, CancellationToken cancellationToken)
+    {
+        var latest = await store.LatestCheckpointAsync(cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
+        var to = query.To ?? latest.Size;
+        var checkpoint = to == latest.Size ? latest : await store.CheckpointAsync(to, cancellationToken);
+        if (checkpoint is null || query.From < 0 || query.From > to)
+        {
+            throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "log.range", "LogRange", query.From, to, latest.Size);
+        }
+
+        var leaves = (await store.LeafHashesAsync(to, cancellationToken)).Select(Convert.FromHexString).ToList();
+        return new ConsistencyView(query.From, to, [.. MerkleTree.ConsistencyProof(leaves, query.From, to).Select(Convert.ToHexStringLower)], checkpoint.Note);
+    }
+}
+
+/// <summary>The inclusion proof of an event that published a disclosure: public, like the notice itself.</summary>
+public sealed record GetDisclosureProof(string ProposalId, int Sequence) : IQuery<EventProof>;
+
+public sealed class GetDisclosureProofHandler(WorkflowStore store) : IQueryHandler<GetDisclosureProof, EventProof>
+{
+    public async ValueTask<EventProof> Handle(GetDisclosureProof query, CancellationToken cancellationToken)
+    {
+        if (await store.DisclosureByEventAsync(query.ProposalId, query.Sequence, cancellationToken) is null)
+        {
+            throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-public", "ProofNotPublic", query.ProposalId, query.Sequence);
+        }
+
+        var log = await LogSnapshot.LoadAsync(store, cancellationToken) ?? throw LogSnapshot.NotYet(query.ProposalId, query.Sequence);
+        var (leaf, proof) = await log.ProveAsync(store, query.ProposalId, query.Sequence, cancellationToken);
+        return new EventProof(query.ProposalId, query.Sequence, leaf.Position, leaf.LeafHash.Trim(), log.Checkpoint.Size, log.Checkpoint.Root.Trim(), proof, log.Checkpoint.Note);
+    }
+}
+
+/// <summary>The whole log up to the latest checkpoint, for an auditor's whole-log check (county auditors and administrators).</summary>
+public sealed record ExportLog(Caller Caller) : IQuery<LogExport>, ICallerMessage;
+
+/// <summary>The signed checkpoint and every entry under it (LinxianWorkflow.Audit.LogVerifier checks it).</summary>
+public sealed record LogExport(string Checkpoint, IReadOnlyList<LogEntry> Entries);
+
+public sealed class ExportLogHandler(WorkflowStore store) : IQueryHandler<ExportLog, LogExport>
+{
+    public async ValueTask<LogExport> Handle(ExportLog query, CancellationToken cancellationToken)
+    {
+        if (!query.Caller.Grants.Any(g => g.Role is Roles.CountyAuditor or Roles.Administrator))
+        {
+            throw ServerText.Problem(StatusCodes.Status403Forbidden, "log.auditors-only", "LogAuditorsOnly");
+        }
+
+        var checkpoint = await store.LatestCheckpointAsync(cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
+        var rows = await store.LogEntriesAsync(0, checkpoint.Size, cancellationToken);
+
+        // A leaf whose event row is gone is exported with an empty record: the verifier names it.
+        return new LogExport(checkpoint.Note, [.. rows.Select(r => new LogEntry(r.Position, r.Record ?? "", r.PrevHash?.Trim() ?? "", r.Hash?.Trim() ?? ""))]);
+    }
+}
+
+/// <summary>The server's own check of a proposal, for auditors in a hurry: the dossier verified as the offline tool would, and the events table against the log.</summary>
+public sealed record VerifyProposal(Caller Caller, string ProposalId) : IQuery<VerificationView>, IProposalMessage;
+
+/// <summary>The verdict, how many events were checked, the checkpoint and which townships' witnessed checkpoints were checked too.</summary>
+public sealed record VerificationView(string ProposalId, bool Intact, int? Event, string Reason, int Events, long CheckpointSize, IReadOnlyList<string> Witnesses);
+
+public sealed class VerifyProposalHandler(WorkflowStore store, LogKey logKey, ISender sender) : IQueryHandler<VerifyProposal, VerificationView>
+{
+    public async ValueTask<VerificationView> Handle(VerifyProposal query, CancellationToken cancellationToken)
+    {
+        var dossier = await sender.Send(new ExportDossier(query.Caller, query.ProposalId), cancellationToken);
+        var size = Checkpoint.Parse(SignedNote.Open(dossier.Checkpoint, logKey.Verifier) ?? "")?.Size ?? 0;
+        var witnesses = new List<NoteVerifierKey>();
+        var names = new List<string>();
+        foreach (var township in (await store.WitnessSignaturesUpToAsync(size, cancellationToken)).Select(s => s.Township))
+        {
+            if (NoteVerifierKey.Parse(await store.WitnessKeyAsync(township, cancellationToken) ?? "") is { } key)
+            {
+                witnesses.Add(key);
+                names.Add(township);
+            }
+        }
+
+        var verdict = DossierVerifier.Verify(dossier, logKey.Verifier, witnesses);
+        if (verdict.Intact)
+        {
+            // Events the log holds that the events table has lost (the newest cut off, say).
+            var logged = await store.LogLeavesOfAsync(query.ProposalId, cancellationToken);
+            if (logged.FirstOrDefault(l => l.Seq > dossier.Events.Count) is { } lost)
+            {
+                verdict = new Verdict(false, lost.Seq, $"the log holds it at position {lost.Position} but the record has only {dossier.Events.Count} events: the newest events were cut off");
+            }
+        }
+
+        return new VerificationView(query.ProposalId, verdict.Intact, verdict.Event, verdict.Reason, dossier.Events.Count, size, names);
+    }
+}
+
+/// <summary>Every published disclosure, as open data (CSV, described in docs/open-data.md).</summary>
+public sealed record ExportOpenData : IQuery<IReadOnlyList<OpenDataRow>>;
+
+/// <summary>A published disclosure and its village's code.</summary>
+public sealed record OpenDataRow(PublicDisclosure Disclosure, string VillageCode);
+
+public sealed class ExportOpenDataHandler(WorkflowStore store) : IQueryHandler<ExportOpenData, IReadOnlyList<OpenDataRow>>
+{
+    public async ValueTask<IReadOnlyList<OpenDataRow>> Handle(ExportOpenData query, CancellationToken cancellationToken)
+    {
+        var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
+        return [.. (await store.AllDisclosuresAsync(cancellationToken)).Select(r => new OpenDataRow(PublicDisclosure.Of(r, checkpoint), r.VillageCode))];
+    }
+}
