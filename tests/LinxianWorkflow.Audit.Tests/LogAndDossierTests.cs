@@ -187,3 +187,34 @@ public sealed class LogAndDossierTests : IDisposable
         Assert.Contains("?since=30", DossierVerifier.VerifySince(earlier, later with { Since = null }, LogVerifierKey).Reason, StringComparison.Ordinal);
     }
 }
+
+public sealed class MerkleLevelsTests
+{
+    [Fact]
+    public void Roots_and_every_inclusion_and_consistency_proof_equal_the_recursive_trees_up_to_70_leaves()
+    {
+        var leaves = Enumerable.Range(0, 70).Select(i => MerkleTree.LeafHash(BitConverter.GetBytes(i))).ToList();
+        var levels = new MerkleLevels();
+        foreach (var leaf in leaves)
+        {
+            levels.Append(leaf);
+        }
+
+        for (var n = 0; n <= 70; n++)
+        {
+            Assert.Equal(MerkleTree.Root(leaves, n), levels.Root(n));
+            for (var i = 0; i < n; i++)
+            {
+                Assert.Equal(MerkleTree.InclusionProof(leaves, i, n), levels.InclusionProof(i, n));
+            }
+
+            for (var m = 0; m <= n; m++)
+            {
+                Assert.Equal(MerkleTree.ConsistencyProof(leaves, m, n), levels.ConsistencyProof(m, n));
+            }
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => levels.Root(71));
+        Assert.Throws<ArgumentOutOfRangeException>(() => levels.InclusionProof(5, 5));
+    }
+}

@@ -12,12 +12,9 @@ namespace LinxianWorkflow.Server.AuditLog;
 /// transaction; at once when a command published a disclosure (<see cref="LogNudge"/>). One batcher at a time
 /// across nodes (an advisory lock on PostgreSQL).
 /// </summary>
-public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge nudge, TimeProvider time, IConfiguration configuration, ILogger<LogBatcher> log)
+public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge nudge, LogTree tree, TimeProvider time, IConfiguration configuration, ILogger<LogBatcher> log)
     : BackgroundService
 {
-    // The leaf hashes this node has seen, topped up from the table before each batch (another node may have appended).
-    private readonly List<byte[]> _leaves = [];
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromSeconds(configuration.GetValue("Audit:BatchSeconds", 2.0));
@@ -50,31 +47,31 @@ public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge
             return;
         }
 
-        _leaves.AddRange((await WorkflowStore.LeafHashesAfterAsync(connection, _leaves.Count)).Select(Convert.FromHexString));
-        var existing = new List<byte[]>(_leaves);
-        var leaves = new List<LogLeafRow>();
-        foreach (var (_, instanceId, payload) in feed)
+        await tree.AppendAsync(connection, async levels =>
         {
-            var range = JsonDocument.Parse(payload).RootElement;
-            foreach (var (seq, record) in await WorkflowStore.EventRecordsAsync(connection, instanceId, range.GetProperty("from").GetInt32(), range.GetProperty("to").GetInt32()))
+            var leaves = new List<LogLeafRow>();
+            foreach (var (_, instanceId, payload) in feed)
             {
-                var hash = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(record));
-                leaves.Add(new LogLeafRow { Position = existing.Count, InstanceId = instanceId, Seq = seq, LeafHash = Convert.ToHexStringLower(hash) });
-                existing.Add(hash);
+                var range = JsonDocument.Parse(payload).RootElement;
+                foreach (var (seq, record) in await WorkflowStore.EventRecordsAsync(connection, instanceId, range.GetProperty("from").GetInt32(), range.GetProperty("to").GetInt32()))
+                {
+                    var hash = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(record));
+                    leaves.Add(new LogLeafRow { Position = levels.Count, InstanceId = instanceId, Seq = seq, LeafHash = Convert.ToHexStringLower(hash) });
+                    levels.Append(hash);
+                }
             }
-        }
 
-        var root = MerkleTree.Root(existing, existing.Count);
-        var now = time.GetUtcNow();
-        var checkpoint = new CheckpointRow
-        {
-            Size = existing.Count,
-            Root = Convert.ToHexStringLower(root),
-            Note = key.Sign(new Checkpoint(key.Origin, existing.Count, root)),
-            CreatedAt = now,
-        };
-        await WorkflowStore.AppendLogAsync(connection, leaves, [.. feed.Select(f => f.Id)], checkpoint, now);
-        _leaves.AddRange(leaves.Select(l => Convert.FromHexString(l.LeafHash)));
+            var root = levels.Root(levels.Count);
+            var now = time.GetUtcNow();
+            var checkpoint = new CheckpointRow
+            {
+                Size = levels.Count,
+                Root = Convert.ToHexStringLower(root),
+                Note = key.Sign(new Checkpoint(key.Origin, levels.Count, root)),
+                CreatedAt = now,
+            };
+            await WorkflowStore.AppendLogAsync(connection, leaves, [.. feed.Select(f => f.Id)], checkpoint, now);
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Appending to the Merkle log failed; the next batch tries again")]

@@ -1,20 +1,17 @@
-using LinxianWorkflow.Audit;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.AuditLog;
 
-/// <summary>The latest signed checkpoint with the leaves under it: what an event's inclusion proof is made from.</summary>
-public sealed class LogSnapshot(CheckpointRow checkpoint, List<byte[]> leaves)
+/// <summary>The latest signed checkpoint (or the one of a given size) and the proofs against it, made from the in-memory <see cref="LogTree"/>.</summary>
+public sealed class LogSnapshot(CheckpointRow checkpoint, LogTree tree)
 {
     public CheckpointRow Checkpoint { get; } = checkpoint;
 
-    public static async Task<LogSnapshot?> LoadAsync(WorkflowStore store, CancellationToken ct)
+    public static async Task<LogSnapshot?> LoadAsync(WorkflowStore store, LogTree tree, CancellationToken ct, long? size = null)
     {
-        var checkpoint = await store.LatestCheckpointAsync(ct);
-        return checkpoint is null
-            ? null
-            : new LogSnapshot(checkpoint, [.. (await store.LeafHashesAsync(checkpoint.Size, ct)).Select(Convert.FromHexString)]);
+        var checkpoint = size is { } n ? await store.CheckpointAsync(n, ct) : await store.LatestCheckpointAsync(ct);
+        return checkpoint is null ? null : new LogSnapshot(checkpoint, tree);
     }
 
     /// <summary>The event's leaf and its inclusion proof; a 404 problem when the event is not under this checkpoint yet.</summary>
@@ -26,15 +23,14 @@ public sealed class LogSnapshot(CheckpointRow checkpoint, List<byte[]> leaves)
             throw NotYet(proposalId, sequence);
         }
 
-        return (leaf, [.. MerkleTree.InclusionProof(leaves, leaf.Position, Checkpoint.Size).Select(Convert.ToHexStringLower)]);
+        return (leaf, await tree.ReadAsync(Checkpoint.Size, t => Hex(t.InclusionProof(leaf.Position, Checkpoint.Size)), ct));
     }
 
     /// <summary>The proof that the log of <paramref name="from"/> leaves is a prefix of this checkpoint's (RFC 9162 §2.1.4), in hex.</summary>
-    public List<string> Consistency(long from) =>
-        [.. MerkleTree.ConsistencyProof(leaves, from, Checkpoint.Size).Select(Convert.ToHexStringLower)];
+    public Task<List<string>> ConsistencyAsync(long from, CancellationToken ct) =>
+        tree.ReadAsync(Checkpoint.Size, t => Hex(t.ConsistencyProof(from, Checkpoint.Size)), ct);
 
-    /// <summary>The snapshot's leaf hashes, in log order.</summary>
-    public IReadOnlyList<byte[]> Leaves => leaves;
+    private static List<string> Hex(List<byte[]> nodes) => [.. nodes.Select(Convert.ToHexStringLower)];
 
     public static ProblemException NotYet(string proposalId, int sequence) =>
         ServerText.Problem(StatusCodes.Status404NotFound, "log.not-yet", "LogNotYet", proposalId, sequence);

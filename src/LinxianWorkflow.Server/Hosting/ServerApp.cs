@@ -42,6 +42,11 @@ public static class ServerApp
         builder.Services.AddSingleton(new WorkflowLibrary(workflows));
         builder.Services.AddSingleton<InstanceCache>();
         builder.Services.AddSingleton<ProposalRunner>();
+
+        // The Merkle log's key, tree and wake-up (its batcher runs with the scheduling services).
+        builder.Services.AddSingleton<AuditLog.LogKey>();
+        builder.Services.AddSingleton<AuditLog.LogNudge>();
+        builder.Services.AddSingleton<AuditLog.LogTree>();
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;

@@ -52,8 +52,6 @@ public static class SchedulingSetup
         builder.Services.AddSingleton<RoutineDisclosureJob>();
         builder.Services.AddSingleton<TimerSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerSweeper>());
-        builder.Services.AddSingleton<AuditLog.LogKey>();
-        builder.Services.AddSingleton<AuditLog.LogNudge>();
         builder.Services.AddHostedService<AuditLog.LogBatcher>();
         builder.Services.AddSingleton<INotificationChannel, LogFileChannel>();
         builder.Services.AddHostedService<NotificationDispatcher>();

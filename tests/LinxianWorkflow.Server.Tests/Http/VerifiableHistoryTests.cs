@@ -245,7 +245,10 @@ public sealed class WitnessTests(PostgresService service) : IClassFixture<Postgr
 
         // The insider holds the database and the log's private key: rewrites the first event, recomputes the
         // chain, the log's leaves and the root, and signs a new checkpoint with the log's own key.
+        // Then restarts the service on the rewritten database (its in-memory tree would otherwise still hold the true leaves).
         await RewriteWithStolenKeyAsync(id, "见证测试：修缮村委会议室", "见证测试：新建村委办公楼");
+        await service.RestartAsync();
+        url = service.Server.Url.ToString();
         var forged = await DossierAsync(id);
         Assert.Contains("新建村委办公楼", forged.Events[0].RecordText, StringComparison.Ordinal);
         Assert.Equal(Verdict.Ok, DossierVerifier.Verify(forged, logKey)); // the stolen key alone convinces

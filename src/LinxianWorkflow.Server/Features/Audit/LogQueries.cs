@@ -15,7 +15,7 @@ public sealed record GetConsistency(long From, long? To) : IQuery<ConsistencyVie
 /// <summary>RFC 9162 consistency proof between two checkpoints, with the later checkpoint's signed note.</summary>
 public sealed record ConsistencyView(long From, long To, IReadOnlyList<string> Proof, string Checkpoint);
 
-public sealed class GetConsistencyHandler(WorkflowStore store) : IQueryHandler<GetConsistency, ConsistencyView>
+public sealed class GetConsistencyHandler(WorkflowStore store, LogTree tree) : IQueryHandler<GetConsistency, ConsistencyView>
 {
     public async ValueTask<ConsistencyView> Handle(GetConsistency query, CancellationToken cancellationToken)
     {
@@ -27,15 +27,15 @@ public sealed class GetConsistencyHandler(WorkflowStore store) : IQueryHandler<G
             throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "log.range", "LogRange", query.From, to, latest.Size);
         }
 
-        var leaves = (await store.LeafHashesAsync(to, cancellationToken)).Select(Convert.FromHexString).ToList();
-        return new ConsistencyView(query.From, to, [.. MerkleTree.ConsistencyProof(leaves, query.From, to).Select(Convert.ToHexStringLower)], checkpoint.Note);
+        var proof = await tree.ReadAsync(to, t => t.ConsistencyProof(query.From, to), cancellationToken);
+        return new ConsistencyView(query.From, to, [.. proof.Select(Convert.ToHexStringLower)], checkpoint.Note);
     }
 }
 
 /// <summary>The inclusion proof of an event that published a disclosure: public, like the notice itself.</summary>
 public sealed record GetDisclosureProof(string ProposalId, int Sequence) : IQuery<EventProof>;
 
-public sealed class GetDisclosureProofHandler(WorkflowStore store) : IQueryHandler<GetDisclosureProof, EventProof>
+public sealed class GetDisclosureProofHandler(WorkflowStore store, LogTree tree) : IQueryHandler<GetDisclosureProof, EventProof>
 {
     public async ValueTask<EventProof> Handle(GetDisclosureProof query, CancellationToken cancellationToken)
     {
@@ -44,7 +44,7 @@ public sealed class GetDisclosureProofHandler(WorkflowStore store) : IQueryHandl
             throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-public", "ProofNotPublic", query.ProposalId, query.Sequence);
         }
 
-        var log = await LogSnapshot.LoadAsync(store, cancellationToken) ?? throw LogSnapshot.NotYet(query.ProposalId, query.Sequence);
+        var log = await LogSnapshot.LoadAsync(store, tree, cancellationToken) ?? throw LogSnapshot.NotYet(query.ProposalId, query.Sequence);
         var (leaf, proof) = await log.ProveAsync(store, query.ProposalId, query.Sequence, cancellationToken);
         return new EventProof(query.ProposalId, query.Sequence, leaf.Position, leaf.LeafHash.Trim(), log.Checkpoint.Size, log.Checkpoint.Root.Trim(), proof, log.Checkpoint.Note);
     }

@@ -45,17 +45,17 @@ public sealed record GetWitnessRequest(Caller Caller, string? Township) : IQuery
 /// </summary>
 public sealed record WitnessRequest(string Township, string WitnessKey, string Checkpoint, long Size, string? Previous, long PreviousSize, IReadOnlyList<string> Consistency);
 
-public sealed class GetWitnessRequestHandler(WorkflowStore store) : IQueryHandler<GetWitnessRequest, WitnessRequest>
+public sealed class GetWitnessRequestHandler(WorkflowStore store, LogTree tree) : IQueryHandler<GetWitnessRequest, WitnessRequest>
 {
     public async ValueTask<WitnessRequest> Handle(GetWitnessRequest query, CancellationToken cancellationToken)
     {
         var township = Witnessing.TownshipOf(query.Caller, query.Township);
         var witnessKey = await store.WitnessKeyAsync(township, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", township);
-        var log = await LogSnapshot.LoadAsync(store, cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
+        var log = await LogSnapshot.LoadAsync(store, tree, cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
         var previous = await store.LastWitnessSignatureAsync(township, cancellationToken);
         var from = previous is null ? 0 : Math.Min(previous.Size, log.Checkpoint.Size);
-        return new WitnessRequest(township, witnessKey, log.Checkpoint.Note, log.Checkpoint.Size, previous?.Note, previous?.Size ?? 0, log.Consistency(from));
+        return new WitnessRequest(township, witnessKey, log.Checkpoint.Note, log.Checkpoint.Size, previous?.Note, previous?.Size ?? 0, await log.ConsistencyAsync(from, cancellationToken));
     }
 }
 
@@ -68,7 +68,7 @@ public sealed record CoSignature(string Note, string? Township = null);
 /// <summary>A checkpoint a township witnessed.</summary>
 public sealed record WitnessedView(string Township, long Size, string Note, DateTimeOffset SignedAt, string SignedBy);
 
-public sealed class CoSignCheckpointHandler(WorkflowStore store, LogKey logKey, AdjustableClock clock) : ICommandHandler<CoSignCheckpoint, WitnessedView>
+public sealed class CoSignCheckpointHandler(WorkflowStore store, LogKey logKey, LogTree tree, AdjustableClock clock) : ICommandHandler<CoSignCheckpoint, WitnessedView>
 {
     public async ValueTask<WitnessedView> Handle(CoSignCheckpoint command, CancellationToken cancellationToken)
     {
@@ -98,8 +98,8 @@ public sealed class CoSignCheckpointHandler(WorkflowStore store, LogKey logKey, 
 
             var before = Checkpoint.Parse(SignedNote.Open(previous.Note, logKey.Verifier) ?? "")
                 ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.inconsistent", "WitnessInconsistent");
-            var leaves = (await store.LeafHashesAsync(checkpoint.Size, cancellationToken)).Select(Convert.FromHexString).ToList();
-            if (!MerkleProof.VerifyConsistency(before.Size, checkpoint.Size, before.Root, checkpoint.Root, MerkleTree.ConsistencyProof(leaves, before.Size, checkpoint.Size)))
+            var proof = await tree.ReadAsync(checkpoint.Size, t => t.ConsistencyProof(before.Size, checkpoint.Size), cancellationToken);
+            if (!MerkleProof.VerifyConsistency(before.Size, checkpoint.Size, before.Root, checkpoint.Root, proof))
             {
                 throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.inconsistent", "WitnessInconsistent");
             }

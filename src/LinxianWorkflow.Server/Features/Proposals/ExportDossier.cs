@@ -15,11 +15,11 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 /// </summary>
 public sealed record ExportDossier(Caller Caller, string ProposalId, long? Since = null) : IQuery<Dossier>, IProposalMessage;
 
-public sealed class ExportDossierHandler(WorkflowStore store) : IQueryHandler<ExportDossier, Dossier>
+public sealed class ExportDossierHandler(WorkflowStore store, LogTree tree) : IQueryHandler<ExportDossier, Dossier>
 {
     public async ValueTask<Dossier> Handle(ExportDossier query, CancellationToken cancellationToken)
     {
-        var log = await LogSnapshot.LoadAsync(store, cancellationToken) ?? throw LogSnapshot.NotYet(query.ProposalId, 1);
+        var log = await LogSnapshot.LoadAsync(store, tree, cancellationToken) ?? throw LogSnapshot.NotYet(query.ProposalId, 1);
         var events = new List<DossierEvent>();
         foreach (var e in await store.LoadEventsAsync(query.ProposalId, cancellationToken))
         {
@@ -33,9 +33,13 @@ public sealed class ExportDossierHandler(WorkflowStore store) : IQueryHandler<Ex
             throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "log.range", "LogRange", since, size, size);
         }
 
-        var witnessed = (await store.WitnessSignaturesUpToAsync(size, cancellationToken))
-            .Select(w => new WitnessedCheckpoint(w.Note, log.Consistency(w.Size))).ToList();
+        var witnessed = new List<WitnessedCheckpoint>();
+        foreach (var w in await store.WitnessSignaturesUpToAsync(size, cancellationToken))
+        {
+            witnessed.Add(new WitnessedCheckpoint(w.Note, await log.ConsistencyAsync(w.Size, cancellationToken)));
+        }
+
         return new Dossier(query.ProposalId, events, log.Checkpoint.Note, witnessed,
-            query.Since is { } from ? new ConsistencyProof(from, log.Consistency(from)) : null);
+            query.Since is { } from ? new ConsistencyProof(from, await log.ConsistencyAsync(from, cancellationToken)) : null);
     }
 }
