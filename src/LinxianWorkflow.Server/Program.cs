@@ -4,6 +4,7 @@ using LinxianWorkflow.Server.Features.Identity;
 using LinxianWorkflow.Server.Features.Proposals;
 using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Hosting;
+using LinxianWorkflow.Server.Pages;
 using LinxianWorkflow.Server.Scheduling;
 
 // `create-admin <userName> [county]` adds the first administrator and prints a generated password.
@@ -18,10 +19,12 @@ builder.AddApplication();
 builder.AddIdentity();
 builder.AddHttpApi();
 builder.AddScheduling();
+builder.AddPages();
 
 var app = builder.Build();
 await app.PrepareAsync();
 await app.PrepareSchedulingAsync();
+app.UsePages();
 app.UseHttpApi();
 app.UseScheduling();
 app.MapProposals();
@@ -29,5 +32,6 @@ app.MapPublic();
 app.MapIdentity();
 app.MapAdmin();
 app.MapAudit();
+app.MapPages();
 await app.RunAsync();
 return 0;

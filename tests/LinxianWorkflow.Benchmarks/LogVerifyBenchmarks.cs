@@ -89,6 +89,6 @@ public class LogVerifyBenchmarks
     public int InclusionProofFromKeptSubtrees()
     {
         _next = (_next + 7919) % Events;
-        return _levels.InclusionProof(_next, Events - 3).Count; // a size that is not a power of two nor the tree's own
+        return _levels.InclusionProof(_next % (Events - 3), Events - 3).Count; // a size that is neither a power of two nor the tree's own
     }
 }

@@ -7,12 +7,16 @@ using LinxianWorkflow.Server.Tests.Infrastructure;
 // this machine; then pgbench (TPC-B, same client count) on the same PostgreSQL gives the ceiling.
 // Actions in the first `warmup` seconds (JIT, pools) are not counted.
 //   dotnet run -c Release --project tests/LinxianWorkflow.LoadTest -- [clients=32] [seconds=30] [warmup=10]
+//   dotnet run -c Release --project tests/LinxianWorkflow.LoadTest -- [clients] [seconds] [warmup] nolog   (without the Merkle log's batcher)
 //   dotnet run -c Release --project tests/LinxianWorkflow.LoadTest -- timers [proposals=5000]   (the timer benchmark, TimerBenchmark.cs)
 if (args.Length > 0 && args[0] == "timers")
 {
     return await TimerBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5000);
 }
 
+// `nolog` as the last argument runs the server without the Merkle log's batcher: the cost the log adds to a command.
+var withLog = !(args.Length > 0 && args[^1] == "nolog");
+args = withLog ? args : args[..^1];
 var clients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 32;
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
 var warmup = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
@@ -22,10 +26,10 @@ var (app, owner) = await PostgresServer.CreateDatabaseAsync("load");
 await using var server = await ServerProcess.StartAsync(
 [
     "--Storage:Provider=postgres", $"--Storage:Postgres={app};Maximum Pool Size=64", $"--Storage:PostgresMigrations={owner}", "--demo",
-    "--Logging:LogLevel:Default=Warning",
+    "--Logging:LogLevel:Default=Warning", $"--Audit:Batcher={withLog}",
 ]);
 using var api = new ApiClient(server.Url);
-Console.WriteLine($"server {server.Url} on PostgreSQL (durable settings), {clients} clients, {seconds} s after {warmup} s of warm-up, {Environment.ProcessorCount} cores");
+Console.WriteLine($"server {server.Url} on PostgreSQL (durable settings), Merkle log batcher {(withLog ? "on" : "off")}, {clients} clients, {seconds} s after {warmup} s of warm-up, {Environment.ProcessorCount} cores");
 
 async Task<string> Token(string user)
 {

@@ -9,7 +9,11 @@ using Microsoft.Extensions.Options;
 
 namespace LinxianWorkflow.Server.Identity;
 
-/// <summary>Authorization: Bearer &lt;token&gt; → the token's user, with their grants, as the request's <see cref="Caller"/>.</summary>
+/// <summary>
+/// Authorization: Bearer &lt;token&gt; → the token's user, with their grants, as the request's <see cref="Caller"/>.
+/// The pages' session cookie (token id : session token) counts too, for reading anything and for posting to the
+/// pages (whose forms carry anti-forgery tokens) — never for changing anything through the API.
+/// </summary>
 public sealed class BearerAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, WorkflowStore store, AdjustableClock clock, TokenCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -19,12 +23,21 @@ public sealed class BearerAuthentication(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string token;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            token = header["Bearer ".Length..].Trim();
+        }
+        else if (Request.Cookies[Pages.PageEndpoints.SessionCookie]?.Split(':', 2) is [_, var session]
+            && (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method) || !Request.Path.StartsWithSegments("/api")))
+        {
+            token = session;
+        }
+        else
         {
             return AuthenticateResult.NoResult();
         }
 
-        var token = header["Bearer ".Length..].Trim();
         if (token.Length is 0 or > 200)
         {
             return AuthenticateResult.Fail("malformed token");

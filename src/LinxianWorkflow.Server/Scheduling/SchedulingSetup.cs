@@ -52,7 +52,11 @@ public static class SchedulingSetup
         builder.Services.AddSingleton<RoutineDisclosureJob>();
         builder.Services.AddSingleton<TimerSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerSweeper>());
-        builder.Services.AddHostedService<AuditLog.LogBatcher>();
+        if (builder.Configuration.GetValue("Audit:Batcher", true))
+        {
+            // Off only to measure what the log costs a command (tests/LinxianWorkflow.LoadTest `nolog`): events then wait in the outbox.
+            builder.Services.AddHostedService<AuditLog.LogBatcher>();
+        }
         builder.Services.AddSingleton<INotificationChannel, LogFileChannel>();
         builder.Services.AddHostedService<NotificationDispatcher>();
     }

@@ -113,6 +113,13 @@ public sealed partial class WorkflowStore
             DisclosureSelect + "WHERE d.village_code = @villageCode ORDER BY d.published_at DESC LIMIT 200", new { villageCode })];
     }
 
+    /// <summary>Every village with a proposal, by code (the noticeboards' index).</summary>
+    public async Task<List<string>> VillageCodesAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return [.. await connection.QueryAsync<string>("SELECT DISTINCT village_code FROM proposals ORDER BY village_code")];
+    }
+
     /// <summary>Every disclosure ever published, oldest first (the open-data export).</summary>
     public async Task<List<DisclosureRow>> AllDisclosuresAsync(CancellationToken ct = default)
     {

@@ -87,7 +87,7 @@ public static class ProposalEndpoints
         .Produces<IReadOnlyList<NotificationView>>().WithSummary("Reminders, missed deadlines and escalations for me");
     }
 
-    private static ProposalFilter Filter(IQueryCollection query)
+    internal static ProposalFilter Filter(IQueryCollection query)
     {
         string? Text(string name) => query.TryGetValue(name, out var v) && v.ToString() is { Length: > 0 } s
             ? s.Length <= 64 ? s : throw Invalid(name, "≤ 64 characters")

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using LinxianWorkflow.Engine.Definitions;
+
+namespace LinxianWorkflow.Server.Pages;
+
+/// <summary>
+/// The workflow as an SVG drawn from the definition: the main path's steps in order as boxes, each marked done,
+/// current or ahead (colour and a word, never colour alone), the current one with its attempt number when a
+/// step was returned and taken again; the side steps (revisions, ends) listed below it in words.
+/// </summary>
+public static class WorkflowDiagram
+{
+    private const int BoxWidth = 150;
+    private const int BoxHeight = 54;
+    private const int Gap = 18;
+    private const int PerRow = 4;
+
+    // The outcomes that carry a proposal forward; the main path follows them.
+    private static readonly string[] Forward = ["accepted", "passed", "endorsed", "approved", "closed", "completed"];
+
+    /// <summary>The main path: from the first step, following the forward outcome, to the end it reaches.</summary>
+    public static List<StepDefinition> MainPath(WorkflowDefinition definition)
+    {
+        var path = new List<StepDefinition>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (StepDefinition? step = definition.Step(definition.Start); step is not null && seen.Add(step.Id);)
+        {
+            path.Add(step);
+            var next = Forward.Select(step.OutcomeOrNull).FirstOrDefault(o => o is not null);
+            step = next is null ? null : definition.Step(next.To);
+        }
+
+        return path;
+    }
+
+    /// <summary>The diagram; <paramref name="done"/> holds the steps the history shows completed.</summary>
+    public static string Svg(PageContext page, WorkflowDefinition definition, string currentStep, int visit, bool ended, ISet<string> done)
+    {
+        var path = MainPath(definition);
+        var rows = (path.Count + PerRow - 1) / PerRow;
+        var width = (PerRow * (BoxWidth + Gap)) + Gap;
+        var height = (rows * (BoxHeight + Gap)) + Gap;
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture,
+            $"<svg class=\"diagram\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"diagram-title\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"diagram-title\">{page.T("Workflow")}</title>");
+        for (var i = 0; i < path.Count; i++)
+        {
+            var step = path[i];
+            var (x, y) = (Gap + ((i % PerRow) * (BoxWidth + Gap)), Gap + ((i / PerRow) * (BoxHeight + Gap)));
+            var state = step.Id == currentStep && !ended ? "current" : done.Contains(step.Id) || (ended && step.Id == currentStep) ? "done" : "ahead";
+            var word = state switch { "current" => page.T("StepCurrent") + (visit > 1 ? " · " + page.T("Visit", visit) : ""), "done" => page.T("StepDone"), _ => page.T("StepAhead") };
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<g class=\"step {state}\"><rect x=\"{x}\" y=\"{y}\" width=\"{BoxWidth}\" height=\"{BoxHeight}\" rx=\"6\"/>" +
+                $"<text x=\"{x + 8}\" y=\"{y + 22}\">{i + 1}. {page.L(step.Name)}</text><text x=\"{x + 8}\" y=\"{y + 42}\" class=\"state\">{word}</text></g>");
+        }
+
+        svg.Append("</svg>");
+        return svg.ToString();
+    }
+}
