@@ -13,10 +13,15 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 # The service's tests start their own PostgreSQL (initdb + pg_ctl as the postgres user, on a free port of
-# 127.0.0.1) from Debian's server binaries; install them when missing. The pages' Chromium comes with issue 6.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "tests/run.sh: installing PostgreSQL server binaries (apt-get install postgresql)" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+# 127.0.0.1) from Debian's server binaries; the pages' tests drive Debian's Chromium (Playwright's own browser
+# download cannot work here) with CJK fonts. Install what is missing.
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "tests/run.sh: installing ${missing[*]} (apt-get install)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 dotnet build LinxianWorkflow.sln -c Release --nologo -v quiet

@@ -78,7 +78,7 @@ public static class ActionForms
                     html.Append(CultureInfo.InvariantCulture, $"<label for=\"{fieldId}\">{label}</label><select id=\"{fieldId}\" name=\"{name}\"{required}>");
                     foreach (var o in f.Options ?? [])
                     {
-                        html.Append(CultureInfo.InvariantCulture, $"<option value=\"{PageContext.Attr(o)}\">{page.T("Option." + o)}</option>");
+                        html.Append(CultureInfo.InvariantCulture, $"<option value=\"{PageContext.Attr(o)}\">{page.Option(o)}</option>");
                     }
 
                     html.Append("</select>");
@@ -148,7 +148,12 @@ public static class ActionForms
                 default:
                     if (text.Length == 0)
                     {
-                        continue; // absent: optional fields stay out, required ones are named by the reader
+                        if (f is { Required: false })
+                        {
+                            Put(root, key, null); // an optional field left empty is null
+                        }
+
+                        continue; // a required one left out is named by the strict reader
                     }
 
                     node = kind switch

@@ -29,7 +29,7 @@ public static class AdminPages
                 {
                     var days = double.TryParse(form["advanceDays"], NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : -1;
                     await sender.Send(new AdvanceClock(page.Caller, new ClockChange(days)), http.RequestAborted);
-                    return Results.Redirect("/admin", false, true);
+                    return Results.Redirect("/admin");
                 }
                 catch (ProblemException problem)
                 {

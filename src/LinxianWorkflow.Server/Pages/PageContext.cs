@@ -29,6 +29,19 @@ public sealed class PageContext(HttpContext http)
     /// <summary>Page text, encoded for HTML.</summary>
     public string T(string key, params object?[] args) => E(Text.Get(key, args).In(Culture));
 
+    /// <summary>An option's label ("Option." + value) when the text has one, else the value itself, encoded.</summary>
+    public string Option(string value)
+    {
+        try
+        {
+            return T("Option." + value);
+        }
+        catch (InvalidOperationException)
+        {
+            return E(value); // a value a newer definition or profile added: shown as it is, not an error page
+        }
+    }
+
     /// <summary>Page text, not encoded (for a title the layout encodes).</summary>
     public string Raw(string key, params object?[] args) => Text.Get(key, args).In(Culture);
 

@@ -54,7 +54,7 @@ public static class PageEndpoints
                     IsEssential = true,
                 };
                 http.Response.Cookies.Append(SessionCookie, token.TokenId + ":" + token.Token, cookie);
-                return Results.Redirect(LocalOnly(form["return"]), false, true);
+                return Results.Redirect(LocalOnly(form["return"]));
             }
             catch (ProblemException problem)
             {
@@ -76,7 +76,7 @@ public static class PageEndpoints
             }
 
             http.Response.Cookies.Delete(SessionCookie);
-            return Results.Redirect("/login", false, true);
+            return Results.Redirect("/login");
         });
 
         pages.MapGet("/", async (HttpContext http, ISender sender) => await SignedIn(http, page => HomePage(page, sender)));
@@ -94,7 +94,7 @@ public static class PageEndpoints
                 var proposal = new NewProposal(form["villagePath"].ToString(), form["title"].ToString().Trim(), form["summary"].ToString().Trim(),
                     form["category"].ToString(), amount, form["source"].ToString());
                 var result = await sender.Send(new StartProposal(page.Caller, proposal, JsonSerializer.Serialize(proposal, Api.Json), null), http.RequestAborted);
-                return Results.Redirect($"/proposals/{Uri.EscapeDataString(result.ProposalId)}?done=start", false, true);
+                return Results.Redirect($"/proposals/{Uri.EscapeDataString(result.ProposalId)}?done=start");
             }
             catch (ProblemException problem)
             {
@@ -122,7 +122,7 @@ public static class PageEndpoints
                 var command = JsonBody.Parse(json, type);
                 int? version = int.TryParse(form["_version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
                 await sender.Send(new ActOnProposal(page.Caller, id, action, (Engine.Instances.WorkflowCommand)command, json, version, null), http.RequestAborted);
-                return Results.Redirect($"/proposals/{Uri.EscapeDataString(id)}?done={Uri.EscapeDataString(action)}", false, true);
+                return Results.Redirect($"/proposals/{Uri.EscapeDataString(id)}?done={Uri.EscapeDataString(action)}");
             }
             catch (ProblemException problem)
             {
@@ -246,7 +246,7 @@ public static class PageEndpoints
             foreach (var p in proposals)
             {
                 html.Append(CultureInfo.InvariantCulture,
-                    $"<tr{(p.Overdue ? " class=\"overdue\"" : "")}><td><a href=\"/proposals/{Uri.EscapeDataString(p.Id)}\">{PageContext.E(p.Title)}</a></td><td>{PageContext.E(p.VillageCode)}</td><td class=\"num\">{PageContext.Money(p.AmountYuan)}</td><td>{PageContext.E(p.CurrentStep)}</td><td>{page.T("Option." + p.Status)}{(p.Result is { } r ? " · " + PageContext.E(r) : "")}{(p.Overdue ? $" <strong>{page.T("Overdue")}</strong>" : "")}</td></tr>");
+                    $"<tr{(p.Overdue ? " class=\"overdue\"" : "")}><td><a href=\"/proposals/{Uri.EscapeDataString(p.Id)}\">{PageContext.E(p.Title)}</a></td><td>{PageContext.E(p.VillageCode)}</td><td class=\"num\">{PageContext.Money(p.AmountYuan)}</td><td>{PageContext.E(p.CurrentStep)}</td><td>{page.Option(p.Status)}{(p.Result is { } r ? " · " + PageContext.E(r) : "")}{(p.Overdue ? $" <strong>{page.T("Overdue")}</strong>" : "")}</td></tr>");
             }
 
             html.Append("</tbody></table>");

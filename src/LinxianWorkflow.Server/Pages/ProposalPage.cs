@@ -39,7 +39,7 @@ public static class ProposalPage
             <dt>{page.T("Village")}</dt><dd>{PageContext.E(view.VillagePath)}</dd>
             <dt>{page.T("Category")}</dt><dd>{PageContext.E(view.Category)}</dd>
             <dt>{page.T("Amount")}</dt><dd>{PageContext.Money(view.AmountYuan)}</dd>
-            <dt>{page.T("Status")}</dt><dd>{page.T("Option." + view.Status)}{(view.Result is { } r ? " · " + PageContext.E(r) : "")}</dd>
+            <dt>{page.T("Status")}</dt><dd>{page.Option(view.Status)}{(view.Result is { } r ? " · " + PageContext.E(r) : "")}</dd>
             <dt>{page.T("Step")}</dt><dd>{page.L(view.CurrentStep.Name)}{(view.CurrentStep.Visit > 1 ? " · " + page.T("Visit", view.CurrentStep.Visit) : "")}</dd>
             <dt>{page.T("Due")}</dt><dd>{PageContext.ChinaTime(view.DueAt)}{(view.Overdue ? $" <strong>{page.T("Overdue")}</strong>" : "")}</dd>
             </dl>

@@ -154,6 +154,7 @@ T = {
  "Option.two-committee": ("村两委联席会议", "Two committees"),
  "Option.party-members": ("党员大会", "Party members' meeting"),
  "Option.villager-assembly": ("村民会议", "Villagers' assembly"),
+ "Option.villager-assembly-households": ("村民会议（户代表）", "Villagers' assembly (household representatives)"),
  "Option.villager-representatives": ("村民代表会议", "Villagers' representatives"),
  "Option.running": ("办理中", "In progress"),
  "Option.ended": ("已结束", "Ended"),

@@ -24,7 +24,7 @@ public abstract class ServiceFixture : IAsyncLifetime
     /// <summary>The arguments the server runs with (a second server on the same store takes them too).</summary>
     public IReadOnlyList<string> Arguments => _args;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var scratch = Path.Combine(Path.GetTempPath(), "linxian-test-files-" + Guid.NewGuid().ToString("N"));
         _args = [.. await StoreArgsAsync(), "--demo", $"--Audit:KeyFile={scratch}/log-ed25519.key", $"--Notifications:LogPath={scratch}/notifications.log", "--Public:ObjectionsPerWindow=20", "--Public:ObjectionWindowMinutes=10",
@@ -57,7 +57,7 @@ public abstract class ServiceFixture : IAsyncLifetime
         return token;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Api.Dispose();
         await Server.DisposeAsync();
@@ -70,7 +70,7 @@ public abstract class ServiceFixture : IAsyncLifetime
     }
 }
 
-public sealed class SqliteService : ServiceFixture
+public class SqliteService : ServiceFixture
 {
     public override string StoreName => "sqlite";
 

@@ -9,7 +9,7 @@ namespace LinxianWorkflow.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class Walker(ServiceFixture service, string village = "xiwan", string reviewer = "reviewer-105")
 {
-    private static readonly Dictionary<string, (string Kind, int NoticeDays, bool Attendee, int Members)> Meetings = new()
+    internal static readonly Dictionary<string, (string Kind, int NoticeDays, bool Attendee, int Members)> Meetings = new()
     {
         ["branch-proposal"] = ("branch-committee", 0, false, 7),
         ["two-committee-deliberation"] = ("two-committee", 0, false, 9),
@@ -17,7 +17,7 @@ public sealed class Walker(ServiceFixture service, string village = "xiwan", str
         ["villager-resolution"] = ("villager-representatives", 5, true, 31),
     };
 
-    private static readonly string[] Ordinary = ["accepted", "endorsed", "resubmitted"];
+    internal static readonly string[] Ordinary = ["accepted", "endorsed", "resubmitted"];
 
     public string[] People => [$"{village}-secretary", $"{village}-chair", $"{village}-supervisor", reviewer];
 

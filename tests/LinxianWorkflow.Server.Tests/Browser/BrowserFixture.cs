@@ -1,0 +1,60 @@
+using Microsoft.Playwright;
+
+namespace LinxianWorkflow.Server.Tests.Browser;
+
+/// <summary>
+/// A real Chromium, Debian's (Playwright's own download cannot work here), headless, as root with
+/// --no-sandbox; with the demo service on SQLite beside it. A missing browser fails the tests with the
+/// line that installs it.
+/// </summary>
+public sealed class BrowserFixture : Infrastructure.SqliteService
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    public IPlaywright Playwright { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where the screenshots of the main pages go (test output, also used for the README's tour).</summary>
+    public string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public override async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Chromium), $"Chromium is missing: install it with `apt-get install chromium fonts-noto-cjk` (tests/run.sh does this).");
+        await base.InitializeAsync();
+        Directory.CreateDirectory(Screenshots);
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],
+        });
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        Playwright.Dispose();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>A browser context signed in as <paramref name="userName"/> through the sign-in page.</summary>
+    public async Task<IPage> SignedInAsync(string userName, int width = 1280)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Url.ToString(), ViewportSize = new ViewportSize { Width = width, Height = 900 }, Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.FillAsync("#userName", userName);
+        await page.FillAsync("#password", "linxian-demo");
+        await page.ClickAsync("form.narrow button[type=submit]");
+        await page.WaitForURLAsync(u => !u.Contains("/login", StringComparison.Ordinal));
+        return page;
+    }
+
+    public async Task<IPage> AnonymousAsync(int width = 1280)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Url.ToString(), ViewportSize = new ViewportSize { Width = width, Height = 900 }, Locale = "zh-CN" });
+        return await context.NewPageAsync();
+    }
+}

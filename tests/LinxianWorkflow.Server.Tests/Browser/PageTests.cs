@@ -1,0 +1,327 @@
+using System.Globalization;
+using System.Text.Json;
+using Deque.AxeCore.Playwright;
+using LinxianWorkflow.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace LinxianWorkflow.Server.Tests.Browser;
+
+/// <summary>
+/// The pages in a real Chromium against the real server: a proposal from intake to archived entirely through
+/// the pages by the right demo users, a rule violation shown in words, a foreign village refused, a villager's
+/// objection with its receipt, no serious or critical axe violation on any page visited, screenshots kept.
+/// The API is used only to read what a careful user would read off the page (a step's entry time, the clock).
+/// </summary>
+public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+
+    private static async Task CheckAccessibleAsync(IPage page, string name)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}").ToList();
+        Assert.True(serious.Count == 0, $"{name}: {string.Join("\n", serious)}");
+    }
+
+    private async Task ShotAsync(IPage page, string name, bool check = true)
+    {
+        if (check)
+        {
+            await CheckAccessibleAsync(page, name);
+        }
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.Screenshots, name + ".png"), FullPage = true });
+    }
+
+    private static async Task NoErrorAsync(IPage page, string what)
+    {
+        var errors = await page.Locator(".error").AllInnerTextsAsync();
+        Assert.True(errors.Count == 0, $"{what}: {string.Join(" / ", errors)}");
+    }
+
+    private async Task<JsonElement> ViewAsync(string id) =>
+        (await browser.Api.Get($"/api/proposals/{id}", await browser.TokenFor("xiwan-chair"))).Json;
+
+    private static string Local(DateTimeOffset at) => at.ToOffset(China).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+
+    private static async Task AdvanceAsync(IPage admin, double days)
+    {
+        await admin.GotoAsync("/admin");
+        await admin.FillAsync("#advanceDays", days.ToString(CultureInfo.InvariantCulture));
+        await admin.ClickAsync("form.inline-form button[type=submit]");
+        await admin.WaitForURLAsync("**/admin");
+        await NoErrorAsync(admin, "moving the clock");
+        await Task.Delay(1500); // the timers now due fire (the sweep runs every 0.5 s) before the user reloads
+    }
+
+    [Fact]
+    public async Task A_proposal_goes_from_intake_to_archived_through_the_pages_by_the_right_users_and_a_notice_prints()
+    {
+        var secretary = await browser.SignedInAsync("xiwan-secretary");
+        await ShotAsync(secretary, "home-secretary");
+
+        // Start it through the form.
+        await secretary.GotoAsync("/proposals/new");
+        await ShotAsync(secretary, "new-proposal");
+        await secretary.FillAsync("#title", "浏览器测试：修建村文化广场");
+        await secretary.FillAsync("#summary", "在村委会东侧修建文化广场，面积600平方米。");
+        await secretary.FillAsync("#amountYuan", "52000");
+        await secretary.ClickAsync("form.narrow button[type=submit]");
+        await secretary.WaitForURLAsync("**/proposals/*");
+        await NoErrorAsync(secretary, "start");
+        var id = Uri.UnescapeDataString(new Uri(secretary.Url).AbsolutePath.Split('/')[^1]);
+
+        var users = new Dictionary<string, IPage>
+        {
+            ["xiwan-secretary"] = secretary,
+            ["xiwan-chair"] = await browser.SignedInAsync("xiwan-chair"),
+            ["xiwan-supervisor"] = await browser.SignedInAsync("xiwan-supervisor"),
+            ["reviewer-105"] = await browser.SignedInAsync("reviewer-105"),
+        };
+        var admin = await browser.SignedInAsync("admin");
+        var acted = new List<string>();
+        for (var round = 0; round < 40 && (await ViewAsync(id)).GetProperty("status").GetString() != "ended"; round++)
+        {
+            var view = await ViewAsync(id);
+            var step = view.GetProperty("currentStep").GetProperty("id").GetString()!;
+            var done = false;
+            foreach (var (user, page) in users)
+            {
+                await page.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
+                var forms = page.Locator("form.action:not([id^='f-intervene']):not([id^='f-demand-rehearing']):not([id^='f-escalate'])");
+                if (await forms.CountAsync() == 0)
+                {
+                    continue;
+                }
+
+                // At implementation, finish rather than report progress again (as the API walker does).
+                var form = await page.Locator("form#f-complete-implementation").CountAsync() > 0 ? page.Locator("form#f-complete-implementation") : forms.First;
+                var action = (await form.GetAttributeAsync("action"))!.Split('/')[^1];
+                if (round == 1)
+                {
+                    await ShotAsync(page, "proposal-" + user);
+                }
+
+                await FillAsync(form, action, step, view, admin, page);
+                await form.Locator("button[type=submit]").ClickAsync();
+                await page.WaitForLoadStateAsync();
+                await NoErrorAsync(page, $"{user} {action} at {step}");
+                acted.Add($"{user}:{action}");
+                done = true;
+                break;
+            }
+
+            if (!done)
+            {
+                var seen = new List<string>();
+                foreach (var (user, page) in users)
+                {
+                    seen.Add($"{user}: {(await browser.Api.Get($"/api/proposals/{id}", await browser.TokenFor(user))).Json.GetProperty("actions")} forms: {string.Join(",", await page.Locator("form.action").EvaluateAllAsync<string[]>("fs => fs.map(f => f.id)"))}");
+                }
+
+                Assert.Fail($"nobody could act at {step}: {string.Join("\n", seen)}");
+            }
+        }
+
+        var final = await ViewAsync(id);
+        Assert.Equal("ended", final.GetProperty("status").GetString());
+        Assert.Equal("archived", final.GetProperty("currentStep").GetProperty("id").GetString());
+        Assert.Contains("xiwan-supervisor:countersign", acted);
+        Assert.Contains("reviewer-105:review", acted);
+        Assert.Contains("xiwan-chair:publish", acted);
+
+        await secretary.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
+        Assert.Contains("记录链完整", await secretary.InnerTextAsync("main"), StringComparison.Ordinal);
+        await ShotAsync(secretary, "proposal-archived");
+
+        // The village's noticeboard shows both disclosures; the notice prints on A4 with its QR code.
+        var villager = await browser.AnonymousAsync();
+        await villager.GotoAsync("/villages/141124105201");
+        await ShotAsync(villager, "noticeboard");
+        var notice = villager.Locator("article.notice-card h2 a", new() { HasTextString = "浏览器测试：修建村文化广场" }).First;
+        await notice.ClickAsync();
+        await villager.WaitForURLAsync("**/notices/**");
+        Assert.Equal(1, await villager.Locator(".qr-code svg").CountAsync());
+        Assert.Contains("事件哈希", await villager.InnerTextAsync(".proof"), StringComparison.Ordinal);
+        await ShotAsync(villager, "notice");
+        var pdf = await villager.PdfAsync(new PagePdfOptions { Format = "A4", Path = Path.Combine(browser.Screenshots, "notice.pdf") });
+        Assert.True(pdf.Length > 1000, "the notice did not print");
+    }
+
+    private async Task FillAsync(ILocator form, string action, string step, JsonElement view, IPage admin, IPage page)
+    {
+        switch (action)
+        {
+            case "complete-task":
+                var options = await form.Locator("select[name=outcome] option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)");
+                await form.Locator("select[name=outcome]").SelectOptionAsync(Walker.Ordinary.First(options.Contains));
+                break;
+            case "record-meeting":
+                var m = Walker.Meetings[step];
+                var entered = view.GetProperty("currentStep").GetProperty("enteredAt").GetDateTimeOffset();
+                await AdvanceAsync(admin, m.NoticeDays + 1);
+                await page.ReloadAsync();
+                form = page.Locator("form.action[id='f-record-meeting']");
+                await form.Locator("select[name='record.meetingKind']").SelectOptionAsync(m.Kind);
+                await form.Locator("input[name='record.heldAt']").FillAsync(Local(entered.AddDays(m.NoticeDays).AddHours(1)));
+                if (m.NoticeDays > 0)
+                {
+                    await form.Locator("input[name='record.noticeGivenAt']").FillAsync(Local(entered.AddMinutes(1)));
+                }
+
+                await form.Locator("input[name='record.members']").FillAsync(m.Members.ToString(CultureInfo.InvariantCulture));
+                await form.Locator("input[name='record.present']").FillAsync((m.Members - 1).ToString(CultureInfo.InvariantCulture));
+                await form.Locator("input[name='record.yes']").FillAsync((m.Members - 2).ToString(CultureInfo.InvariantCulture));
+                await form.Locator("input[name='record.no']").FillAsync("1");
+                await form.Locator("input[name='record.abstain']").FillAsync("0");
+                await form.Locator("textarea[name='record.minutes']").FillAsync("会议记录：议程、讨论、表决结果。");
+                if (m.Attendee)
+                {
+                    await form.Locator("input[name='record.townshipAttendee']").FillAsync("孙干部");
+                }
+
+                break;
+            case "review":
+                await form.Locator("select[name=decision]").SelectOptionAsync("approve");
+                await form.Locator("textarea[name=reasons]").FillAsync("符合规划，同意。");
+                break;
+            case "countersign":
+                await form.Locator("textarea[name=opinion]").FillAsync("同意公开");
+                break;
+            case "publish":
+                await form.Locator("textarea[name=noticeText]").FillAsync("公示：" + view.GetProperty("title").GetString());
+                break;
+            case "close-disclosure":
+                var closable = view.GetProperty("disclosure").GetProperty("closableFrom").GetDateTimeOffset();
+                var now = (await browser.Api.Post("/api/admin/clock", new { advanceDays = 0.001 }, await browser.TokenFor("admin"))).Json.GetProperty("now").GetDateTimeOffset();
+                if (closable > now)
+                {
+                    await AdvanceAsync(admin, Math.Ceiling((closable - now).TotalDays) + 1);
+                }
+
+                await page.ReloadAsync();
+                form = page.Locator("form.action[id='f-close-disclosure']");
+                break;
+            case "report-progress":
+                await form.Locator("select[name=stage]").SelectOptionAsync("after");
+                await form.Locator("textarea[name=summary]").FillAsync("工程完工，验收合格。");
+                await form.Locator("input[name=costYuan]").FillAsync("51000");
+                break;
+            case "complete-implementation":
+                await form.Locator("textarea[name=summary]").FillAsync("按方案完成。");
+                await form.Locator("input[name=totalCostYuan]").FillAsync("51000");
+                break;
+            default:
+                Assert.Fail($"no form filling for {action}");
+                break;
+        }
+    }
+
+    [Fact]
+    public async Task A_rule_violation_is_shown_to_the_clerk_in_words_with_the_rule_named()
+    {
+        var walker = new Walker(browser);
+        var id = await walker.StartAsync("浏览器测试：规则提示");
+        await walker.StepAsync(id); // accepted: now the branch meeting
+        var secretary = await browser.SignedInAsync("xiwan-secretary");
+        await secretary.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
+        var form = secretary.Locator("form.action[id='f-record-meeting']");
+        var entered = (await ViewAsync(id)).GetProperty("currentStep").GetProperty("enteredAt").GetDateTimeOffset();
+        await form.Locator("select[name='record.meetingKind']").SelectOptionAsync("branch-committee");
+        await form.Locator("input[name='record.heldAt']").FillAsync(Local(entered.AddHours(1)));
+        await form.Locator("input[name='record.members']").FillAsync("7");
+        await form.Locator("input[name='record.present']").FillAsync("9"); // more present than members
+        await form.Locator("input[name='record.yes']").FillAsync("5");
+        await form.Locator("input[name='record.no']").FillAsync("0");
+        await form.Locator("input[name='record.abstain']").FillAsync("0");
+        await form.Locator("textarea[name='record.minutes']").FillAsync("会议记录");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await secretary.WaitForLoadStateAsync();
+
+        var alert = await secretary.InnerTextAsync("[role=alert]");
+        Assert.Contains("未能办理", alert, StringComparison.Ordinal);
+        Assert.Matches("[\u4e00-\u9fff]{4,}", alert); // said in Chinese words, not a code
+        Assert.Contains("规则：meeting.", await secretary.InnerTextAsync("main"), StringComparison.Ordinal);
+        await ShotAsync(secretary, "rule-violation");
+        Assert.Equal("branch-proposal", (await ViewAsync(id)).GetProperty("currentStep").GetProperty("id").GetString()); // nothing recorded
+    }
+
+    [Fact]
+    public async Task A_user_of_another_village_is_refused_and_a_form_without_its_token_is_refused()
+    {
+        var walker = new Walker(browser);
+        var id = await walker.StartAsync("浏览器测试：外村拒绝");
+        var other = await browser.SignedInAsync("nanguan-chair");
+        var response = await other.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
+        Assert.Equal(403, response!.Status);
+        Assert.Contains("规则：auth.", await other.InnerTextAsync("main"), StringComparison.Ordinal);
+        await ShotAsync(other, "foreign-village-refused");
+
+        // A post from elsewhere (no anti-forgery token) changes nothing.
+        var version = (await ViewAsync(id)).GetProperty("version").GetInt32();
+        var chair = await browser.SignedInAsync("xiwan-secretary");
+        var forged = await chair.APIRequest.PostAsync($"/proposals/{Uri.EscapeDataString(id)}/act/complete-task",
+            new APIRequestContextOptions { Form = FormOf(chair.APIRequest, ("stepId", "intake"), ("outcome", "accepted")) });
+        Assert.Equal(400, forged.Status);
+        Assert.Equal(version, (await ViewAsync(id)).GetProperty("version").GetInt32());
+
+        // Anonymous visitors are sent to sign in; the sign-in page itself is accessible.
+        var anonymous = await browser.AnonymousAsync(360);
+        await anonymous.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
+        Assert.Contains("/login", anonymous.Url, StringComparison.Ordinal);
+        await ShotAsync(anonymous, "login-phone");
+        var headers = await (await anonymous.GotoAsync("/login"))!.AllHeadersAsync();
+        Assert.Contains("default-src 'none'", headers["content-security-policy"], StringComparison.Ordinal);
+    }
+
+    private static IFormData FormOf(IAPIRequestContext request, params (string Name, string Value)[] fields)
+    {
+        var form = request.CreateFormData();
+        foreach (var (name, value) in fields)
+        {
+            form.Append(name, value);
+        }
+
+        return form;
+    }
+
+    [Fact]
+    public async Task A_villager_lodges_an_objection_on_a_phone_and_gets_a_receipt_and_the_admin_pages_are_accessible()
+    {
+        var walker = new Walker(browser, "lijiashan");
+        var id = await walker.StartAsync("浏览器测试：异议");
+        var chair = await browser.TokenFor("lijiashan-chair");
+        for (var i = 0; i < 30; i++)
+        {
+            var view = (await browser.Api.Get($"/api/proposals/{id}", chair)).Json;
+            if (view.GetProperty("disclosure") is { ValueKind: JsonValueKind.Object } d && d.GetProperty("publishedAt").ValueKind != JsonValueKind.Null)
+            {
+                break;
+            }
+
+            await walker.StepAsync(id);
+        }
+
+        var villager = await browser.AnonymousAsync(360);
+        await villager.GotoAsync("/villages/141124105202");
+        await villager.Locator("article.notice-card h2 a", new() { HasTextString = "浏览器测试：异议" }).First.ClickAsync();
+        await villager.WaitForURLAsync("**/notices/**");
+        await ShotAsync(villager, "notice-phone");
+        await villager.FillAsync("#text", "公示金额与预算不符，请说明。<script>alert(1)</script>");
+        await villager.ClickAsync("form.narrow button[type=submit]");
+        await villager.WaitForLoadStateAsync();
+        var receipt = await villager.InnerTextAsync("[role=status]");
+        Assert.Contains("回执编号", receipt, StringComparison.Ordinal);
+        await ShotAsync(villager, "objection-receipt");
+        var view2 = (await browser.Api.Get($"/api/proposals/{id}", chair)).Json;
+        Assert.NotEmpty(view2.GetProperty("disclosure").GetProperty("objections").EnumerateArray());
+
+        var admin = await browser.SignedInAsync("admin");
+        await admin.GotoAsync("/admin");
+        Assert.Contains("/hangfire", await admin.InnerHTMLAsync("main"), StringComparison.Ordinal);
+        await ShotAsync(admin, "admin");
+        await admin.GotoAsync("/language?to=en&return=/villages");
+        Assert.Contains("Village noticeboards", await admin.InnerTextAsync("h1"), StringComparison.Ordinal);
+        await ShotAsync(admin, "villages-en");
+    }
+}
