@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using LinxianWorkflow.Audit;
 using LinxianWorkflow.Server.Storage;
 
@@ -15,9 +14,12 @@ namespace LinxianWorkflow.Server.AuditLog;
 public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge nudge, LogTree tree, TimeProvider time, IConfiguration configuration, ILogger<LogBatcher> log)
     : BackgroundService
 {
+    private const int FeedLimit = 2000;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromSeconds(configuration.GetValue("Audit:BatchSeconds", 2.0));
+        var spacing = TimeSpan.FromSeconds(configuration.GetValue("Audit:MinBatchSeconds", 0.25));
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -25,12 +27,21 @@ public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge
                 await nudge.WaitAsync(interval, stoppingToken); // the interval, or sooner after a disclosure
                 try
                 {
-                    await store.WithLogLockAsync(AppendAsync, stoppingToken);
+                    // Drain: a full batch means more are waiting.
+                    var appended = FeedLimit;
+                    while (appended == FeedLimit && !stoppingToken.IsCancellationRequested)
+                    {
+                        appended = 0;
+                        await store.WithLogLockAsync(async c => appended = await AppendAsync(c), stoppingToken);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     LogBatchFailed(log, e);
                 }
+
+                // Nudges arriving meanwhile are served together, at most one batch per spacing.
+                await Task.Delay(spacing, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -39,26 +50,24 @@ public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge
         }
     }
 
-    private async Task AppendAsync(System.Data.Common.DbConnection connection)
+    /// <summary>One batch; returns how many commands it took from the feed.</summary>
+    private async Task<int> AppendAsync(System.Data.Common.DbConnection connection)
     {
-        var feed = await WorkflowStore.LogFeedAsync(connection, 500);
+        var feed = await WorkflowStore.LogFeedAsync(connection, FeedLimit);
         if (feed.Count == 0)
         {
-            return;
+            return 0;
         }
 
+        var commands = feed.Select(f => f.OutboxId).Distinct().ToList();
         await tree.AppendAsync(connection, async levels =>
         {
             var leaves = new List<LogLeafRow>();
-            foreach (var (_, instanceId, payload) in feed)
+            foreach (var e in feed.Where(f => f.Record is not null))
             {
-                var range = JsonDocument.Parse(payload).RootElement;
-                foreach (var (seq, record) in await WorkflowStore.EventRecordsAsync(connection, instanceId, range.GetProperty("from").GetInt32(), range.GetProperty("to").GetInt32()))
-                {
-                    var hash = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(record));
-                    leaves.Add(new LogLeafRow { Position = levels.Count, InstanceId = instanceId, Seq = seq, LeafHash = Convert.ToHexStringLower(hash) });
-                    levels.Append(hash);
-                }
+                var hash = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(e.Record!));
+                leaves.Add(new LogLeafRow { Position = levels.Count, InstanceId = e.InstanceId, Seq = e.Seq!.Value, LeafHash = Convert.ToHexStringLower(hash) });
+                levels.Append(hash);
             }
 
             var root = levels.Root(levels.Count);
@@ -70,8 +79,9 @@ public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge
                 Note = key.Sign(new Checkpoint(key.Origin, levels.Count, root)),
                 CreatedAt = now,
             };
-            await WorkflowStore.AppendLogAsync(connection, leaves, [.. feed.Select(f => f.Id)], checkpoint, now);
+            await WorkflowStore.AppendLogAsync(connection, leaves, commands, checkpoint, now);
         });
+        return commands.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Appending to the Merkle log failed; the next batch tries again")]

@@ -12,6 +12,15 @@ public sealed class LogLeafRow
     public string LeafHash { get; set; } = "";
 }
 
+/// <summary>One event of a command waiting for the log (Seq and Record null when the command's event rows are gone).</summary>
+public sealed class LogFeedRow
+{
+    public long OutboxId { get; set; }
+    public string InstanceId { get; set; } = "";
+    public int? Seq { get; set; }
+    public string? Record { get; set; }
+}
+
 public sealed class CheckpointRow
 {
     public long Size { get; set; }
@@ -24,14 +33,25 @@ public sealed partial class WorkflowStore
 {
     private const long LogLock = 0x4c6f67; // "Log": one batcher at a time across nodes
 
-    /// <summary>Commands whose events are not in the log yet (their outbox rows), oldest first.</summary>
-    public static async Task<List<(long Id, string InstanceId, string Payload)>> LogFeedAsync(DbConnection connection, int limit) =>
-        [.. await connection.QueryAsync<(long, string, string)>(
-            "SELECT id, instance_id, payload FROM outbox WHERE kind = 'events-appended' AND processed_at IS NULL ORDER BY id LIMIT @limit", new { limit })];
-
-    public static async Task<List<(int Seq, string Record)>> EventRecordsAsync(DbConnection connection, string instanceId, int from, int to) =>
-        [.. await connection.QueryAsync<(int, string)>(
-            "SELECT seq, record FROM events WHERE instance_id = @instanceId AND seq BETWEEN @from AND @to ORDER BY seq", new { instanceId, from, to })];
+    /// <summary>
+    /// The events of the first <paramref name="limit"/> commands not in the log yet (their outbox rows, oldest
+    /// first), in one query: each command's outbox id with its events in order (no event when its rows are gone).
+    /// </summary>
+    public static async Task<List<LogFeedRow>> LogFeedAsync(DbConnection connection, int limit)
+    {
+        var postgres = connection is Npgsql.NpgsqlConnection;
+        var from = postgres ? "(payload::json->>'from')::int" : "CAST(json_extract(payload, '$.from') AS INTEGER)";
+        var to = postgres ? "(payload::json->>'to')::int" : "CAST(json_extract(payload, '$.to') AS INTEGER)";
+        return [.. await connection.QueryAsync<LogFeedRow>(
+            $"""
+            WITH feed AS (
+                SELECT id, instance_id, {from} AS f, {to} AS t FROM outbox
+                WHERE kind = 'events-appended' AND processed_at IS NULL ORDER BY id LIMIT @limit)
+            SELECT feed.id AS OutboxId, feed.instance_id AS InstanceId, e.seq AS Seq, e.record AS Record
+            FROM feed LEFT JOIN events e ON e.instance_id = feed.instance_id AND e.seq BETWEEN feed.f AND feed.t
+            ORDER BY feed.id, e.seq
+            """, new { limit })];
+    }
 
     /// <summary>Every leaf hash in log order (the log's size is their count).</summary>
     public static async Task<List<string>> LeafHashesAsync(DbConnection connection, long size) =>
@@ -64,13 +84,31 @@ public sealed partial class WorkflowStore
         }
     }
 
-    /// <summary>Appends leaves, marks their commands logged and stores the signed checkpoint, in one transaction.</summary>
+    /// <summary>Appends leaves, marks their commands logged and stores the signed checkpoint, in one transaction (set-based on PostgreSQL).</summary>
     public static async Task AppendLogAsync(DbConnection connection, IReadOnlyList<LogLeafRow> leaves, IReadOnlyList<long> outboxIds, CheckpointRow checkpoint, DateTimeOffset at)
     {
         await using var tx = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync(
-            "INSERT INTO log_leaves (position, instance_id, seq, leaf_hash) VALUES (@Position, @InstanceId, @Seq, @LeafHash)", leaves, tx);
-        await connection.ExecuteAsync("UPDATE outbox SET processed_at = @at WHERE id = @id", outboxIds.Select(id => new { id, at = at.ToUniversalTime() }), tx);
+        if (connection is Npgsql.NpgsqlConnection)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO log_leaves (position, instance_id, seq, leaf_hash) SELECT * FROM unnest(@positions, @instances, @seqs, @hashes)",
+                new
+                {
+                    positions = leaves.Select(l => l.Position).ToArray(),
+                    instances = leaves.Select(l => l.InstanceId).ToArray(),
+                    seqs = leaves.Select(l => l.Seq).ToArray(),
+                    hashes = leaves.Select(l => l.LeafHash).ToArray(),
+                },
+                tx);
+            await connection.ExecuteAsync("UPDATE outbox SET processed_at = @at WHERE id = ANY(@ids)", new { ids = outboxIds.ToArray(), at = at.ToUniversalTime() }, tx);
+        }
+        else
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO log_leaves (position, instance_id, seq, leaf_hash) VALUES (@Position, @InstanceId, @Seq, @LeafHash)", leaves, tx);
+            await connection.ExecuteAsync("UPDATE outbox SET processed_at = @at WHERE id IN @ids", new { ids = outboxIds, at = at.ToUniversalTime() }, tx);
+        }
+
         await connection.ExecuteAsync(
             "INSERT INTO checkpoints (size, root, note, created_at) VALUES (@Size, @Root, @Note, @CreatedAt) ON CONFLICT DO NOTHING", checkpoint, tx);
         await tx.CommitAsync();
