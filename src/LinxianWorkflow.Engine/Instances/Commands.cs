@@ -127,5 +127,14 @@ public sealed record DemandRehearing(string TargetStepId, string Reasons) : Work
 /// <summary>The two committees answer a rehearing demand: accept (the meeting is held again) or explain why not.</summary>
 public sealed record AnswerRehearing(string DemandId, bool Accepted, string Answer) : WorkflowCommand;
 
+/// <summary>A supervision committee member raises a concern about any step of the proposal (done, current or ahead); the township is told.</summary>
+public sealed record RaiseConcern(string StepId, string Text) : WorkflowCommand;
+
+/// <summary>
+/// A document (minutes scan, contract, photo) attached to a step: the file itself is stored by the service
+/// under its SHA-256; the record carries the hash, so the history proves which file it was.
+/// </summary>
+public sealed record AttachDocument(string StepId, string Sha256, string FileName, string MediaType, long SizeBytes, string? Description = null) : WorkflowCommand;
+
 /// <summary>The system fires a timer that fell due. Firing twice, or after the step was left, does nothing.</summary>
 public sealed record FireTimer(string TimerId) : WorkflowCommand;

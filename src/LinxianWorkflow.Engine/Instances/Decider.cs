@@ -49,6 +49,8 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
             Intervene c => Intervene(c),
             DemandRehearing c => DemandRehearing(c),
             AnswerRehearing c => AnswerRehearing(c),
+            RaiseConcern c => RaiseConcern(c),
+            AttachDocument c => AttachDocument(c),
             StepCommand c => OnStep(c),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
         };

@@ -105,6 +105,12 @@ public sealed record InterventionApplied(string InterventionId, string AtStep, s
 /// <summary>The supervision committee demanded a meeting be held again.</summary>
 public sealed record RehearingDemanded(string DemandId, string TargetStepId, string Reasons) : WorkflowEvent;
 
+/// <summary>A supervision committee member raised a concern about a step.</summary>
+public sealed record ConcernRaised(string ConcernId, string StepId, string Text) : WorkflowEvent;
+
+/// <summary>A document was attached to a step; the file is the one whose SHA-256 this is.</summary>
+public sealed record DocumentAttached(string StepId, string Sha256, string FileName, string MediaType, long SizeBytes, string? Description) : WorkflowEvent;
+
 /// <summary>The two committees answered a rehearing demand.</summary>
 public sealed record RehearingAnswered(string DemandId, bool Accepted, string Answer) : WorkflowEvent;
 

@@ -111,6 +111,9 @@ public sealed record InstanceState
     /// <summary>Rehearing demands made so far (numbers the next one).</summary>
     public int Demands { get; init; }
 
+    /// <summary>Concerns raised so far (numbering the next).</summary>
+    public int Concerns { get; init; }
+
     /// <summary>The implementation deadline the last passed meeting set (resolution), if any.</summary>
     public DateOnly? ImplementationDueBy { get; init; }
 
@@ -164,6 +167,7 @@ public sealed record InstanceState
         ObjectionEscalated o => WithObjection(o.ObjectionId, ObjectionStatus.Escalated),
         ObjectionRuled o => WithObjection(o.ObjectionId, ObjectionStatus.Resolved),
         ProgressReported => this with { ProgressReports = ProgressReports + 1 },
+        ConcernRaised => this with { Concerns = Concerns + 1 },
         RehearingDemanded d => this with { OpenDemand = new RehearingDemand(d.DemandId, d.TargetStepId), Demands = Demands + 1 },
         RehearingAnswered => this with { OpenDemand = null },
         TimerScheduled t => this with { Timers = Timers.SetItem(t.TimerId, new PendingTimer(t.TimerId, t.StepId, t.Visit, t.Purpose, t.OnExpiry, t.DueAt, t.ObjectionId)) },

@@ -24,6 +24,12 @@ public static class Limits
     /// <summary>Channels a disclosure may be posted on.</summary>
     public const int Channels = 10;
 
+    /// <summary>The largest attached document, in bytes (10 MiB: a scanned set of minutes fits).</summary>
+    public const long AttachmentBytes = 10 * 1024 * 1024;
+
+    /// <summary>The kinds of documents that may be attached: PDF, JPEG, PNG.</summary>
+    public static readonly IReadOnlyList<string> AttachmentTypes = ["application/pdf", "image/jpeg", "image/png"];
+
     /// <summary>The largest amount in yuan (one trillion).</summary>
     public const decimal MaxYuan = 1_000_000_000_000m;
 }

@@ -32,9 +32,14 @@ public static class ActionCatalog
         ["intervene"] = typeof(Intervene),
         ["demand-rehearing"] = typeof(DemandRehearing),
         ["answer-rehearing"] = typeof(AnswerRehearing),
+        ["raise-concern"] = typeof(RaiseConcern),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly string[] Escalators = [Roles.SupervisionMember];
+    private static readonly string[] Supervisors = [Roles.SupervisionMember];
+
+    /// <summary>Who may attach documents (POST /api/proposals/{id}/attachments); the engine checks again.</summary>
+    public static readonly string[] Attachers = [Roles.PartySecretary, Roles.VillageChair, Roles.CommitteeMember, Roles.SupervisionMember];
 
     public static IReadOnlyList<ActionView> Available(WorkflowDefinition definition, RuleProfile profile, InstanceState state, Caller caller)
     {
@@ -135,6 +140,17 @@ public static class ActionCatalog
             {
                 actions.Add(new ActionView("demand-rehearing", null, Text.Get("Kind.Meeting")));
             }
+        }
+
+        // Records that do not move the proposal: a concern about any step, a document attached to the current one.
+        if (May(Supervisors))
+        {
+            actions.Add(new ActionView("raise-concern", null, step.Name));
+        }
+
+        if (May(Attachers))
+        {
+            actions.Add(new ActionView("attach-document", step.Id, step.Name));
         }
 
         return actions;

@@ -211,6 +211,11 @@ public static class Projection
                     Tell("objection-escalated", objection.StepId, [Roles.TownshipReviewer],
                         ServerText.Get("NotifyObjectionEscalated", start.Title, objection.ObjectionId, objection.Reason));
                     break;
+                case ConcernRaised concern:
+                    // The supervision committee's concern goes to the township and to the village's committee.
+                    Tell("concern", concern.StepId, [Roles.TownshipReviewer, Roles.PartySecretary, Roles.VillageChair],
+                        ServerText.Get("NotifyConcern", start.Title, definition.Step(concern.StepId).Name, concern.Text));
+                    break;
                 default:
                     break;
             }

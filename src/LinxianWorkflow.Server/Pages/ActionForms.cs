@@ -44,12 +44,18 @@ public static class ActionForms
         "intervene" => [new("reason", "Reason", Kind.TextArea)],
         "demand-rehearing" => [new("targetStepId", "TargetStep", Kind.Text), new("reasons", "Reasons", Kind.TextArea)],
         "answer-rehearing" => [new("accepted", "Accepted", Kind.Bool, false), new("answer", "Answer", Kind.TextArea)],
+        "raise-concern" => [new("stepId", "ConcernStep", Kind.Select), new("text", "ConcernText", Kind.TextArea)],
         _ => [],
     };
 
     /// <summary>The action's form: its fields, the hidden step, objection, version, and the anti-forgery token.</summary>
-    public static string Render(PageContext page, string proposalId, int version, ActionView action, IReadOnlyList<string> meetingKinds)
+    public static string Render(PageContext page, string proposalId, int version, ActionView action, IReadOnlyList<string> meetingKinds, IReadOnlyDictionary<string, string> steps)
     {
+        if (action.Action == "attach-document")
+        {
+            return Upload(page, proposalId, action);
+        }
+
         var id = "f-" + action.Action + (action.ObjectionId is null ? "" : "-" + action.ObjectionId);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture,
@@ -66,6 +72,11 @@ public static class ActionForms
             fields = [new Field("record.meetingKind", "MeetingKind", Kind.Select, Options: meetingKinds), .. fields];
         }
 
+        if (action.Action == "raise-concern")
+        {
+            fields = [fields[0] with { Options = [.. steps.Keys] }, .. fields.Skip(1)];
+        }
+
         foreach (var f in fields)
         {
             var name = PageContext.Attr(f.Path);
@@ -78,7 +89,7 @@ public static class ActionForms
                     html.Append(CultureInfo.InvariantCulture, $"<label for=\"{fieldId}\">{label}</label><select id=\"{fieldId}\" name=\"{name}\"{required}>");
                     foreach (var o in f.Options ?? [])
                     {
-                        html.Append(CultureInfo.InvariantCulture, $"<option value=\"{PageContext.Attr(o)}\">{page.Option(o)}</option>");
+                        html.Append(CultureInfo.InvariantCulture, $"<option value=\"{PageContext.Attr(o)}\">{(steps.TryGetValue(o, out var stepName) ? stepName : page.Option(o))}</option>");
                     }
 
                     html.Append("</select>");
@@ -111,6 +122,18 @@ public static class ActionForms
         html.Append(CultureInfo.InvariantCulture, $"<button type=\"submit\">{page.T("Submit")}</button></form>");
         return html.ToString();
     }
+
+    /// <summary>The upload form: a file (PDF, JPEG, PNG, ≤ 10 MiB) and a description, posted as multipart with the anti-forgery token.</summary>
+    private static string Upload(PageContext page, string proposalId, ActionView action) => $"""
+        <form method="post" action="/proposals/{Uri.EscapeDataString(proposalId)}/attachments" enctype="multipart/form-data" class="action" id="f-attach-document">
+        <h3>{page.T("Action.attach-document")}</h3>
+        {page.Antiforgery()}
+        <input type="hidden" name="stepId" value="{PageContext.Attr(action.StepId)}">
+        <label for="f-attach-file">{page.T("AttachFile")}</label><input id="f-attach-file" name="file" type="file" accept="application/pdf,image/jpeg,image/png" required>
+        <label for="f-attach-description">{page.T("Note")}</label><input id="f-attach-description" name="description" maxlength="2000">
+        <button type="submit">{page.T("Submit")}</button>
+        </form>
+        """;
 
     private static void Hidden(StringBuilder html, string name, string? value)
     {

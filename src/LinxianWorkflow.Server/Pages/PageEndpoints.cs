@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LinxianWorkflow.Engine;
+
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Features.Identity;
 
@@ -130,6 +131,30 @@ public static class PageEndpoints
             }
         }));
 
+        pages.MapPost("/proposals/{id}/attachments", async (string id, HttpContext http, ISender sender, WorkflowLibrary library) => await SignedIn(http, async page =>
+        {
+            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = Engine.Instances.Limits.AttachmentBytes + (64 * 1024);
+            }
+
+            if (await FormAsync(http) is null)
+            {
+                return await ProposalPage.RenderAsync(page, sender, library, id, new ProblemException(StatusCodes.Status400BadRequest, "form.expired", PageContext.Both("ExpiredForm")));
+            }
+
+            try
+            {
+                var (stepId, fileName, content, description) = await ProposalEndpoints.ReadUploadAsync(http);
+                await sender.Send(new AttachDocumentUpload(page.Caller, id, stepId, fileName, content, description), http.RequestAborted);
+                return Results.Redirect($"/proposals/{Uri.EscapeDataString(id)}?done=attach-document");
+            }
+            catch (ProblemException problem)
+            {
+                return await ProposalPage.RenderAsync(page, sender, library, id, problem);
+            }
+        }));
+
         NoticePages.Map(pages);
         AdminPages.Map(pages);
     }
@@ -222,6 +247,20 @@ public static class PageEndpoints
             html.Append("</section>");
         }
 
+        // What the caller was told: escalated deadlines and objections, emergency notices, concerns (newest first).
+        var notifications = await sender.Send(new GetNotifications(page.Caller), http.RequestAborted);
+        if (notifications.Count > 0)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<section aria-labelledby=\"notices-to-me\"><h2 id=\"notices-to-me\">{page.T("Notifications")}</h2><ul class=\"notifications\">");
+            foreach (var n in notifications.OrderByDescending(n => n.CreatedAt).Take(20))
+            {
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<li class=\"kind-{PageContext.Attr(n.Kind)}\"><span class=\"when\">{PageContext.ChinaTime(n.CreatedAt)}</span> <a href=\"/proposals/{Uri.EscapeDataString(n.ProposalId)}\">{page.L(n.Text)}</a></li>");
+            }
+
+            html.Append("</ul></section>");
+        }
+
         var q = http.Request.Query;
         string Value(string name) => PageContext.Attr(q[name].ToString());
         html.Append(CultureInfo.InvariantCulture, $"""
@@ -232,6 +271,7 @@ public static class PageEndpoints
             <label for="q-from">{page.T("From")}</label><input id="q-from" name="from" type="date" value="{Value("from")}">
             <label for="q-to">{page.T("To")}</label><input id="q-to" name="to" type="date" value="{Value("to")}">
             <label for="q-min">{page.T("MinAmount")}</label><input id="q-min" name="minAmount" type="number" min="0" value="{Value("minAmount")}">
+            <label class="check"><input type="checkbox" name="overdue" value="true"{(q["overdue"] == "true" ? " checked" : "")}> {page.T("OverdueOnly")}</label>
             <button type="submit">{page.T("Search")}</button>
             </form>
             """);

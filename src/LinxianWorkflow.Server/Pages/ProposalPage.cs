@@ -55,12 +55,26 @@ public static class ProposalPage
         }
 
         var step = definition.Step(view.CurrentStep.Id);
+        var steps = definition.Steps.Where(s => s.Kind != Engine.Definitions.StepKind.End).ToDictionary(s => s.Id, s => page.L(s.Name), StringComparer.Ordinal);
         foreach (var action in view.Actions)
         {
-            html.Append(ActionForms.Render(page, view.Id, view.Version, action, step.MeetingKinds));
+            html.Append(ActionForms.Render(page, view.Id, view.Version, action, step.MeetingKinds, steps));
         }
 
         html.Append("</section>");
+
+        // Attachments: each a link to the file whose SHA-256 the history records.
+        var attached = history.Events.Where(e => e.Record.GetProperty("type").GetString() == "DocumentAttached").Select(e => e.Record.GetProperty("data")).ToList();
+        html.Append(CultureInfo.InvariantCulture, $"<section aria-labelledby=\"attachments\"><h2 id=\"attachments\">{page.T("Attachments")}</h2>");
+        html.Append(attached.Count == 0 ? $"<p>{page.T("AttachmentsEmpty")}</p>" : "<ul class=\"attachments\">");
+        foreach (var a in attached)
+        {
+            var sha = a.GetProperty("sha256").GetString()!;
+            html.Append(CultureInfo.InvariantCulture,
+                $"<li><a href=\"/api/proposals/{Uri.EscapeDataString(view.Id)}/attachments/{sha}\">{PageContext.E(a.GetProperty("fileName").GetString())}</a> ({a.GetProperty("sizeBytes").GetInt64():#,0} B, {PageContext.E(a.GetProperty("mediaType").GetString())}) <code>SHA-256 {sha}</code></li>");
+        }
+
+        html.Append(attached.Count == 0 ? "</section>" : "</ul></section>");
         var escaped = Uri.EscapeDataString(view.Id);
         html.Append(CultureInfo.InvariantCulture, $"""
             <section aria-labelledby="history"><h2 id="history">{page.T("History")}</h2>

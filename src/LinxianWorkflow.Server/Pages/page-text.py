@@ -160,6 +160,15 @@ T = {
  "Option.ended": ("已结束", "Ended"),
  "Option.public-welfare": ("公益事业", "Public welfare"),
  "Option.villager-suggestion": ("村民提议", "Villagers' suggestion"),
+ "Action.raise-concern": ("提出监督意见", "Raise a concern"),
+ "Action.attach-document": ("上传附件", "Attach a document"),
+ "ConcernStep": ("所涉环节", "Step concerned"),
+ "ConcernText": ("监督意见", "Concern"),
+ "AttachFile": ("文件（PDF、JPEG 或 PNG，不超过 10 MB）", "File (PDF, JPEG or PNG, at most 10 MB)"),
+ "Attachments": ("附件", "Attachments"),
+ "AttachmentsEmpty": ("暂无附件。", "No documents attached."),
+ "Notifications": ("通知", "Notifications"),
+ "OverdueOnly": ("只看超期", "Overdue only"),
  "NewProposalIntro": ("发起后进入“议题受理”环节，由村党组织书记受理。", "A new proposal starts at intake, where the party secretary accepts it."),
 }
 here = os.path.dirname(os.path.abspath(__file__))

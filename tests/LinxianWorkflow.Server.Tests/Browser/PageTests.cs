@@ -71,6 +71,28 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await NoErrorAsync(secretary, "start");
         var id = Uri.UnescapeDataString(new Uri(secretary.Url).AbsolutePath.Split('/')[^1]);
 
+        // The secretary attaches the scanned plan (a PDF); the page lists it with the SHA-256 the history records.
+        var pdf = Path.Combine(browser.Screenshots, "plan.pdf");
+        var pdfBytes = System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n% 文化广场方案\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+        await File.WriteAllBytesAsync(pdf, pdfBytes);
+        await secretary.SetInputFilesAsync("#f-attach-file", pdf);
+        await secretary.FillAsync("#f-attach-description", "广场方案扫描件");
+        await secretary.ClickAsync("#f-attach-document button[type=submit]");
+        await secretary.WaitForURLAsync("**done=attach-document");
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pdfBytes));
+        Assert.Contains(sha, await secretary.InnerTextAsync("#attachments + ul"), StringComparison.Ordinal);
+        var download = await secretary.APIRequest.GetAsync(await secretary.Locator("#attachments + ul a").First.GetAttributeAsync("href") ?? "/missing");
+        Assert.Equal(pdfBytes, await download.BodyAsync());
+
+        // A .pdf that is not a PDF is refused in words, and nothing is attached.
+        var fake = Path.Combine(browser.Screenshots, "fake.pdf");
+        await File.WriteAllTextAsync(fake, "MZ this is not a pdf");
+        await secretary.SetInputFilesAsync("#f-attach-file", fake);
+        await secretary.ClickAsync("#f-attach-document button[type=submit]");
+        await secretary.WaitForLoadStateAsync();
+        Assert.Contains("规则：attachment.type", await secretary.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal(1, await secretary.Locator("#attachments + ul li").CountAsync());
+
         var users = new Dictionary<string, IPage>
         {
             ["xiwan-secretary"] = secretary,
@@ -79,6 +101,18 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
             ["reviewer-105"] = await browser.SignedInAsync("reviewer-105"),
         };
         var admin = await browser.SignedInAsync("admin");
+
+        // The supervision committee raises a concern about a step ahead; the township sees it on its home page.
+        var supervisor = users["xiwan-supervisor"];
+        await supervisor.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
+        await supervisor.Locator("#f-raise-concern select[name=stepId]").SelectOptionAsync("villager-resolution");
+        await supervisor.FillAsync("#f-raise-concern textarea[name=text]", "请提前三天公布村民代表名单。");
+        await supervisor.ClickAsync("#f-raise-concern button[type=submit]");
+        await supervisor.WaitForURLAsync("**done=raise-concern");
+        await users["reviewer-105"].GotoAsync("/");
+        Assert.Contains("请提前三天公布村民代表名单", await users["reviewer-105"].InnerTextAsync("main"), StringComparison.Ordinal);
+        await ShotAsync(users["reviewer-105"], "home-reviewer");
+
         var acted = new List<string>();
         for (var round = 0; round < 40 && (await ViewAsync(id)).GetProperty("status").GetString() != "ended"; round++)
         {
@@ -88,7 +122,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
             foreach (var (user, page) in users)
             {
                 await page.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
-                var forms = page.Locator("form.action:not([id^='f-intervene']):not([id^='f-demand-rehearing']):not([id^='f-escalate'])");
+                var forms = page.Locator("form.action:not([id^='f-intervene']):not([id^='f-demand-rehearing']):not([id^='f-escalate']):not([id^='f-raise-concern']):not([id^='f-attach-document'])");
                 if (await forms.CountAsync() == 0)
                 {
                     continue;
@@ -144,8 +178,8 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Equal(1, await villager.Locator(".qr-code svg").CountAsync());
         Assert.Contains("事件哈希", await villager.InnerTextAsync(".proof"), StringComparison.Ordinal);
         await ShotAsync(villager, "notice");
-        var pdf = await villager.PdfAsync(new PagePdfOptions { Format = "A4", Path = Path.Combine(browser.Screenshots, "notice.pdf") });
-        Assert.True(pdf.Length > 1000, "the notice did not print");
+        var printed = await villager.PdfAsync(new PagePdfOptions { Format = "A4", Path = Path.Combine(browser.Screenshots, "notice.pdf") });
+        Assert.True(printed.Length > 1000, "the notice did not print");
     }
 
     private async Task FillAsync(ILocator form, string action, string step, JsonElement view, IPage admin, IPage page)

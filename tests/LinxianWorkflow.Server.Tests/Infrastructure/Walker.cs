@@ -73,7 +73,7 @@ public sealed class Walker(ServiceFixture service, string village = "xiwan", str
             }
 
             var actions = view.GetProperty("actions").EnumerateArray()
-                .Where(a => a.GetProperty("action").GetString() is not ("intervene" or "demand-rehearing" or "escalate-objection"))
+                .Where(a => a.GetProperty("action").GetString() is not ("intervene" or "demand-rehearing" or "escalate-objection" or "raise-concern" or "attach-document"))
                 .OrderBy(a => a.GetProperty("action").GetString() == "complete-implementation" ? 0 : 1)
                 .ToList();
             var action = actions.FirstOrDefault();

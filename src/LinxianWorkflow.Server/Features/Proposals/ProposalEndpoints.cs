@@ -78,6 +78,22 @@ public static class ProposalEndpoints
             Api.Ok(await sender.Send(new Features.Audit.VerifyProposal(http.Caller(), id), http.RequestAborted)))
         .Produces<Features.Audit.VerificationView>().WithSummary("The server's own check of the proposal's record against the signed log (the offline tool checks the same without trusting us)");
 
+        api.MapPost("/proposals/{id}/attachments", async (string id, HttpContext http, ISender sender) =>
+        {
+            var (stepId, fileName, content, description) = await ReadUploadAsync(http);
+            var result = await sender.Send(new AttachDocumentUpload(http.Caller(), id, stepId, fileName, content, description), http.RequestAborted);
+            return Results.Json(result, Api.Json, statusCode: StatusCodes.Status201Created);
+        })
+        .DisableAntiforgery().Accepts<IFormFile>("multipart/form-data").Produces<ActionResult>(StatusCodes.Status201Created)
+        .WithSummary("Attach a document (PDF, JPEG, PNG; ≤ 10 MiB) to the current step: multipart form with file, stepId, description");
+
+        api.MapGet("/proposals/{id}/attachments/{sha256}", async (string id, string sha256, HttpContext http, ISender sender) =>
+        {
+            var (row, fileName) = await sender.Send(new GetAttachment(http.Caller(), id, sha256), http.RequestAborted);
+            return Results.File(row.Content, row.MediaType, fileName);
+        })
+        .WithSummary("Download an attached document (it is the file whose SHA-256 the history records)");
+
         api.MapGet("/inbox", async (HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new GetInbox(http.Caller()), http.RequestAborted)))
         .Produces<IReadOnlyList<InboxItem>>().WithSummary("What waits for me");
@@ -85,6 +101,31 @@ public static class ProposalEndpoints
         api.MapGet("/notifications", async (HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new GetNotifications(http.Caller()), http.RequestAborted)))
         .Produces<IReadOnlyList<NotificationView>>().WithSummary("Reminders, missed deadlines and escalations for me");
+    }
+
+    /// <summary>A multipart upload: the file (up to 10 MiB plus the form), its step and description.</summary>
+    public static async Task<(string StepId, string FileName, byte[] Content, string? Description)> ReadUploadAsync(HttpContext http)
+    {
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = Engine.Instances.Limits.AttachmentBytes + (64 * 1024);
+        }
+
+        if (!http.Request.HasFormContentType)
+        {
+            throw ServerText.Problem(StatusCodes.Status415UnsupportedMediaType, "input.content-type", "BodyContentType");
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var file = form.Files.GetFile("file") ?? throw ServerText.Problem(StatusCodes.Status400BadRequest, "attachment.missing", "AttachmentMissing");
+        if (file.Length > Engine.Instances.Limits.AttachmentBytes)
+        {
+            throw ServerText.Problem(StatusCodes.Status413PayloadTooLarge, "attachment.size", "BodyTooLarge", Engine.Instances.Limits.AttachmentBytes);
+        }
+
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, http.RequestAborted);
+        return (form["stepId"].ToString(), file.FileName, buffer.ToArray(), form["description"].ToString());
     }
 
     internal static ProposalFilter Filter(IQueryCollection query)

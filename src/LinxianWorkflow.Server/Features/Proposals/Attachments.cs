@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Hosting;
+using LinxianWorkflow.Server.Storage;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Features.Proposals;
+
+/// <summary>
+/// Attaches a document to the proposal's current step: the type is read from the file's first bytes (PDF,
+/// JPEG, PNG; not from its name or the browser's word), the file is stored once under its SHA-256, and the
+/// engine records DocumentAttached with the hash, name, type and size (its limits apply, 10 MiB).
+/// </summary>
+public sealed record AttachDocumentUpload(Caller Caller, string ProposalId, string StepId, string FileName, byte[] Content, string? Description)
+    : ICommand<ActionResult>, IProposalMessage, IChangeMessage;
+
+public sealed class AttachDocumentUploadHandler(WorkflowStore store, ISender sender, AdjustableClock clock) : ICommandHandler<AttachDocumentUpload, ActionResult>
+{
+    public async ValueTask<ActionResult> Handle(AttachDocumentUpload command, CancellationToken cancellationToken)
+    {
+        // Before storing anything: the caller must be one who may attach in this village.
+        var row = RequestProposal.Get(command.ProposalId) ?? await store.GetProposalAsync(command.ProposalId, cancellationToken);
+        if (row is null || !command.Caller.Grants.Any(g => ActionCatalog.Attachers.Contains(g.Role) && g.Covers(row.VillagePath)))
+        {
+            throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.role", "AttachmentRole");
+        }
+
+        var type = Sniff(command.Content)
+            ?? throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "attachment.type", "AttachmentSniffed");
+        if (command.Content.Length > Limits.AttachmentBytes)
+        {
+            throw ServerText.Problem(StatusCodes.Status413PayloadTooLarge, "attachment.size", "BodyTooLarge", Limits.AttachmentBytes);
+        }
+
+        var sha = Convert.ToHexStringLower(SHA256.HashData(command.Content));
+        var attach = new AttachDocument(command.StepId, sha, Path.GetFileName(command.FileName.Replace('\\', '/')), type, command.Content.Length,
+            string.IsNullOrWhiteSpace(command.Description) ? null : command.Description.Trim());
+        await store.SaveAttachmentAsync(sha, type, command.Content, clock.Real.GetUtcNow(), command.Caller.Id, cancellationToken);
+        return await sender.Send(new ActOnProposal(command.Caller, command.ProposalId, "attach-document", attach,
+            JsonSerializer.Serialize(attach, EventCodec.Json), null, null), cancellationToken);
+    }
+
+    /// <summary>The document's type from its first bytes, or null when it is none of the allowed ones.</summary>
+    public static string? Sniff(ReadOnlySpan<byte> content) =>
+        content.StartsWith("%PDF-"u8) ? "application/pdf"
+        : content.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "image/png"
+        : content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? "image/jpeg"
+        : null;
+}
+
+/// <summary>A document attached to this proposal (readers of the proposal only; the hash must be one its history attached).</summary>
+public sealed record GetAttachment(Caller Caller, string ProposalId, string Sha256) : IQuery<(AttachmentRow Row, string FileName)>, IProposalMessage;
+
+public sealed class GetAttachmentHandler(WorkflowStore store) : IQueryHandler<GetAttachment, (AttachmentRow Row, string FileName)>
+{
+    public async ValueTask<(AttachmentRow Row, string FileName)> Handle(GetAttachment query, CancellationToken cancellationToken)
+    {
+        var attached = (await store.LoadEventsAsync(query.ProposalId, cancellationToken))
+            .Select(e => EventCodec.Decode(e.Record).Data).OfType<DocumentAttached>()
+            .LastOrDefault(d => d.Sha256 == query.Sha256);
+        var row = attached is null ? null : await store.AttachmentAsync(query.Sha256, cancellationToken);
+        return row is null || attached is null
+            ? throw ServerText.Problem(StatusCodes.Status404NotFound, "attachment.unknown", "AttachmentUnknown", query.Sha256)
+            : (row, attached.FileName);
+    }
+}
