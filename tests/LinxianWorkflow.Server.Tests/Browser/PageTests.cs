@@ -354,6 +354,30 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await admin.GotoAsync("/admin");
         Assert.Contains("/hangfire", await admin.InnerHTMLAsync("main"), StringComparison.Ordinal);
         await ShotAsync(admin, "admin");
+        // Add a user through the form: the generated password is shown once and signs in.
+        await admin.FillAsync("#nu-userName", "xiwan-clerk2");
+        await admin.FillAsync("#nu-displayName", "新文书（西湾村）");
+        await admin.FillAsync("#nu-grants", "committee-member@141124/141124105/141124105201");
+        await admin.ClickAsync("#new-user button[type=submit]");
+        await admin.WaitForLoadStateAsync();
+        var shown = await admin.InnerTextAsync("[role=status]");
+        var password = shown.Split('：')[1].Split('（')[0].Trim();
+        Assert.True((await browser.Api.Post("/api/auth/login", new { userName = "xiwan-clerk2", password })).Code == 200, shown);
+
+        // Disable that user on their page: signing in is then refused.
+        await admin.GotoAsync("/admin");
+        await admin.ClickAsync("a:text('xiwan-clerk2')");
+        await admin.CheckAsync("input[name=disabled]");
+        await admin.ClickAsync("#user-form button[type=submit]");
+        await admin.WaitForLoadStateAsync();
+        await NoErrorAsync(admin, "disabling a user");
+        await ShotAsync(admin, "admin-user");
+        Assert.NotEqual(200, (await browser.Api.Post("/api/auth/login", new { userName = "xiwan-clerk2", password })).Code);
+
+        // The Hangfire dashboard opens for the signed-in administrator (the session cookie), not for a clerk.
+        Assert.Equal(200, (await admin.GotoAsync("/hangfire"))!.Status);
+        Assert.NotEqual(200, (await (await browser.SignedInAsync("xiwan-chair")).GotoAsync("/hangfire"))!.Status);
+
         await admin.GotoAsync("/language?to=en&return=/villages");
         Assert.Contains("Village noticeboards", await admin.InnerTextAsync("h1"), StringComparison.Ordinal);
         await ShotAsync(admin, "villages-en");
