@@ -60,7 +60,8 @@ public static class ActionForms
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture,
             $"<form method=\"post\" action=\"/proposals/{Uri.EscapeDataString(proposalId)}/act/{action.Action}\" class=\"action\" id=\"{PageContext.Attr(id)}\">");
-        html.Append(CultureInfo.InvariantCulture, $"<h3>{page.T("Action." + action.Action)}</h3>");
+        // An intervention is named by the definition (撤回, 撤销, 责令纠正…), every other action by the page text.
+        html.Append(CultureInfo.InvariantCulture, $"<h3>{(action.Action == "intervene" ? page.L(action.Label) : page.T("Action." + action.Action))}</h3>");
         html.Append(page.Antiforgery());
         html.Append(CultureInfo.InvariantCulture, $"<input type=\"hidden\" name=\"_version\" value=\"{version}\">");
         Hidden(html, "stepId", action.StepId);

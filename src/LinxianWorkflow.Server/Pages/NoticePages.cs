@@ -123,7 +123,7 @@ public static class NoticePages
             <dt>{page.T("Channels")}</dt><dd>{PageContext.E(n.Channels)}</dd>
             </dl>
             <figure class="qr"><div class="qr-code" role="img" aria-label="{page.T("ScanToCheck")}">{qr}</div><figcaption>{page.T("ScanToCheck")}</figcaption></figure>
-            <p class="proof"><small>{proof}{(n.ProofUrl is { } url ? $" <a href=\"{PageContext.Attr(url)}\">proof</a>" : "")}</small></p>
+            <p class="proof"><small>{proof}{(n.ProofUrl is { } url ? $" <a href=\"{PageContext.Attr(url)}\">{page.T("ProofLink")}</a>" : "")}</small></p>
             </article>
             {objection}
             """, problem?.Status ?? StatusCodes.Status200OK);

@@ -217,6 +217,10 @@ public static class PageEndpoints
     private static async Task<IResult> HomePage(PageContext page, ISender sender)
     {
         var http = page.Http;
+        var library = http.RequestServices.GetRequiredService<WorkflowLibrary>();
+        var stepNames = library.Catalog.Definitions.Values.SelectMany(d => d.Steps).GroupBy(s => s.Id, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => page.L(g.First().Name), StringComparer.Ordinal);
+        string StepName(string id) => stepNames.TryGetValue(id, out var name) ? name : PageContext.E(id);
         var inbox = page.Caller.IsReadOnly ? [] : await sender.Send(new GetInbox(page.Caller), http.RequestAborted);
         var proposals = await sender.Send(new ListProposals(page.Caller, ProposalEndpoints.Filter(http.Request.Query)), http.RequestAborted);
         var html = new StringBuilder();
@@ -238,7 +242,7 @@ public static class PageEndpoints
                 foreach (var item in inbox)
                 {
                     html.Append(CultureInfo.InvariantCulture,
-                        $"<tr{(item.Overdue ? " class=\"overdue\"" : "")}><td><a href=\"/proposals/{Uri.EscapeDataString(item.ProposalId)}\">{PageContext.E(item.Title)}</a></td><td>{PageContext.E(item.StepId)}</td><td>{PageContext.ChinaTime(item.DueAt)}{(item.Overdue ? $" <strong>{page.T("Overdue")}</strong>" : "")}</td></tr>");
+                        $"<tr{(item.Overdue ? " class=\"overdue\"" : "")}><td><a href=\"/proposals/{Uri.EscapeDataString(item.ProposalId)}\">{PageContext.E(item.Title)}</a></td><td>{StepName(item.StepId)}</td><td>{PageContext.ChinaTime(item.DueAt)}{(item.Overdue ? $" <strong>{page.T("Overdue")}</strong>" : "")}</td></tr>");
                 }
 
                 html.Append("</tbody></table>");
@@ -286,7 +290,7 @@ public static class PageEndpoints
             foreach (var p in proposals)
             {
                 html.Append(CultureInfo.InvariantCulture,
-                    $"<tr{(p.Overdue ? " class=\"overdue\"" : "")}><td><a href=\"/proposals/{Uri.EscapeDataString(p.Id)}\">{PageContext.E(p.Title)}</a></td><td>{PageContext.E(p.VillageCode)}</td><td class=\"num\">{PageContext.Money(p.AmountYuan)}</td><td>{PageContext.E(p.CurrentStep)}</td><td>{page.Option(p.Status)}{(p.Result is { } r ? " · " + PageContext.E(r) : "")}{(p.Overdue ? $" <strong>{page.T("Overdue")}</strong>" : "")}</td></tr>");
+                    $"<tr{(p.Overdue ? " class=\"overdue\"" : "")}><td><a href=\"/proposals/{Uri.EscapeDataString(p.Id)}\">{PageContext.E(p.Title)}</a></td><td>{PageContext.E(p.VillageCode)}</td><td class=\"num\">{PageContext.Money(p.AmountYuan)}</td><td>{StepName(p.CurrentStep)}</td><td>{page.Option(p.Status)}{(p.Result is { } r && r != p.CurrentStep ? " · " + page.Option(r) : "")}{(p.Overdue ? $" <strong>{page.T("Overdue")}</strong>" : "")}</td></tr>");
             }
 
             html.Append("</tbody></table>");

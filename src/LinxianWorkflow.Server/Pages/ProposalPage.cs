@@ -23,6 +23,9 @@ public static class ProposalPage
         var done = history.Events.Select(e => e.Record.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("stepId", out var s) ? s.GetString() : null)
             .Where(s => s is not null && s != view.CurrentStep.Id).Select(s => s!).ToHashSet(StringComparer.Ordinal);
 
+        // The attempt at the current step: how often the history entered it (a returned step is taken again).
+        var attempt = history.Events.Count(e => e.Record.GetProperty("type").GetString() == "StepEntered"
+            && e.Record.GetProperty("data").TryGetProperty("stepId", out var entered) && entered.GetString() == view.CurrentStep.Id);
         var html = new StringBuilder();
         if (problem is not null)
         {
@@ -40,12 +43,12 @@ public static class ProposalPage
             <dt>{page.T("Category")}</dt><dd>{PageContext.E(view.Category)}</dd>
             <dt>{page.T("Amount")}</dt><dd>{PageContext.Money(view.AmountYuan)}</dd>
             <dt>{page.T("Status")}</dt><dd>{page.Option(view.Status)}{(view.Result is { } r ? " · " + PageContext.E(r) : "")}</dd>
-            <dt>{page.T("Step")}</dt><dd>{page.L(view.CurrentStep.Name)}{(view.CurrentStep.Visit > 1 ? " · " + page.T("Visit", view.CurrentStep.Visit) : "")}</dd>
+            <dt>{page.T("Step")}</dt><dd>{page.L(view.CurrentStep.Name)}{(attempt > 1 ? " · " + page.T("Visit", attempt) : "")}</dd>
             <dt>{page.T("Due")}</dt><dd>{PageContext.ChinaTime(view.DueAt)}{(view.Overdue ? $" <strong>{page.T("Overdue")}</strong>" : "")}</dd>
             </dl>
             <p class="summary">{PageContext.E(view.Summary)}</p>
             <section aria-labelledby="diagram"><h2 id="diagram">{page.T("Workflow")}</h2>
-            {WorkflowDiagram.Svg(page, definition, view.CurrentStep.Id, view.CurrentStep.Visit, view.Status == "ended", done)}
+            {WorkflowDiagram.Svg(page, definition, view.CurrentStep.Id, attempt, view.Status == "ended", done)}
             </section>
             <section aria-labelledby="actions"><h2 id="actions">{page.T("Actions")}</h2>
             """);

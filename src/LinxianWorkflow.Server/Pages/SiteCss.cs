@@ -52,6 +52,7 @@ public static class SiteCss
         .notice, .notice-card { background: #fff; border: 1px solid #ccc; padding: 1rem; margin-bottom: 1rem; }
         .notice-text { white-space: pre-wrap; font-size: 1.1rem; }
         .badge { color: #444; font-size: 0.9rem; }
+        .proof, .notice-text, td, dd { overflow-wrap: anywhere; }
         .qr-code { width: 9rem; }
         .qr-code svg { width: 100%; height: auto; }
         figure.qr { margin: 0.5rem 0; }

@@ -11,7 +11,7 @@ namespace LinxianWorkflow.Server.Pages;
 /// </summary>
 public static class WorkflowDiagram
 {
-    private const int BoxWidth = 150;
+    private const int BoxWidth = 196;
     private const int BoxHeight = 54;
     private const int Gap = 18;
     private const int PerRow = 4;

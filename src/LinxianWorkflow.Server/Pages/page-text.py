@@ -185,6 +185,7 @@ T = {
  "Quorum": ("到会要求", "Quorum"),
  "PassVote": ("通过要求", "Passing vote"),
  "NoticeDays": ("提前通知（天）", "Notice (days)"),
+ "ProofLink": ("查看包含证明", "inclusion proof"),
  "NewProposalIntro": ("发起后进入“议题受理”环节，由村党组织书记受理。", "A new proposal starts at intake, where the party secretary accepts it."),
 }
 here = os.path.dirname(os.path.abspath(__file__))

@@ -48,7 +48,8 @@ public sealed class BrowserFixture : Infrastructure.SqliteService
         await page.FillAsync("#userName", userName);
         await page.FillAsync("#password", "linxian-demo");
         await page.ClickAsync("form.narrow button[type=submit]");
-        await page.WaitForURLAsync(u => !u.Contains("/login", StringComparison.Ordinal));
+        await page.WaitForLoadStateAsync(LoadState.Load);
+        Assert.True(!page.Url.Contains("/login", StringComparison.Ordinal), $"{userName} could not sign in: {string.Join(" / ", await page.Locator(".error").AllInnerTextsAsync())}");
         return page;
     }
 
