@@ -275,6 +275,7 @@ public static class PageEndpoints
             <label for="q-from">{page.T("From")}</label><input id="q-from" name="from" type="date" value="{Value("from")}">
             <label for="q-to">{page.T("To")}</label><input id="q-to" name="to" type="date" value="{Value("to")}">
             <label for="q-min">{page.T("MinAmount")}</label><input id="q-min" name="minAmount" type="number" min="0" value="{Value("minAmount")}">
+            <label for="q-actor">{page.T("Actor")}</label><input id="q-actor" name="actor" value="{Value("actor")}" placeholder="xiwan-chair">
             <label class="check"><input type="checkbox" name="overdue" value="true"{(q["overdue"] == "true" ? " checked" : "")}> {page.T("OverdueOnly")}</label>
             <button type="submit">{page.T("Search")}</button>
             </form>

@@ -17,6 +17,7 @@ public sealed record ProposalFilter(
     long? MaxAmountFen = null,
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
+    string? Actor = null,
     int Limit = 50,
     int Offset = 0);
 
@@ -74,6 +75,8 @@ public sealed partial class WorkflowStore
         Where("amount_fen <= @maxAmount", "maxAmount", filter.MaxAmountFen);
         Where("started_at >= @from", "from", filter.From?.ToUniversalTime());
         Where("started_at < @to", "to", filter.To?.ToUniversalTime());
+        Where("EXISTS (SELECT 1 FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.instance_id = proposals.id AND (e.actor_id = @actor OR u.user_name = @actor))",
+            "actor", filter.Actor);
         sql.Append(" ORDER BY started_at DESC, id LIMIT @limit OFFSET @offset");
         args.Add("limit", filter.Limit);
         args.Add("offset", filter.Offset);

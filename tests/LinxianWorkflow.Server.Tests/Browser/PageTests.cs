@@ -331,6 +331,24 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await anonymous.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
         Assert.Contains("/login", anonymous.Url, StringComparison.Ordinal);
         await ShotAsync(anonymous, "login-phone");
+        // Five wrong passwords lock the account; the sixth attempt, even with the right one, says until when.
+        for (var i = 0; i < 5; i++)
+        {
+            await anonymous.GotoAsync("/login");
+            await anonymous.FillAsync("#userName", "lijiashan-committee");
+            await anonymous.FillAsync("#password", "wrong-" + i);
+            await anonymous.ClickAsync("form.narrow button[type=submit]");
+            await anonymous.WaitForLoadStateAsync();
+            Assert.Contains("/login", anonymous.Url, StringComparison.Ordinal);
+        }
+
+        await anonymous.GotoAsync("/login");
+        await anonymous.FillAsync("#userName", "lijiashan-committee");
+        await anonymous.FillAsync("#password", "linxian-demo");
+        await anonymous.ClickAsync("form.narrow button[type=submit]");
+        await anonymous.WaitForLoadStateAsync();
+        Assert.Contains("锁定", await anonymous.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
+
         var headers = await (await anonymous.GotoAsync("/login"))!.AllHeadersAsync();
         Assert.Contains("default-src 'none'", headers["content-security-policy"], StringComparison.Ordinal);
     }

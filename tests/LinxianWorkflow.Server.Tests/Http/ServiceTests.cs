@@ -185,6 +185,11 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
         var none = (await Api.Get("/api/proposals?village=141124105201&minAmount=48000.01", secretary)).Json;
         Assert.DoesNotContain(none.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
 
+        // By actor: the secretary acted on it (started, accepted); the chair has not yet.
+        var auditor = await Service.TokenFor("auditor");
+        Assert.Contains((await Api.Get("/api/proposals?actor=xiwan-secretary&limit=200", auditor)).Json.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+        Assert.DoesNotContain((await Api.Get("/api/proposals?actor=xiwan-chair&limit=200&status=running&step=branch-proposal", auditor)).Json.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+
         // Dates are China dates: `from` includes the day the proposal started, `to` excludes it.
         var started = filtered.EnumerateArray().Single(p => p.GetProperty("id").GetString() == id).GetProperty("startedAt").GetDateTimeOffset();
         var day = started.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

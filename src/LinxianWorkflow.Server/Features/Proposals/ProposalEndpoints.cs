@@ -26,7 +26,7 @@ public static class ProposalEndpoints
         api.MapGet("/proposals", async (HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new ListProposals(http.Caller(), Filter(http.Request.Query)), http.RequestAborted)))
         .Produces<IReadOnlyList<ProposalSummary>>()
-        .WithSummary("List proposals: village, township, status, step, overdue, category, minAmount, maxAmount, from, to, limit, offset");
+        .WithSummary("List proposals: village, township, status, step, overdue, category, minAmount, maxAmount, from, to, actor (a user name or id who acted on it), limit, offset");
 
         api.MapGet("/proposals/{id}", async (string id, HttpContext http, ISender sender) =>
         {
@@ -153,6 +153,7 @@ public static class ProposalEndpoints
             MaxAmountFen: Parse("maxAmount", Fen, "amount in yuan"),
             From: Parse("from", Date, "yyyy-MM-dd"),
             To: Parse("to", Date, "yyyy-MM-dd"),
+            Actor: Text("actor"),
             Limit: Parse("limit", s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 200 ? n : (int?)null, "1..200") ?? 50,
             Offset: Parse("offset", s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100_000 ? n : (int?)null, "0..100000") ?? 0);
     }
