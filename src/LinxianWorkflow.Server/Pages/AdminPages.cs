@@ -183,7 +183,7 @@ public static class AdminPages
         foreach (var definition in library.Catalog.Definitions.Values.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             html.Append(CultureInfo.InvariantCulture, $"<h3>{page.L(definition.Name)} <code>{PageContext.E(definition.Key)}</code></h3>");
-            html.Append(WorkflowDiagram.Svg(page, definition, "", 1, false, new HashSet<string>(StringComparer.Ordinal)));
+            html.Append(WorkflowDiagram.Svg(page, definition, "", false, new Dictionary<string, int>(StringComparer.Ordinal)));
         }
 
         html.Append("</section>");

@@ -42,6 +42,19 @@ public sealed class PageContext(HttpContext http)
         }
     }
 
+    /// <summary>An event type's name ("Event." + type) when the text has one, else the type itself, encoded.</summary>
+    public string EventName(string? type)
+    {
+        try
+        {
+            return T("Event." + type);
+        }
+        catch (InvalidOperationException)
+        {
+            return E(type);
+        }
+    }
+
     /// <summary>Page text, not encoded (for a title the layout encodes).</summary>
     public string Raw(string key, params object?[] args) => Text.Get(key, args).In(Culture);
 

@@ -20,12 +20,11 @@ public static class ProposalPage
         var view = await sender.Send(new GetProposal(page.Caller, id), ct);
         var history = await sender.Send(new GetHistory(page.Caller, id), ct);
         var definition = library.Catalog.Definitions.Values.First(d => d.Key == view.Definition);
-        var done = history.Events.Select(e => e.Record.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("stepId", out var s) ? s.GetString() : null)
-            .Where(s => s is not null && s != view.CurrentStep.Id).Select(s => s!).ToHashSet(StringComparer.Ordinal);
-
-        // The attempt at the current step: how often the history entered it (a returned step is taken again).
-        var attempt = history.Events.Count(e => e.Record.GetProperty("type").GetString() == "StepEntered"
-            && e.Record.GetProperty("data").TryGetProperty("stepId", out var entered) && entered.GetString() == view.CurrentStep.Id);
+        // How often the history entered each step: once is the ordinary path, more is a step returned and taken again.
+        var entered = history.Events.Where(e => e.Record.GetProperty("type").GetString() == "StepEntered")
+            .Select(e => e.Record.GetProperty("data").GetProperty("stepId").GetString()!)
+            .GroupBy(id => id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var attempt = entered.GetValueOrDefault(view.CurrentStep.Id);
         var html = new StringBuilder();
         if (problem is not null)
         {
@@ -48,7 +47,7 @@ public static class ProposalPage
             </dl>
             <p class="summary">{PageContext.E(view.Summary)}</p>
             <section aria-labelledby="diagram"><h2 id="diagram">{page.T("Workflow")}</h2>
-            {WorkflowDiagram.Svg(page, definition, view.CurrentStep.Id, attempt, view.Status == "ended", done)}
+            {WorkflowDiagram.Svg(page, definition, view.CurrentStep.Id, view.Status == "ended", entered)}
             </section>
             <section aria-labelledby="actions"><h2 id="actions">{page.T("Actions")}</h2>
             """);
@@ -90,8 +89,10 @@ public static class ProposalPage
             var record = e.Record;
             var actor = record.TryGetProperty("actor", out var a) && a.TryGetProperty("name", out var n) ? n.GetString() : "";
             var at = record.TryGetProperty("at", out var t) && t.TryGetDateTimeOffset(out var time) ? PageContext.ChinaTime(time) : "";
+            var stepId = record.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object && data.TryGetProperty("stepId", out var sid) ? sid.GetString() : null;
+            var where = stepId is not null && steps.TryGetValue(stepId, out var stepName) ? " · " + stepName : "";
             html.Append(CultureInfo.InvariantCulture,
-                $"<li><span class=\"when\">{at}</span> <span class=\"what\">{PageContext.E(record.GetProperty("type").GetString())}</span> <span class=\"who\">{PageContext.E(actor)}</span> <code title=\"{page.T("Hash")}\">{PageContext.E(e.Hash[..12])}</code></li>");
+                $"<li><span class=\"when\">{at}</span> <span class=\"what\">{page.EventName(record.GetProperty("type").GetString())}</span>{where} <span class=\"who\">{PageContext.E(actor)}</span> <code title=\"{page.T("Hash")}\">{PageContext.E(e.Hash[..12])}</code></li>");
         }
 
         html.Append("</ol></section>");

@@ -34,8 +34,8 @@ public static class WorkflowDiagram
         return path;
     }
 
-    /// <summary>The diagram; <paramref name="done"/> holds the steps the history shows completed.</summary>
-    public static string Svg(PageContext page, WorkflowDefinition definition, string currentStep, int visit, bool ended, ISet<string> done)
+    /// <summary>The diagram; <paramref name="entered"/> says how often the history entered each step (more than once: returned and taken again).</summary>
+    public static string Svg(PageContext page, WorkflowDefinition definition, string currentStep, bool ended, IReadOnlyDictionary<string, int> entered)
     {
         var path = MainPath(definition);
         var rows = (path.Count + PerRow - 1) / PerRow;
@@ -48,8 +48,10 @@ public static class WorkflowDiagram
         {
             var step = path[i];
             var (x, y) = (Gap + ((i % PerRow) * (BoxWidth + Gap)), Gap + ((i / PerRow) * (BoxHeight + Gap)));
-            var state = step.Id == currentStep && !ended ? "current" : done.Contains(step.Id) || (ended && step.Id == currentStep) ? "done" : "ahead";
-            var word = state switch { "current" => page.T("StepCurrent") + (visit > 1 ? " · " + page.T("Visit", visit) : ""), "done" => page.T("StepDone"), _ => page.T("StepAhead") };
+            var times = entered.GetValueOrDefault(step.Id);
+            var state = step.Id == currentStep && !ended ? "current" : times > 0 ? "done" : "ahead";
+            var word = state switch { "current" => page.T("StepCurrent"), "done" => page.T("StepDone"), _ => page.T("StepAhead") }
+                + (times > 1 ? " · " + page.T("Visit", times) : "");
             svg.Append(CultureInfo.InvariantCulture,
                 $"<g class=\"step {state}\"><rect x=\"{x}\" y=\"{y}\" width=\"{BoxWidth}\" height=\"{BoxHeight}\" rx=\"6\"/>" +
                 $"<text x=\"{x + 8}\" y=\"{y + 22}\">{i + 1}. {page.L(step.Name)}</text><text x=\"{x + 8}\" y=\"{y + 42}\" class=\"state\">{word}</text></g>");

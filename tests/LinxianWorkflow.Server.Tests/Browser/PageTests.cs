@@ -188,6 +188,9 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
 
         await secretary.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
         Assert.Contains("记录链完整", await secretary.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal(0, await secretary.Locator("svg.diagram g.step.ahead").CountAsync()); // the diagram: every step of the main path done
+        Assert.Equal(11, await secretary.Locator("svg.diagram g.step.done").CountAsync());
+        Assert.Contains("会议记录", await secretary.InnerTextAsync("ol.timeline"), StringComparison.Ordinal); // events named in words
         await ShotAsync(secretary, "proposal-archived");
         var phone = await browser.SignedInAsync("xiwan-chair", 360);
         await phone.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
