@@ -22,7 +22,7 @@ public static class AdminPages
                 var user = await FindAsync(sender, page, id);
                 if (await PageEndpoints.FormAsync(http) is not { } form)
                 {
-                    return UserPage(page, user, new ProblemException(StatusCodes.Status400BadRequest, "form.expired", PageContext.Both("ExpiredForm")), null);
+                    return UserPage(page, user, PageContext.ExpiredForm(), null);
                 }
 
                 try
@@ -52,7 +52,7 @@ public static class AdminPages
                 var users = await sender.Send(new ListUsers(page.Caller), http.RequestAborted);
                 if (await PageEndpoints.FormAsync(http) is not { } form)
                 {
-                    return Render(page, users, library, clock, new ProblemException(StatusCodes.Status400BadRequest, "form.expired", PageContext.Both("ExpiredForm")));
+                    return Render(page, users, library, clock, PageContext.ExpiredForm());
                 }
 
                 try
@@ -78,7 +78,7 @@ public static class AdminPages
                 var users = await sender.Send(new ListUsers(page.Caller), http.RequestAborted);
                 if (await PageEndpoints.FormAsync(http) is not { } form)
                 {
-                    return Render(page, users, library, clock, new ProblemException(StatusCodes.Status400BadRequest, "form.expired", PageContext.Both("ExpiredForm")));
+                    return Render(page, users, library, clock, PageContext.ExpiredForm());
                 }
 
                 try
@@ -110,7 +110,7 @@ public static class AdminPages
         var html = new StringBuilder();
         if (problem is not null)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"error\" role=\"alert\">{page.L(problem.Text)}</p><p class=\"rule\">{page.T("RuleName", problem.Rule)}</p>");
+            html.Append(page.Refusal(problem));
         }
         else if (saved is not null)
         {
@@ -148,7 +148,7 @@ public static class AdminPages
         var html = new StringBuilder();
         if (problem is not null)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"error\" role=\"alert\">{page.L(problem.Text)}</p><p class=\"rule\">{page.T("RuleName", problem.Rule)}</p>");
+            html.Append(page.Refusal(problem));
         }
 
         html.Append(CultureInfo.InvariantCulture, $"""

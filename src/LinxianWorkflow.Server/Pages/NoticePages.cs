@@ -69,7 +69,7 @@ public static class NoticePages
             var notice = PublicDisclosure.Of(row, await store.LatestCheckpointAsync(http.RequestAborted));
             if (await PageEndpoints.FormAsync(http) is not { } form)
             {
-                return NoticePage(page, notice, new ProblemException(StatusCodes.Status400BadRequest, "form.expired", PageContext.Both("ExpiredForm")));
+                return NoticePage(page, notice, PageContext.ExpiredForm());
             }
 
             try
@@ -102,7 +102,7 @@ public static class NoticePages
         var proof = n.LogPosition is { } position
             ? page.T("NoticeProof", n.EventHash, position, n.CheckpointSize)
             : page.T("NoticeNotLogged", n.EventHash);
-        var error = problem is null ? "" : $"<p class=\"error\" role=\"alert\">{page.L(problem.Text)}</p><p class=\"rule\">{page.T("RuleName", problem.Rule)}</p>";
+        var error = page.Refusal(problem);
         var objection = n.Current ? $"""
             <section class="no-print" aria-labelledby="object"><h2 id="object">{page.T("Object")}</h2>
             {error}

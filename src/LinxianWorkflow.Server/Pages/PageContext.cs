@@ -118,9 +118,16 @@ public sealed class PageContext(HttpContext http)
         return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
+    /// <summary>A form posted without a valid anti-forgery token (expired, or from another site): nothing was done.</summary>
+    public static ProblemException ExpiredForm() => new(StatusCodes.Status400BadRequest, "form.expired", Both("ExpiredForm"));
+
+    /// <summary>A refusal in words with the rule's name under it; empty for none.</summary>
+    public string Refusal(ProblemException? problem) =>
+        problem is null ? "" : $"<p class=\"error\" role=\"alert\">{L(problem.Text)}</p><p class=\"rule\">{T("RuleName", problem.Rule)}</p>";
+
     /// <summary>A refusal or failure as a page: the rule's words, the rule's name.</summary>
     public IResult Problem(ProblemException problem) =>
         Page(problem.Status == StatusCodes.Status404NotFound ? Raw("NotFound") : Raw("Refused", "").TrimEnd('：', ':', ' '),
-            $"<p class=\"error\" role=\"alert\">{L(problem.Text)}</p><p class=\"rule\">{T("RuleName", problem.Rule)}</p><p><a href=\"/\">{T("Back")}</a></p>",
+            $"{Refusal(problem)}<p><a href=\"/\">{T("Back")}</a></p>",
             problem.Status);
 }

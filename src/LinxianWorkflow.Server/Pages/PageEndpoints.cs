@@ -39,7 +39,7 @@ public static class PageEndpoints
             var page = new PageContext(http);
             if (await FormAsync(http) is not { } form)
             {
-                return page.Page(page.Raw("SignIn"), $"<p class=\"error\" role=\"alert\">{page.T("ExpiredForm")}</p>", StatusCodes.Status400BadRequest);
+                return LoginPage(page, PageContext.ExpiredForm());
             }
 
             try
@@ -86,7 +86,7 @@ public static class PageEndpoints
         {
             if (await FormAsync(http) is not { } form)
             {
-                return page.Page(page.Raw("StartProposal"), $"<p class=\"error\" role=\"alert\">{page.T("ExpiredForm")}</p>", StatusCodes.Status400BadRequest);
+                return NewProposalPage(page, library, PageContext.ExpiredForm());
             }
 
             try
@@ -109,7 +109,7 @@ public static class PageEndpoints
         {
             if (await FormAsync(http) is not { } form)
             {
-                return await ProposalPage.RenderAsync(page, sender, library, id, new ProblemException(StatusCodes.Status400BadRequest, "form.expired", PageContext.Both("ExpiredForm")));
+                return await ProposalPage.RenderAsync(page, sender, library, id, PageContext.ExpiredForm());
             }
 
             try
@@ -140,7 +140,7 @@ public static class PageEndpoints
 
             if (await FormAsync(http) is null)
             {
-                return await ProposalPage.RenderAsync(page, sender, library, id, new ProblemException(StatusCodes.Status400BadRequest, "form.expired", PageContext.Both("ExpiredForm")));
+                return await ProposalPage.RenderAsync(page, sender, library, id, PageContext.ExpiredForm());
             }
 
             try
@@ -200,7 +200,7 @@ public static class PageEndpoints
     {
         var returnTo = PageContext.Attr(LocalOnly(page.Http.Request.Query["return"].FirstOrDefault()
             ?? (page.Http.Request.HasFormContentType ? page.Http.Request.Form["return"].ToString() : "/")));
-        var error = problem is null ? "" : $"<p class=\"error\" role=\"alert\">{page.L(problem.Text)}</p>";
+        var error = page.Refusal(problem);
         return page.Page(page.Raw("SignIn"), $"""
             <p>{page.T("SignInIntro")}</p>
             {error}
@@ -305,7 +305,7 @@ public static class PageEndpoints
     {
         var villages = page.Caller.Grants.Where(g => g.Role is Roles.PartySecretary or Roles.VillageChair).Select(g => g.Scope).Distinct().ToList();
         var categories = villages.Count == 0 ? [] : library.ForNewProposal(villages[0]).Profile.Categories.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
-        var error = problem is null ? "" : $"<p class=\"error\" role=\"alert\">{page.L(problem.Text)}</p><p class=\"rule\">{page.T("RuleName", problem.Rule)}</p>";
+        var error = page.Refusal(problem);
         var villageOptions = string.Concat(villages.Select(v => $"<option value=\"{PageContext.Attr(v)}\">{PageContext.E(v)}</option>"));
         var categoryOptions = string.Concat(categories.Select(c => $"<option value=\"{PageContext.Attr(c.Id)}\">{page.L(c.Name)}</option>"));
         return page.Page(page.Raw("StartProposal"), $"""

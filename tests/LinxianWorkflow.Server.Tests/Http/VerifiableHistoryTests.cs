@@ -13,43 +13,19 @@ namespace LinxianWorkflow.Server.Tests.Http;
 /// </summary>
 public sealed class VerifiableHistoryTests(PostgresService service) : IClassFixture<PostgresService>
 {
+    private readonly LogReader _log = new(service);
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private async Task<NoteVerifierKey> LogKeyAsync() => NoteVerifierKey.Parse((await service.Api.Get("/api/public/log/key")).Text.Trim())!;
-
-    private async Task<Checkpoint> CheckpointAsync(NoteVerifierKey key) =>
-        Checkpoint.Parse(SignedNote.Open((await service.Api.Get("/api/public/log/checkpoint")).Text, key)!)!;
-
-    /// <summary>Waits until the signed log has grown past <paramref name="size"/> and holds every event of the proposal.</summary>
-    private async Task<Checkpoint> LoggedAsync(string id, long size = -1)
-    {
-        var key = await LogKeyAsync();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            if ((await service.Api.Get($"/api/proposals/{id}/dossier", await service.TokenFor("auditor"))).Code == 200
-                && await CheckpointAsync(key) is { } c && c.Size > size)
-            {
-                return c;
-            }
-
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the events did not reach the log within 30 s");
-            await Task.Delay(200);
-        }
-    }
-
-    private async Task<Dossier> DossierAsync(string id) =>
-        JsonSerializer.Deserialize<Dossier>((await service.Api.Get($"/api/proposals/{id}/dossier", await service.TokenFor("auditor"))).Text, Json)!;
 
     [Fact]
     public async Task A_consistency_proof_links_two_signed_checkpoints_and_bad_ranges_are_named()
     {
-        var key = await LogKeyAsync();
+        var key = await _log.LogKeyAsync();
         var walker = new Walker(service, "nanguan", "reviewer-100");
         var id = await walker.StartAsync("一致性测试：村道路灯");
-        var first = await LoggedAsync(id);
+        var first = await _log.LoggedAsync(id);
         await walker.StepAsync(id);
-        var second = await LoggedAsync(id, first.Size);
+        var second = await _log.LoggedAsync(id, first.Size);
 
         var reply = await service.Api.Get($"/api/public/log/consistency?from={first.Size}&to={second.Size}");
         Assert.True(reply.Code == 200, reply.ToString());
@@ -69,7 +45,7 @@ public sealed class VerifiableHistoryTests(PostgresService service) : IClassFixt
     [Fact]
     public async Task A_published_disclosure_shows_its_log_position_and_checkpoint_within_seconds_and_its_proof_is_public()
     {
-        var key = await LogKeyAsync();
+        var key = await _log.LogKeyAsync();
         var walker = new Walker(service, "lijiashan", "reviewer-105");
         var id = await walker.StartAsync("公示测试：购置消防器材");
         var chair = await service.TokenFor("lijiashan-chair");
@@ -125,13 +101,13 @@ public sealed class VerifiableHistoryTests(PostgresService service) : IClassFixt
         var walker = new Walker(service, "xiwan", "reviewer-105");
         var id = await walker.StartAsync("导出测试 <script>alert(1)</script> =SUM(A1)");
         await walker.StepAsync(id);
-        await LoggedAsync(id);
+        await _log.LoggedAsync(id);
         var auditor = await service.TokenFor("auditor");
 
         var csv = await service.Api.Get($"/api/proposals/{id}/dossier.csv", auditor);
         Assert.StartsWith("text/csv", csv.ContentType, StringComparison.Ordinal);
         var rows = csv.Text.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        var dossier = await DossierAsync(id);
+        var dossier = await _log.DossierAsync(id);
         Assert.Equal(dossier.Events.Count + 1, rows.Length);
         Assert.StartsWith("proposal_id,seq,type,at_utc", rows[0], StringComparison.Ordinal);
         Assert.Contains(dossier.Events[^1].Hash, rows[^1], StringComparison.Ordinal);
@@ -150,7 +126,7 @@ public sealed class VerifiableHistoryTests(PostgresService service) : IClassFixt
         var dir = Directory.CreateTempSubdirectory("linxian-log-").FullName;
         var logPath = Path.Combine(dir, "log.json");
         await File.WriteAllTextAsync(logPath, (await service.Api.Get("/api/log/entries", auditor)).Text);
-        var (code, output) = await Linxian.RunAsync("verify-log", logPath, (await LogKeyAsync()).ToString());
+        var (code, output) = await Linxian.RunAsync("verify-log", logPath, (await _log.LogKeyAsync()).ToString());
         Assert.True(code == 0, output);
         Assert.Contains("intact", output, StringComparison.Ordinal);
     }
@@ -161,34 +137,10 @@ public sealed class VerifiableHistoryTests(PostgresService service) : IClassFixt
 /// </summary>
 public sealed class WitnessTests(PostgresService service) : IClassFixture<PostgresService>
 {
+    private readonly LogReader _log = new(service);
+
     private const string Township = "141124/141124105";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private async Task<NoteVerifierKey> LogKeyAsync() => NoteVerifierKey.Parse((await service.Api.Get("/api/public/log/key")).Text.Trim())!;
-
-    private async Task<Checkpoint> CheckpointAsync(NoteVerifierKey key) =>
-        Checkpoint.Parse(SignedNote.Open((await service.Api.Get("/api/public/log/checkpoint")).Text, key)!)!;
-
-    /// <summary>Waits until the signed log has grown past <paramref name="size"/> and holds every event of the proposal.</summary>
-    private async Task<Checkpoint> LoggedAsync(string id, long size = -1)
-    {
-        var key = await LogKeyAsync();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            if ((await service.Api.Get($"/api/proposals/{id}/dossier", await service.TokenFor("auditor"))).Code == 200
-                && await CheckpointAsync(key) is { } c && c.Size > size)
-            {
-                return c;
-            }
-
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the events did not reach the log within 30 s");
-            await Task.Delay(200);
-        }
-    }
-
-    private async Task<Dossier> DossierAsync(string id) =>
-        JsonSerializer.Deserialize<Dossier>((await service.Api.Get($"/api/proposals/{id}/dossier", await service.TokenFor("auditor"))).Text, Json)!;
 
     [Fact]
     public async Task A_township_witnesses_with_the_tool_and_a_log_rewritten_with_the_stolen_log_key_is_caught()
@@ -202,7 +154,7 @@ public sealed class WitnessTests(PostgresService service) : IClassFixture<Postgr
         var admin = await service.TokenFor("admin");
         var reviewer = await service.TokenFor("reviewer-105");
         var url = service.Server.Url.ToString();
-        var logKey = await LogKeyAsync();
+        var logKey = await _log.LogKeyAsync();
 
         // Before registration the reviewer is told what to do; a villager's account cannot witness at all.
         var unregistered = await service.Api.Get("/api/witness/checkpoint", reviewer);
@@ -215,7 +167,7 @@ public sealed class WitnessTests(PostgresService service) : IClassFixture<Postgr
         var walker = new Walker(service);
         var id = await walker.StartAsync("见证测试：修缮村委会议室");
         await walker.StepAsync(id);
-        var first = await LoggedAsync(id);
+        var first = await _log.LoggedAsync(id);
         var (signed, signOutput) = await Linxian.RunAsync("witness", url, reviewer, witnessFile, logKey.ToString());
         Assert.True(signed == 0, signOutput);
         Assert.Contains("witnessed", signOutput, StringComparison.Ordinal);
@@ -223,7 +175,7 @@ public sealed class WitnessTests(PostgresService service) : IClassFixture<Postgr
         // The log grows; the second signature is given only after the tool checked the consistency proof.
         await walker.StepAsync(id);
         await walker.StepAsync(id);
-        var second = await LoggedAsync(id, first.Size);
+        var second = await _log.LoggedAsync(id, first.Size);
         var (again, againOutput) = await Linxian.RunAsync("witness", url, reviewer, witnessFile, logKey.ToString());
         Assert.True(again == 0, againOutput);
         Assert.Contains($"extending size {first.Size}", againOutput, StringComparison.Ordinal);
@@ -239,7 +191,7 @@ public sealed class WitnessTests(PostgresService service) : IClassFixture<Postgr
 
         var dossierPath = Path.Combine(dir, "dossier.json");
         await File.WriteAllTextAsync(dossierPath, (await service.Api.Get($"/api/proposals/{id}/dossier", await service.TokenFor("auditor"))).Text);
-        Assert.Equal(Verdict.Ok, DossierVerifier.Verify(await DossierAsync(id), logKey, [witness]));
+        Assert.Equal(Verdict.Ok, DossierVerifier.Verify(await _log.DossierAsync(id), logKey, [witness]));
         var (intact, intactOutput) = await Linxian.RunAsync("verify", dossierPath, logKey.ToString(), "--witness", witness.ToString());
         Assert.True(intact == 0, intactOutput);
 
@@ -249,7 +201,7 @@ public sealed class WitnessTests(PostgresService service) : IClassFixture<Postgr
         await RewriteWithStolenKeyAsync(id, "见证测试：修缮村委会议室", "见证测试：新建村委办公楼");
         await service.RestartAsync();
         url = service.Server.Url.ToString();
-        var forged = await DossierAsync(id);
+        var forged = await _log.DossierAsync(id);
         Assert.Contains("新建村委办公楼", forged.Events[0].RecordText, StringComparison.Ordinal);
         Assert.Equal(Verdict.Ok, DossierVerifier.Verify(forged, logKey)); // the stolen key alone convinces
         var verdict = DossierVerifier.Verify(forged, logKey, [witness]);
