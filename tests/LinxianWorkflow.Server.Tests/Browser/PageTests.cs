@@ -192,6 +192,18 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Equal(11, await secretary.Locator("svg.diagram g.step.done").CountAsync());
         Assert.Contains("会议记录", await secretary.InnerTextAsync("ol.timeline"), StringComparison.Ordinal); // events named in words
         await ShotAsync(secretary, "proposal-archived");
+        // The county auditor: finds it by who acted on it, reads it with no form to act, prints its dossier.
+        var auditor = await browser.SignedInAsync("auditor");
+        await auditor.GotoAsync("/?actor=reviewer-105&status=ended");
+        await ShotAsync(auditor, "home-auditor");
+        await auditor.ClickAsync($"a[href='/proposals/{Uri.EscapeDataString(id)}']");
+        await ArrivedAsync(auditor, "/proposals/", "the auditor opening the proposal");
+        Assert.Equal(0, await auditor.Locator("form.action").CountAsync());
+        await ShotAsync(auditor, "proposal-auditor");
+        var dossier = await auditor.GotoAsync($"/api/proposals/{Uri.EscapeDataString(id)}/dossier.html");
+        Assert.Equal(200, dossier!.Status);
+        Assert.Contains("议题档案", await auditor.InnerTextAsync("h1"), StringComparison.Ordinal);
+
         var phone = await browser.SignedInAsync("xiwan-chair", 360);
         await phone.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
         await ShotAsync(phone, "proposal-phone");

@@ -69,7 +69,9 @@ public static class DossierRendering
             <h1>议题档案 / Dossier：{{E(dossier.ProposalId)}}</h1>
             <p>共 {{dossier.Events.Count}} 条记录，公开日志检查点：{{(checkpoint is null ? "无" : E(checkpoint.Origin) + "，" + checkpoint.Size.ToString(CultureInfo.InvariantCulture) + " 条")}}。
             核验方法：<code>linxian verify dossier.json 日志公钥</code>（见 docs/audit.md）。</p>
-            <table><thead><tr><th>序号</th><th>时间（UTC）</th><th>事件</th><th>经办人</th><th>环节</th><th>哈希 / 日志位置</th></tr></thead><tbody>
+            <p lang="en">{{dossier.Events.Count}} events; log checkpoint: {{(checkpoint is null ? "none" : E(checkpoint.Origin) + ", size " + checkpoint.Size.ToString(CultureInfo.InvariantCulture))}}.
+            To verify: <code>linxian verify dossier.json &lt;log key&gt;</code> (docs/audit.md).</p>
+            <table><thead><tr><th>序号 No.</th><th>时间（UTC）Time</th><th>事件 Event</th><th>经办人 Actor</th><th>环节 Step</th><th>哈希 / 日志位置 Hash / log position</th></tr></thead><tbody>
 
             """);
         foreach (var e in dossier.Events)
