@@ -267,10 +267,13 @@ public static class PageEndpoints
 
         var q = http.Request.Query;
         string Value(string name) => PageContext.Attr(q[name].ToString());
+        var stepOptions = string.Concat(library.Catalog.Definitions.Values.SelectMany(WorkflowDiagram.MainPath).Select(st => st.Id).Distinct(StringComparer.Ordinal)
+            .Select(st => $"<option value=\"{PageContext.Attr(st)}\"{(q["step"] == st ? " selected" : "")}>{StepName(st)}</option>"));
         html.Append(CultureInfo.InvariantCulture, $"""
             <section aria-labelledby="proposals"><h2 id="proposals">{page.T("Proposals")}</h2>
             <form method="get" action="/" class="filters">
             <label for="q-status">{page.T("Status")}</label><select id="q-status" name="status"><option value="">{page.T("Any")}</option><option value="running"{(q["status"] == "running" ? " selected" : "")}>{page.T("Option.running")}</option><option value="ended"{(q["status"] == "ended" ? " selected" : "")}>{page.T("Option.ended")}</option></select>
+            <label for="q-step">{page.T("Step")}</label><select id="q-step" name="step"><option value="">{page.T("Any")}</option>{stepOptions}</select>
             <label for="q-category">{page.T("Category")}</label><input id="q-category" name="category" value="{Value("category")}">
             <label for="q-from">{page.T("From")}</label><input id="q-from" name="from" type="date" value="{Value("from")}">
             <label for="q-to">{page.T("To")}</label><input id="q-to" name="to" type="date" value="{Value("to")}">

@@ -75,6 +75,14 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         var secretary = await browser.SignedInAsync("xiwan-secretary");
         await ShotAsync(secretary, "home-secretary");
 
+        // The village's proposals by step: the demo's 枣园 lease waits at the party members' meeting, the road at intake.
+        await secretary.SelectOptionAsync("#q-step", "party-member-review");
+        await secretary.ClickAsync("form.filters button[type=submit]");
+        await ArrivedAsync(secretary, "step=party-member-review", "filtering by step");
+        var listed = await secretary.InnerTextAsync("#proposals ~ table");
+        Assert.Contains("村集体枣园对外承包", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("硬化村内主干道800米", listed, StringComparison.Ordinal);
+
         // Start it through the form.
         await secretary.GotoAsync("/proposals/new");
         await ShotAsync(secretary, "new-proposal");
