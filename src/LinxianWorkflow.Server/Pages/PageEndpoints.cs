@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LinxianWorkflow.Engine;
-
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Features.Identity;
-
 using LinxianWorkflow.Server.Features.Proposals;
 using LinxianWorkflow.Server.Http;
 using Mediator;
@@ -222,7 +220,8 @@ public static class PageEndpoints
             .ToDictionary(g => g.Key, g => page.L(g.First().Name), StringComparer.Ordinal);
         string StepName(string id) => stepNames.TryGetValue(id, out var name) ? name : PageContext.E(id);
         var inbox = page.Caller.IsReadOnly ? [] : await sender.Send(new GetInbox(page.Caller), http.RequestAborted);
-        var proposals = await sender.Send(new ListProposals(page.Caller, ProposalEndpoints.Filter(http.Request.Query)), http.RequestAborted);
+        var filter = ProposalEndpoints.Filter(http.Request.Query);
+        var proposals = await sender.Send(new ListProposals(page.Caller, filter), http.RequestAborted);
         var html = new StringBuilder();
         if (page.Caller.Grants.Any(g => g.Role is Roles.PartySecretary or Roles.VillageChair))
         {
@@ -300,7 +299,22 @@ public static class PageEndpoints
             html.Append("</tbody></table>");
         }
 
-        html.Append("</section>");
+        // Pages of the list, the filters kept.
+        string PageLink(int offset) => "/?" + string.Join("&amp;", q.Where(p => p.Key is not ("offset" or "limit"))
+            .Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value.ToString())}")
+            .Append(string.Create(CultureInfo.InvariantCulture, $"offset={offset}&amp;limit={filter.Limit}")));
+        html.Append(CultureInfo.InvariantCulture, $"<nav class=\"pages\" aria-label=\"{page.T("Proposals")}\">");
+        if (filter.Offset > 0)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<a href=\"{PageLink(Math.Max(0, filter.Offset - filter.Limit))}\">{page.T("Previous")}</a> ");
+        }
+
+        if (proposals.Count == filter.Limit)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<a href=\"{PageLink(filter.Offset + filter.Limit)}\">{page.T("Next")}</a>");
+        }
+
+        html.Append("</nav></section>");
         return page.Page(page.Raw("Home"), html.ToString());
     }
 

@@ -211,6 +211,8 @@ T = {
  "Event.TimerFired": ("期限到达", "Deadline reached"),
  "Event.DeadlineEscalated": ("超期上报", "Overdue, escalated"),
  "Event.InstanceEnded": ("办结", "Ended"),
+ "Previous": ("上一页", "Previous page"),
+ "Next": ("下一页", "Next page"),
  "NewProposalIntro": ("发起后进入“议题受理”环节，由村党组织书记受理。", "A new proposal starts at intake, where the party secretary accepts it."),
 }
 here = os.path.dirname(os.path.abspath(__file__))

@@ -204,6 +204,18 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         var auditor = await browser.SignedInAsync("auditor");
         await auditor.GotoAsync("/?actor=reviewer-105&status=ended");
         await ShotAsync(auditor, "home-auditor");
+
+        // Two at a time: the next page keeps the filters and shows the next two.
+        await auditor.GotoAsync("/?status=running&limit=2");
+        var first = await auditor.Locator("#proposals ~ table tbody tr").AllInnerTextsAsync();
+        await auditor.ClickAsync("nav.pages a:has-text('下一页')");
+        await ArrivedAsync(auditor, "offset=2", "the next page");
+        Assert.Contains("status=running", auditor.Url, StringComparison.Ordinal);
+        var second = await auditor.Locator("#proposals ~ table tbody tr").AllInnerTextsAsync();
+        Assert.Equal(2, first.Count);
+        Assert.NotEmpty(second);
+        Assert.Empty(first.Intersect(second));
+        await auditor.GotoAsync("/?actor=reviewer-105&status=ended");
         await auditor.ClickAsync($"a[href='/proposals/{Uri.EscapeDataString(id)}']");
         await ArrivedAsync(auditor, "/proposals/", "the auditor opening the proposal");
         Assert.Equal(0, await auditor.Locator("form.action").CountAsync());
