@@ -24,6 +24,26 @@ public static class NoticePages
             return page.Page(page.Raw("Villages"), $"<ul class=\"villages\">{items}</ul>");
         });
 
+        // The public log: its verifier key (to keep), its latest signed checkpoint, what each township witnessed.
+        pages.MapGet("/log", async (HttpContext http, WorkflowStore store, AuditLog.LogKey key, ISender sender) =>
+        {
+            var page = new PageContext(http);
+            var checkpoint = await store.LatestCheckpointAsync(http.RequestAborted);
+            var witnessed = await sender.Send(new Features.Audit.ListWitnessed(), http.RequestAborted);
+            var rows = string.Concat(witnessed.Select(w =>
+                $"<tr><td>{PageContext.E(w.Township)}</td><td class=\"num\">{w.Size}</td><td>{PageContext.ChinaTime(w.SignedAt)}</td></tr>"));
+            return page.Page(page.Raw("PublicLog"), $"""
+                <p>{page.T("PublicLogIntro")}</p>
+                <h2>{page.T("LogKey")}</h2>
+                <pre class="key">{PageContext.E(key.Verifier.ToString())}</pre>
+                <h2>{page.T("LatestCheckpoint")}</h2>
+                <pre class="key">{PageContext.E(checkpoint?.Note ?? "")}</pre>
+                <h2>{page.T("Witnessed")}</h2>
+                {(witnessed.Count == 0 ? $"<p>{page.T("NoneWitnessed")}</p>" : $"<table><thead><tr><th scope=\"col\">{page.T("Township")}</th><th scope=\"col\">{page.T("CheckpointSize")}</th><th scope=\"col\">{page.T("Time")}</th></tr></thead><tbody>{rows}</tbody></table>")}
+                <p><a href="/api/public/open-data/disclosures.csv">{page.T("OpenData")}</a> · <a href="/api/public/open-data/README.md">{page.T("OpenDataReadme")}</a></p>
+                """);
+        });
+
         pages.MapGet("/villages/{code}", async (string code, HttpContext http, ISender sender) =>
         {
             var page = new PageContext(http);

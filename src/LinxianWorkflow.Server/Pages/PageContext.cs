@@ -101,6 +101,7 @@ public sealed class PageContext(HttpContext http)
             <nav aria-label="{{T("Home")}}">
             <a href="/">{{T("Home")}}</a>
             <a href="/villages">{{T("Noticeboards")}}</a>
+            <a href="/log">{{T("PublicLog")}}</a>
             {{(Caller.IsAdministrator ? $"<a href=\"/admin\">{T("Administration")}</a>" : "")}}
             <a href="/language?to={{(English ? "zh-CN" : "en")}}&amp;return={{Attr(returnTo)}}" lang="{{(English ? "zh-CN" : "en")}}">{{T("Language")}}</a>
             {{(Caller.IsAuthenticated

@@ -53,6 +53,7 @@ public static class SiteCss
         .notice-text { white-space: pre-wrap; font-size: 1.1rem; }
         .badge { color: #444; font-size: 0.9rem; }
         .proof, .notice-text, td, dd { overflow-wrap: anywhere; }
+        pre.key { white-space: pre-wrap; overflow-wrap: anywhere; background: #fff; border: 1px solid #ccc; padding: 0.5rem; font-size: 0.85rem; }
         .qr-code { width: 9rem; }
         .qr-code svg { width: 100%; height: auto; }
         figure.qr { margin: 0.5rem 0; }

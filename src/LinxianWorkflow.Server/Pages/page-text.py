@@ -213,6 +213,16 @@ T = {
  "Event.InstanceEnded": ("办结", "Ended"),
  "Previous": ("上一页", "Previous page"),
  "Next": ("下一页", "Next page"),
+ "PublicLog": ("公开日志", "Public log"),
+ "PublicLogIntro": ("每一条办理记录都写入这个只能追加的公开日志，并由本系统签名；各乡镇审核人定期核对并副签。请保存下面的公钥，审计时用它核验档案（方法见 docs/audit.md）。", "Every record is appended to this append-only public log, which the system signs and each township's reviewer checks and co-signs. Keep the key below: auditors verify dossiers with it (docs/audit.md)."),
+ "LogKey": ("日志公钥", "The log's verifier key"),
+ "LatestCheckpoint": ("最新签名检查点", "Latest signed checkpoint"),
+ "Witnessed": ("各乡镇见证", "Witnessed by townships"),
+ "NoneWitnessed": ("尚无乡镇见证。", "No township has witnessed a checkpoint yet."),
+ "Township": ("乡镇", "Township"),
+ "CheckpointSize": ("检查点条数", "Checkpoint size"),
+ "OpenData": ("公开数据（CSV）", "Open data (CSV)"),
+ "OpenDataReadme": ("数据说明", "What the columns mean"),
  "NewProposalIntro": ("发起后进入“议题受理”环节，由村党组织书记受理。", "A new proposal starts at intake, where the party secretary accepts it."),
 }
 here = os.path.dirname(os.path.abspath(__file__))

@@ -427,6 +427,12 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         var receipt = await villager.InnerTextAsync("[role=status]");
         Assert.Contains("回执编号", receipt, StringComparison.Ordinal);
         await ShotAsync(villager, "objection-receipt");
+
+        // The public log page publishes the verifier key an auditor keeps, and the latest signed checkpoint.
+        await villager.GotoAsync("/log");
+        var published = (await browser.Api.Get("/api/public/log/key")).Text.Trim();
+        Assert.Contains(published, await villager.InnerTextAsync("main"), StringComparison.Ordinal);
+        await ShotAsync(villager, "public-log");
         var view2 = (await browser.Api.Get($"/api/proposals/{id}", chair)).Json;
         Assert.NotEmpty(view2.GetProperty("disclosure").GetProperty("objections").EnumerateArray());
 
