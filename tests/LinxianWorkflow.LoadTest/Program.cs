@@ -190,6 +190,55 @@ var actionsPerSecond = all.Count / elapsed;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"service: {all.Count} actions in {elapsed:F1} s = {actionsPerSecond:F0} actions/s; p50 {Percentile(0.50):F1} ms, p99 {Percentile(0.99):F1} ms; {runs} complete runs in all; {conflicts} retried 409s; {errors} errors"));
 
+// Inclusion proofs once the log has caught up: 8 clients × 250 requests each for random events of the
+// proposals just run, against /health the same way (the floor of one HTTP request here).
+if (withLog)
+{
+    var auditorSession = (await api.Post("/api/auth/login", new { userName = "auditor", password = "linxian-demo" })).Json.GetProperty("token").GetString()!;
+    long logSize = -1;
+    for (var stable = 0; stable < 3; await Task.Delay(1000))
+    {
+        var size = long.Parse((await api.Get("/api/public/log/checkpoint")).Text.Split('\n')[1], CultureInfo.InvariantCulture);
+        stable = size == logSize ? stable + 1 : 0;
+        logSize = size;
+    }
+
+    var proposals = (await api.Get("/api/proposals?limit=200&status=ended", auditorSession)).Json.EnumerateArray().Select(p => p.GetProperty("id").GetString()!).ToArray();
+    async Task<List<double>> Time(Func<Random, string> path, string? token)
+    {
+        var timings = new List<double>[8];
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            var random = new Random(c);
+            timings[c] = [];
+            for (var i = 0; i < 250; i++)
+            {
+                var target = path(random);
+                var started = Stopwatch.GetTimestamp();
+                var reply = await api.Get(target, token);
+                timings[c].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (reply.Code != 200)
+                {
+                    throw new InvalidOperationException($"{target}: {reply}");
+                }
+            }
+        })));
+        return [.. timings.SelectMany(t => t).Order()];
+    }
+
+    static double At(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    // The first proof after the run, on its own (the batcher already holds the tree on this node), then warm requests.
+    var cold = Stopwatch.GetTimestamp();
+    var firstProof = await api.Get($"/api/proposals/{proposals[0]}/events/1/proof", auditorSession);
+    var coldMs = Stopwatch.GetElapsedTime(cold).TotalMilliseconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first proof after the run: {coldMs:F0} ms ({firstProof.Code})"));
+    await Time(r => $"/api/proposals/{proposals[r.Next(proposals.Length)]}/events/1/proof", auditorSession); // warm-up: JIT, pools
+    var health = await Time(_ => "/health", null);
+    var proofs = await Time(r => $"/api/proposals/{proposals[r.Next(proposals.Length)]}/events/{r.Next(1, 6)}/proof", auditorSession);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"inclusion proofs over a log of {logSize} events, 8 clients: p50 {At(proofs, 0.5):F2} ms, p99 {At(proofs, 0.99):F2} ms; /health p50 {At(health, 0.5):F2} ms, p99 {At(health, 0.99):F2} ms; proof / health p99 = {At(proofs, 0.99) / At(health, 0.99):F1}"));
+}
+
 // The ceiling: pgbench's TPC-B on the same server, same client count.
 var superuser = await PostgresServer.SuperuserAsync();
 var port = Regex.Match(superuser, @"Port=(\d+)").Groups[1].Value;
