@@ -7,7 +7,7 @@ using LinxianWorkflow.Engine.Rules;
 namespace LinxianWorkflow.Server.Application;
 
 /// <summary>An action a caller may take now: its name (the URL segment), the step, and what it needs.</summary>
-public sealed record ActionView(string Action, string? StepId, LocalizedText Label, string? ObjectionId = null, IReadOnlyList<string>? Outcomes = null, string? InterventionId = null);
+public sealed record ActionView(string Action, string? StepId, LocalizedText Label, string? ObjectionId = null, IReadOnlyList<string>? Outcomes = null, string? InterventionId = null, string? DemandId = null);
 
 /// <summary>
 /// The actions of the API (POST /api/proposals/{id}/actions/{action}) and the engine command each one's
@@ -133,7 +133,7 @@ public static class ActionCatalog
             {
                 if (May(rehearing.AnswerRoles))
                 {
-                    actions.Add(new ActionView("answer-rehearing", demand.TargetStepId, Text.Get("Kind.Meeting")));
+                    actions.Add(new ActionView("answer-rehearing", demand.TargetStepId, Text.Get("Kind.Meeting"), DemandId: demand.DemandId));
                 }
             }
             else if (state.PassedMeetings.Count > 0 && May(rehearing.DemandRoles))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using LinxianWorkflow.Server.Application;
 
@@ -16,7 +17,7 @@ public static class ActionForms
 
     public sealed record Field(string Path, string Label, Kind Kind, bool Required = true, IReadOnlyList<string>? Options = null);
 
-    private static readonly string[] HiddenFields = ["stepId", "objectionId", "interventionId", "record.meetingKind"];
+    private static readonly string[] HiddenFields = ["stepId", "objectionId", "interventionId", "demandId", "record.meetingKind"];
     private static readonly string[] Decisions = ["approve", "return", "reject"];
     private static readonly string[] Rulings = ["dismissed", "upheld", "terminate"];
     private static readonly string[] Channels = ["公开栏", "广播", "网上公开", "村民微信群"];
@@ -67,6 +68,7 @@ public static class ActionForms
         Hidden(html, "stepId", action.StepId);
         Hidden(html, "objectionId", action.ObjectionId);
         Hidden(html, "interventionId", action.InterventionId);
+        Hidden(html, "demandId", action.DemandId);
         var fields = For(action);
         if (action.Action == "record-meeting")
         {
@@ -149,7 +151,12 @@ public static class ActionForms
     {
         var root = new JsonObject();
         var fields = For(new ActionView(action, null, new Engine.LocalizedText("", ""))).ToDictionary(f => f.Path, StringComparer.Ordinal);
-        foreach (var key in HiddenFields.Concat(fields.Keys))
+
+        // Only what the action's command has: a step id shown for context is not sent to a command without one.
+        var members = ActionCatalog.Commands.TryGetValue(action, out var type)
+            ? type.GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet(StringComparer.Ordinal)
+            : [];
+        foreach (var key in HiddenFields.Concat(fields.Keys).Distinct(StringComparer.Ordinal).Where(k => members.Contains(k.Split('.')[0])))
         {
             var values = form[key];
             _ = fields.TryGetValue(key, out var f);

@@ -340,6 +340,14 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Contains("规则：meeting.", await secretary.InnerTextAsync("main"), StringComparison.Ordinal);
         await ShotAsync(secretary, "rule-violation");
         Assert.Equal("branch-proposal", (await ViewAsync(id)).GetProperty("currentStep").GetProperty("id").GetString()); // nothing recorded
+
+        // The secretary then withdraws the matter through the intervention's own form (named by the definition).
+        var withdraw = secretary.Locator("form.action[id='f-intervene']");
+        await withdraw.Locator("textarea[name=reason]").FillAsync("村民另有意见，暂缓办理。");
+        await withdraw.Locator("button[type=submit]").ClickAsync();
+        await ArrivedAsync(secretary, "done=intervene", "withdrawing");
+        Assert.Equal("ended", (await ViewAsync(id)).GetProperty("status").GetString());
+        Assert.Equal("withdrawn", (await ViewAsync(id)).GetProperty("currentStep").GetProperty("id").GetString());
     }
 
     [Fact]
