@@ -43,7 +43,7 @@ public static class ActionForms
         "report-progress" => [new("stage", "Stage", Kind.Select, Options: Stages), new("summary", "Summary", Kind.TextArea), new("costYuan", "Cost", Kind.Money, false), new("disclose", "Disclose", Kind.Bool, false)],
         "complete-implementation" => [new("summary", "Summary", Kind.TextArea), new("totalCostYuan", "TotalCost", Kind.Money)],
         "intervene" => [new("reason", "Reason", Kind.TextArea)],
-        "demand-rehearing" => [new("targetStepId", "TargetStep", Kind.Text), new("reasons", "Reasons", Kind.TextArea)],
+        "demand-rehearing" => [new("targetStepId", "TargetStep", Kind.Select), new("reasons", "Reasons", Kind.TextArea)],
         "answer-rehearing" => [new("accepted", "Accepted", Kind.Bool, false), new("answer", "Answer", Kind.TextArea)],
         "raise-concern" => [new("stepId", "ConcernStep", Kind.Select), new("text", "ConcernText", Kind.TextArea)],
         _ => [],
@@ -75,7 +75,7 @@ public static class ActionForms
             fields = [new Field("record.meetingKind", "MeetingKind", Kind.Select, Options: meetingKinds), .. fields];
         }
 
-        if (action.Action == "raise-concern")
+        if (action.Action is "raise-concern" or "demand-rehearing")
         {
             fields = [fields[0] with { Options = [.. steps.Keys] }, .. fields.Skip(1)];
         }

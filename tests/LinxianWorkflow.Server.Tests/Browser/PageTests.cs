@@ -351,6 +351,32 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
     }
 
     [Fact]
+    public async Task The_supervision_committee_demands_a_rehearing_and_the_committee_answers_it_through_the_pages()
+    {
+        var walker = new Walker(browser);
+        var id = await walker.StartAsync("浏览器测试：复议");
+        await walker.StepAsync(id); // accepted
+        await walker.StepAsync(id); // the branch meeting passed
+        var supervisor = await browser.SignedInAsync("xiwan-supervisor");
+        await supervisor.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
+        var demand = supervisor.Locator("form.action[id='f-demand-rehearing']");
+        await demand.Locator("select[name=targetStepId]").SelectOptionAsync("branch-proposal");
+        await demand.Locator("textarea[name=reasons]").FillAsync("到会人数记录不清，请重新召开。");
+        await demand.Locator("button[type=submit]").ClickAsync();
+        await ArrivedAsync(supervisor, "done=demand-rehearing", "demanding a rehearing");
+
+        var secretary = await browser.SignedInAsync("xiwan-secretary");
+        await secretary.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
+        var answer = secretary.Locator("form.action[id='f-answer-rehearing']");
+        await answer.Locator("input[name=accepted]").CheckAsync();
+        await answer.Locator("textarea[name=answer]").FillAsync("同意重新召开。");
+        await answer.Locator("button[type=submit]").ClickAsync();
+        await ArrivedAsync(secretary, "done=answer-rehearing", "answering the rehearing");
+        var history = (await browser.Api.Get($"/api/proposals/{id}/history", await browser.TokenFor("xiwan-secretary"))).Json;
+        Assert.Contains(history.GetProperty("events").EnumerateArray(), e => e.GetProperty("record").GetProperty("type").GetString() == "RehearingAnswered");
+    }
+
+    [Fact]
     public async Task A_user_of_another_village_is_refused_and_a_form_without_its_token_is_refused()
     {
         var walker = new Walker(browser);
