@@ -47,52 +47,40 @@ public static class AdminPages
             }));
 
         pages.MapPost("/admin/users", async (HttpContext http, ISender sender, WorkflowLibrary library, AdjustableClock clock) =>
-            await PageEndpoints.SignedIn(http, async page =>
+            await PostAsync(http, sender, library, clock, async (page, form) =>
             {
-                var users = await sender.Send(new ListUsers(page.Caller), http.RequestAborted);
-                if (await PageEndpoints.FormAsync(http) is not { } form)
-                {
-                    return Render(page, users, library, clock, PageContext.ExpiredForm());
-                }
-
-                try
-                {
-                    var created = await sender.Send(new CreateUser(page.Caller, new NewUser(form["userName"].ToString().Trim(), form["displayName"].ToString().Trim(),
-                        Grants(form["grants"].ToString()))), http.RequestAborted);
-                    return page.Page(page.Raw("UserCreated"),
-                        $"<p class=\"done\" role=\"status\">{page.T("GeneratedPassword", created.UserName, created.GeneratedPassword)}</p><p><a href=\"/admin\">{page.T("Back")}</a></p>",
-                        StatusCodes.Status201Created);
-                }
-                catch (ProblemException problem)
-                {
-                    return Render(page, users, library, clock, problem);
-                }
+                var created = await sender.Send(new CreateUser(page.Caller, new NewUser(form["userName"].ToString().Trim(), form["displayName"].ToString().Trim(),
+                    Grants(form["grants"].ToString()))), http.RequestAborted);
+                return page.Page(page.Raw("UserCreated"),
+                    $"<p class=\"done\" role=\"status\">{page.T("GeneratedPassword", created.UserName, created.GeneratedPassword)}</p><p><a href=\"/admin\">{page.T("Back")}</a></p>",
+                    StatusCodes.Status201Created);
             }));
 
         pages.MapGet("/admin", async (HttpContext http, ISender sender, WorkflowLibrary library, AdjustableClock clock) =>
             await PageEndpoints.SignedIn(http, async page => Render(page, await sender.Send(new ListUsers(page.Caller), http.RequestAborted), library, clock, null)));
 
         pages.MapPost("/admin/clock", async (HttpContext http, ISender sender, WorkflowLibrary library, AdjustableClock clock) =>
-            await PageEndpoints.SignedIn(http, async page =>
+            await PostAsync(http, sender, library, clock, async (page, form) =>
             {
-                var users = await sender.Send(new ListUsers(page.Caller), http.RequestAborted);
-                if (await PageEndpoints.FormAsync(http) is not { } form)
-                {
-                    return Render(page, users, library, clock, PageContext.ExpiredForm());
-                }
-
-                try
-                {
-                    var days = double.TryParse(form["advanceDays"], NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : -1;
-                    await sender.Send(new AdvanceClock(page.Caller, new ClockChange(days)), http.RequestAborted);
-                    return Results.Redirect("/admin");
-                }
-                catch (ProblemException problem)
-                {
-                    return Render(page, users, library, clock, problem);
-                }
+                var days = double.TryParse(form["advanceDays"], NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : -1;
+                await sender.Send(new AdvanceClock(page.Caller, new ClockChange(days)), http.RequestAborted);
+                return Results.Redirect("/admin");
             }));
     }
+
+    /// <summary>A form posted on the administration page: checked for its token, then done; a refusal shows the page again with the rule.</summary>
+    private static Task<IResult> PostAsync(HttpContext http, ISender sender, WorkflowLibrary library, AdjustableClock clock, Func<PageContext, IFormCollection, Task<IResult>> act) =>
+        PageEndpoints.SignedIn(http, async page =>
+        {
+            try
+            {
+                return await PageEndpoints.FormAsync(http) is { } form ? await act(page, form) : throw PageContext.ExpiredForm();
+            }
+            catch (ProblemException problem)
+            {
+                return Render(page, await sender.Send(new ListUsers(page.Caller), http.RequestAborted), library, clock, problem);
+            }
+        });
 
     private static async Task<UserView> FindAsync(ISender sender, PageContext page, string id) =>
         (await sender.Send(new ListUsers(page.Caller), page.Http.RequestAborted)).FirstOrDefault(u => u.Id == id)

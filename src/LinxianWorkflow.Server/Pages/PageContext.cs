@@ -30,28 +30,21 @@ public sealed class PageContext(HttpContext http)
     public string T(string key, params object?[] args) => E(Text.Get(key, args).In(Culture));
 
     /// <summary>An option's label ("Option." + value) when the text has one, else the value itself, encoded.</summary>
-    public string Option(string value)
-    {
-        try
-        {
-            return T("Option." + value);
-        }
-        catch (InvalidOperationException)
-        {
-            return E(value); // a value a newer definition or profile added: shown as it is, not an error page
-        }
-    }
+    public string Option(string value) => Named("Option.", value);
 
     /// <summary>An event type's name ("Event." + type) when the text has one, else the type itself, encoded.</summary>
-    public string EventName(string? type)
+    public string EventName(string? type) => Named("Event.", type ?? "");
+
+    // A value a newer definition or profile added has no text yet: shown as it is, not an error page.
+    private string Named(string prefix, string value)
     {
         try
         {
-            return T("Event." + type);
+            return T(prefix + value);
         }
         catch (InvalidOperationException)
         {
-            return E(type);
+            return E(value);
         }
     }
 

@@ -53,10 +53,6 @@ public sealed partial class WorkflowStore
             """, new { limit })];
     }
 
-    /// <summary>Every leaf hash in log order (the log's size is their count).</summary>
-    public static async Task<List<string>> LeafHashesAsync(DbConnection connection, long size) =>
-        [.. await connection.QueryAsync<string>("SELECT leaf_hash FROM log_leaves WHERE position < @size ORDER BY position", new { size })];
-
     /// <summary>Leaf hashes from position <paramref name="from"/> on, in log order.</summary>
     public static async Task<List<string>> LeafHashesAfterAsync(DbConnection connection, long from) =>
         [.. await connection.QueryAsync<string>("SELECT leaf_hash FROM log_leaves WHERE position >= @from ORDER BY position", new { from })];
@@ -127,11 +123,5 @@ public sealed partial class WorkflowStore
         return await connection.QuerySingleOrDefaultAsync<LogLeafRow>(
             "SELECT position AS Position, instance_id AS InstanceId, seq AS Seq, leaf_hash AS LeafHash FROM log_leaves WHERE instance_id = @instanceId AND seq = @seq",
             new { instanceId, seq });
-    }
-
-    public async Task<List<string>> LeafHashesAsync(long size, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        return await LeafHashesAsync(connection, size);
     }
 }
