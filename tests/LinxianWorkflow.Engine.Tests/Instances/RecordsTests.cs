@@ -57,3 +57,21 @@ public class RecordsTests
         h.Refuse(Harness.ForeignSecretary, new AttachDocument("intake", Hash, "a.pdf", "application/pdf", 10), "auth.jurisdiction");
     }
 }
+
+/// <summary>A rehearing re-holds a meeting the proposal has already passed on its way here, never one ahead of it.</summary>
+public class RehearingOrderTests
+{
+    [Fact]
+    public void After_an_ordered_correction_a_later_meeting_cannot_be_demanded_again_but_an_earlier_one_can()
+    {
+        // Found by the property test (seed 3KC5JevveMY1): a rehearing of the party members' meeting demanded while the
+        // corrected plan was back before the township's review jumped straight to that meeting, past the review.
+        var h = new Harness().Start().AdvanceTo("resolution-disclosure");
+        h.Do(Harness.Reviewer, new Intervene("order-correction", "代表名单有误，须重新审议。"));
+        Assert.Equal("revision", h.Step);
+
+        var refused = h.Refuse(Harness.Supervisor, new DemandRehearing("party-member-review", "要求重开党员大会"), "rehearing.ahead");
+        Assert.Contains("党员大会", refused.Message.Zh, StringComparison.Ordinal);
+        h.Do(Harness.Supervisor, new DemandRehearing("two-committee-deliberation", "要求重开两委会议"));
+    }
+}
