@@ -109,6 +109,7 @@ public static class DefinitionCompiler
 
             var startRoles = ReadRoles(raw.StartRoles, "startRoles", null, required: true);
             CheckTargets(steps, seen);
+            CheckMainPath(raw.MainPath, raw.Start, byId);
             var interventions = BuildInterventions(raw.Interventions, seen);
             var rehearing = BuildRehearing(raw.Rehearing);
             if (errors.Count > 0 || name is null)
@@ -122,6 +123,7 @@ public static class DefinitionCompiler
                 Version = raw.Version!.Value,
                 Name = name,
                 Start = raw.Start!,
+                MainPath = raw.MainPath!,
                 StartRoles = startRoles,
                 Steps = steps,
                 StepsById = byId,
@@ -299,7 +301,20 @@ public static class DefinitionCompiler
                     Error(id, $"outcome '{outcomeName}' names unknown guard '{outcome.Unless}': use one of {string.Join(", ", KnownGuards)}");
                 }
 
-                outcomes[outcomeName] = new Outcome(outcomeName, outcome.To, outcome.RequiresReason, outcome.Unless);
+                OutcomeKind? outcomeKind = outcome.Kind switch
+                {
+                    "forward" => OutcomeKind.Forward,
+                    "back" => OutcomeKind.Back,
+                    "end" => OutcomeKind.End,
+                    _ => null,
+                };
+                if (outcomeKind is null)
+                {
+                    Error(id, $"outcome '{outcomeName}' needs 'kind': \"forward\", \"back\" or \"end\" (so a diagram can draw it), not '{outcome.Kind}'");
+                    continue;
+                }
+
+                outcomes[outcomeName] = new Outcome(outcomeName, outcome.To, outcome.RequiresReason, outcome.Unless, outcomeKind.Value);
             }
 
             return outcomes.ToFrozenDictionary(StringComparer.Ordinal);
@@ -438,10 +453,63 @@ public static class DefinitionCompiler
             return raw;
         }
 
+        // The main path starts at the start, ends at an archiving end step, and each step on it leads to the next by a
+        // forward outcome; an outcome declared "end" leads to an end step, and only such outcomes do.
+        private void CheckMainPath(List<string>? path, string? start, FrozenDictionary<string, StepDefinition> steps)
+        {
+            if (path is not { Count: >= 2 })
+            {
+                Error(null, "'mainPath' is missing: list the steps an ordinary proposal passes, from the start to its archived end");
+                return;
+            }
+
+            if (path[0] != start)
+            {
+                Error(null, $"'mainPath' begins with '{path[0]}', not the start step '{start}'");
+            }
+
+            if (path.Distinct(StringComparer.Ordinal).Count() != path.Count)
+            {
+                Error(null, "'mainPath' names a step twice");
+            }
+
+            for (var i = 0; i < path.Count; i++)
+            {
+                if (!steps.TryGetValue(path[i], out var step))
+                {
+                    Error(null, $"'mainPath' names '{path[i]}', which is not a step of this definition");
+                    return;
+                }
+
+                if (i == path.Count - 1)
+                {
+                    if (step.Result != EndResult.Archived)
+                    {
+                        Error(null, $"'mainPath' ends with '{step.Id}', which is not an end step with result \"archived\"");
+                    }
+
+                    continue;
+                }
+
+                if (!step.Outcomes.Values.Any(o => o.To == path[i + 1] && o.Kind is OutcomeKind.Forward or OutcomeKind.End))
+                {
+                    Error(step.Id, $"on 'mainPath' it is followed by '{path[i + 1]}', but no forward outcome of it leads there");
+                }
+            }
+        }
+
         private void CheckTargets(List<StepDefinition> steps, HashSet<string> ids)
         {
+            var ends = steps.Where(s => s.Kind == StepKind.End).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
             foreach (var step in steps)
             {
+                foreach (var outcome in step.Outcomes.Values.Where(o => ids.Contains(o.To) && (o.Kind == OutcomeKind.End) != ends.Contains(o.To)))
+                {
+                    Error(step.Id, outcome.Kind == OutcomeKind.End
+                        ? $"outcome '{outcome.Name}' is declared \"end\" but leads to '{outcome.To}', which is not an end step"
+                        : $"outcome '{outcome.Name}' leads to the end step '{outcome.To}': declare its kind \"end\"");
+                }
+
                 foreach (var outcome in step.Outcomes.Values.Where(o => !ids.Contains(o.To)))
                 {
                     Error(step.Id, $"outcome '{outcome.Name}' leads to '{outcome.To}', which is not a step of this definition");

@@ -20,6 +20,8 @@ internal sealed class WorkflowJson
 
     public string? Start { get; set; }
 
+    public List<string>? MainPath { get; set; }
+
     public List<string>? StartRoles { get; set; }
 
     public List<StepJson>? Steps { get; set; }
@@ -69,6 +71,8 @@ internal sealed class OutcomeJson
     public bool RequiresReason { get; set; }
 
     public string? Unless { get; set; }
+
+    public string? Kind { get; set; }
 }
 
 internal sealed class RepeatedFailureJson
@@ -141,6 +145,8 @@ internal sealed class ProfileJson
     public List<AgendaThresholdJson>? MandatoryAgenda { get; set; }
 
     public Dictionary<string, string>? RoutineDisclosure { get; set; }
+
+    public Dictionary<string, List<string>>? SeparationOfDuties { get; set; }
 }
 
 internal sealed class ProfileOptionsJson

@@ -172,6 +172,25 @@ public static class ProfileCompiler
             Error(null, $"routineDisclosure: '{kind}': '{frequency}' — kinds are {string.Join(", ", RoutineKinds.Order())}, frequencies {string.Join(", ", RoutineFrequencies.Order())}");
         }
 
+        // Absent, the law's own separation (村民委员会组织法): the supervision committee is not the secretary, the chair
+        // or a two-committee member. A county relaxes it only by writing its own list.
+        var separation = raw.SeparationOfDuties ?? new Dictionary<string, List<string>>(StringComparer.Ordinal)
+        {
+            [Roles.SupervisionMember] = [Roles.PartySecretary, Roles.VillageChair, Roles.CommitteeMember],
+        };
+        foreach (var (role, conflicts) in separation)
+        {
+            foreach (var unknown in conflicts.Prepend(role).Where(r => !Roles.All.Contains(r)))
+            {
+                Error(null, $"separationOfDuties: unknown role '{unknown}'");
+            }
+
+            if (conflicts.Contains(role))
+            {
+                Error(null, $"separationOfDuties: '{role}' cannot conflict with itself");
+            }
+        }
+
         if (errors.Count > 0 || name is null || options is null)
         {
             return (null, errors);
@@ -192,6 +211,7 @@ public static class ProfileCompiler
             MinimumDisclosureDays = raw.MinimumDisclosureDays!.Value,
             MandatoryAgenda = agenda,
             RoutineDisclosure = routine.ToFrozenDictionary(StringComparer.Ordinal),
+            SeparationOfDuties = separation.ToFrozenDictionary(p => p.Key, p => p.Value.ToFrozenSet(StringComparer.Ordinal), StringComparer.Ordinal),
             SourceFile = file,
         }, errors);
     }

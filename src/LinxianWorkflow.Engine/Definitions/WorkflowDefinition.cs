@@ -34,12 +34,26 @@ public enum EndResult
     Terminated,
 }
 
+/// <summary>Which way an outcome goes, as the definition declares it (a diagram draws edges from this, not from names).</summary>
+public enum OutcomeKind
+{
+    /// <summary>On along the procedure.</summary>
+    Forward,
+
+    /// <summary>Back to an earlier step (revise, hold again).</summary>
+    Back,
+
+    /// <summary>To an end step.</summary>
+    End,
+}
+
 /// <summary>Where an outcome leads, and what it demands.</summary>
 /// <param name="Name">The outcome's name ("passed", "returned", ...).</param>
 /// <param name="To">The step it leads to.</param>
 /// <param name="RequiresReason">True when the actor must give a reason.</param>
 /// <param name="Unless">A guard that forbids the outcome ("mandatory-agenda"), or null.</param>
-public sealed record Outcome(string Name, string To, bool RequiresReason, string? Unless);
+/// <param name="Kind">Forward, back or end, as declared.</param>
+public sealed record Outcome(string Name, string To, bool RequiresReason, string? Unless, OutcomeKind Kind = OutcomeKind.Forward);
 
 /// <summary>After <paramref name="Count"/> failed votes at a meeting step, the failure leads to <paramref name="To"/> instead.</summary>
 public sealed record RepeatedFailure(int Count, string To);
@@ -120,6 +134,12 @@ public sealed class WorkflowDefinition
 
     /// <summary>The first step.</summary>
     public required string Start { get; init; }
+
+    /// <summary>
+    /// The main path as declared: the steps an ordinary proposal passes, from the start to the end it is archived at
+    /// (optional steps included). Steps off it (revisions, deadlock decisions, other ends) are side branches.
+    /// </summary>
+    public required IReadOnlyList<string> MainPath { get; init; }
 
     /// <summary>The roles that may start (register) a proposal in their village.</summary>
     public required IReadOnlyList<string> StartRoles { get; init; }

@@ -52,7 +52,7 @@ internal sealed partial class Decider
 
     private RuleViolation? Lodge(StepDefinition step, LodgeObjection c)
     {
-        var refused = Authorize(PublicOnly)
+        var refused = Authorize(Authorization.ObjectorRoles)
             ?? (State.Disclosure.PublishedAt is null ? Text.Violation("disclosure.not-published", "DisclosureNotPublished", step.Name) : null)
             ?? Required(c.ObjectionId, Limits.Name, "receipt")
             ?? Required(c.Text, Limits.Objection, "objection");
@@ -89,12 +89,19 @@ internal sealed partial class Decider
 
     private RuleViolation? Escalate(StepDefinition step, EscalateObjection c)
     {
-        var refused = Authorize(Escalators)
+        var refused = Authorize(Authorization.EscalationRoles)
             ?? ObjectionIn(c.ObjectionId, ObjectionStatus.Answered, "ObjectionNotAnswered")
             ?? Required(c.Reason, Limits.Note, "reason");
         if (refused is not null)
         {
             return refused;
+        }
+
+        var until = EscalableUntil(State.Disclosure.Objections[c.ObjectionId]);
+        if (now >= until)
+        {
+            return Text.Violation("objection.escalation-window", "ObjectionEscalationWindow", c.ObjectionId,
+                profile.ObjectionEscalationDays, ChinaTime.Display(until));
         }
 
         EscalateObjection(step, c.ObjectionId, c.Reason, byDeadline: false);
@@ -139,7 +146,7 @@ internal sealed partial class Decider
 
     private void CancelObjectionTimers(string objectionId)
     {
-        foreach (var timer in State.Timers.Values.Where(t => t.ObjectionId == objectionId).ToList())
+        foreach (var timer in State.Timers.Values.Where(t => t.ObjectionId == objectionId).OrderBy(t => t.TimerId, StringComparer.Ordinal).ToList())
         {
             Emit(new TimerCancelled(timer.TimerId));
         }
@@ -164,6 +171,14 @@ internal sealed partial class Decider
         _ => null,
     };
 
+    /// <summary>The instant a dismissed objection can no longer be taken to the township.</summary>
+    private DateTimeOffset EscalableUntil(ObjectionState objection) => OpenActions.EscalableUntil(profile, objection, now);
+
+    /// <summary>When the last dismissed objection's escalation window ends, or null when none is dismissed.</summary>
+    private DateTimeOffset? ClosableAfterEscalationWindows() =>
+        State.Disclosure.Objections.Values.Where(o => o.Status == ObjectionStatus.Answered)
+            .Select(o => (DateTimeOffset?)EscalableUntil(o)).Max();
+
     private RuleViolation? Close(StepDefinition step)
     {
         var refused = Authorize(step.Roles) ?? OpenDemandBlocks();
@@ -187,6 +202,13 @@ internal sealed partial class Decider
         if (disclosure.OpenObjections is var open and > 0)
         {
             return Text.Violation("disclosure.open-objections", "DisclosureOpenObjections", step.Name, open);
+        }
+
+        // A dismissed objection may still go to the township within its window: the disclosure stays open until then,
+        // so a committee cannot answer on the last day and close before the objector has read the answer.
+        if (ClosableAfterEscalationWindows() is { } windowEnds && now < windowEnds)
+        {
+            return Text.Violation("disclosure.escalation-window", "DisclosureEscalationWindow", step.Name, ChinaTime.Display(windowEnds));
         }
 
         Emit(new DisclosureClosed(step.Id, State.Visit));

@@ -95,7 +95,7 @@ internal sealed partial class Decider
 
     private RuleViolation? Fire(FireTimer c)
     {
-        var refused = Authorize(SystemOnly, State.Start!.VillagePath);
+        var refused = Authorize(Authorization.SystemRoles, State.Start!.VillagePath);
         if (refused is not null)
         {
             return refused;

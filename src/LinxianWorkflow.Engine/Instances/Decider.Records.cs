@@ -5,12 +5,9 @@ namespace LinxianWorkflow.Engine.Instances;
 // Records that do not move the proposal: a supervision member's concern, an attached document.
 internal sealed partial class Decider
 {
-    private static readonly string[] ConcernRoles = [Roles.SupervisionMember];
-    private static readonly string[] AttachRoles = [Roles.PartySecretary, Roles.VillageChair, Roles.CommitteeMember, Roles.SupervisionMember];
-
     private RuleViolation? RaiseConcern(RaiseConcern c)
     {
-        var refused = Authorize(ConcernRoles) ?? KnownStep(c.StepId) ?? Required(c.Text, Limits.Note, "concern");
+        var refused = Authorize(Authorization.ConcernRoles) ?? KnownStep(c.StepId) ?? Required(c.Text, Limits.Note, "concern");
         if (refused is not null)
         {
             return refused;
@@ -22,7 +19,7 @@ internal sealed partial class Decider
 
     private RuleViolation? AttachDocument(AttachDocument c)
     {
-        var refused = Authorize(AttachRoles) ?? KnownStep(c.StepId) ?? Required(c.FileName, Limits.Name, "fileName");
+        var refused = Authorize(Authorization.AttachRoles) ?? KnownStep(c.StepId) ?? Required(c.FileName, Limits.Name, "fileName");
         if (refused is not null)
         {
             return refused;

@@ -8,8 +8,6 @@ namespace LinxianWorkflow.Engine.Instances;
 // Task, review, meeting and progress steps.
 internal sealed partial class Decider
 {
-    private static readonly string[] Stages = ["before", "during", "after"];
-
     private RuleViolation? CompleteTask(StepDefinition step, CompleteTask c)
     {
         var refused = Authorize(step.Roles) ?? OpenDemandBlocks();
@@ -125,11 +123,18 @@ internal sealed partial class Decider
             return Text.Violation("meeting.members", "MeetingMembers", rule.Name, record.Members, record.Exclusions.Count);
         }
 
+        // Each exclusion names a distinct member: a repeated name (however spaced) cannot lower "due".
+        var excluded = new HashSet<string>(StringComparer.Ordinal);
         foreach (var exclusion in record.Exclusions)
         {
             if (Required(exclusion.Member, Limits.Name, "member") is { } bad)
             {
                 return bad;
+            }
+
+            if (!excluded.Add(NormalizedName(exclusion.Member)))
+            {
+                return Text.Violation("meeting.exclusion-duplicate", "MeetingExclusionDuplicate", rule.Name, exclusion.Member.Trim());
             }
 
             if (!rule.ExclusionReasons.Contains(exclusion.Reason))
@@ -181,12 +186,17 @@ internal sealed partial class Decider
                 ChinaTime.Display(record.HeldAt));
         }
 
+        if (record.NoticeGivenAt is { } given && CheckNoticeDate(step, record, given) is { } badNotice)
+        {
+            return badNotice;
+        }
+
         if (rule.NoticeDays == 0)
         {
             return null;
         }
 
-        if (record.NoticeGivenAt is not { } notice || notice > record.HeldAt)
+        if (record.NoticeGivenAt is not { } notice)
         {
             return Text.Violation("meeting.notice-missing", "MeetingNoticeMissing", rule.Name, rule.NoticeDays);
         }
@@ -210,10 +220,41 @@ internal sealed partial class Decider
             heldDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    // A notice is dated no later than its meeting nor than now, and (by its China date) not before the proposal was
+    // registered nor before the step it gives notice for was entered: a period cannot be met by back-dating.
+    private RuleViolation? CheckNoticeDate(StepDefinition step, MeetingRecord record, DateTimeOffset notice)
+    {
+        if (notice > now)
+        {
+            return Text.Violation("meeting.notice-future", "MeetingNoticeInFuture", ChinaTime.Display(notice));
+        }
+
+        if (notice > record.HeldAt)
+        {
+            return Text.Violation("meeting.notice-order", "MeetingNoticeAfterMeeting", ChinaTime.Display(notice), ChinaTime.Display(record.HeldAt));
+        }
+
+        var noticeDate = ChinaTime.DateOf(notice);
+        if (noticeDate < ChinaTime.DateOf(State.StartedAt))
+        {
+            return Text.Violation("meeting.notice-backdated", "MeetingNoticeBeforeProposal", Day(noticeDate), Day(ChinaTime.DateOf(State.StartedAt)));
+        }
+
+        return noticeDate < ChinaTime.DateOf(State.StepEnteredAt)
+            ? Text.Violation("meeting.notice-backdated", "MeetingNoticeBeforeStep", Day(noticeDate), step.Name, Day(ChinaTime.DateOf(State.StepEnteredAt)))
+            : null;
+    }
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    // Names compared as a clerk would write them: surrounding and inner white space (full-width too) ignored.
+    private static string NormalizedName(string name) =>
+        string.Concat(name.Where(ch => !char.IsWhiteSpace(ch))).Normalize(System.Text.NormalizationForm.FormKC);
+
     private RuleViolation? ReportProgress(StepDefinition step, ReportProgress c)
     {
         var refused = Authorize(step.Roles)
-            ?? (Stages.Contains(c.Stage) ? null : Text.Violation("progress.stage", "ProgressStage", c.Stage))
+            ?? (OpenActions.Stages.Contains(c.Stage) ? null : Text.Violation("progress.stage", "ProgressStage", c.Stage))
             ?? Required(c.Summary, Limits.Document, "summary")
             ?? (c.CostYuan is { } cost ? Amount(cost) : null);
         if (refused is not null)

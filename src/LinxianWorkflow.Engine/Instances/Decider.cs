@@ -11,10 +11,6 @@ namespace LinxianWorkflow.Engine.Instances;
 /// </summary>
 internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile profile, InstanceState state, Actor actor, DateTimeOffset now)
 {
-    private static readonly string[] SystemOnly = [Roles.System];
-    private static readonly string[] PublicOnly = [Roles.Public];
-    private static readonly string[] Escalators = [Roles.Public, Roles.SupervisionMember];
-    private static readonly string[] Sources = ["villager-suggestion", "cadre", "higher-authority"];
 
     private string _role = "";
 
@@ -113,9 +109,9 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
             return Text.Violation("proposal.category", "ProposalCategory", c.Category, string.Join(", ", profile.Categories.Keys.Order()));
         }
 
-        if (!Sources.Contains(c.Source))
+        if (!OpenActions.Sources.Contains(c.Source))
         {
-            return Text.Violation("proposal.source", "ProposalSource", c.Source, string.Join(", ", Sources));
+            return Text.Violation("proposal.source", "ProposalSource", c.Source, string.Join(", ", OpenActions.Sources));
         }
 
         if (c.Backing is { } backing
@@ -138,6 +134,12 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
 
         if (profile.Options.AllowMergedBranchProposal && c.SecretaryIsChair)
         {
+            // 一肩挑 is a fact about the person, not a client's flag: the one who starts must hold both grants here.
+            if (!Holds(Roles.PartySecretary, c.VillagePath) || !Holds(Roles.VillageChair, c.VillagePath))
+            {
+                return Text.Violation("proposal.merged-steps", "ProposalMergedSteps", RoleName(Roles.PartySecretary), RoleName(Roles.VillageChair));
+            }
+
             options.Add(RuleProfile.OptionMergeBranchProposal);
         }
 
@@ -149,9 +151,11 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
 
     // ---- moving between steps -------------------------------------------------------------------
 
+    // Timers are cancelled in timer-id order: the state's dictionary has no stable order across processes, and the
+    // same command must always produce the same records.
     private void Leave(StepDefinition from, string via, string to)
     {
-        foreach (var timer in State.Timers.Values.Where(t => !t.TimerId.StartsWith(RehearingTimerPrefix, StringComparison.Ordinal)).ToList())
+        foreach (var timer in State.Timers.Values.Where(t => !t.TimerId.StartsWith(RehearingTimerPrefix, StringComparison.Ordinal)).OrderBy(t => t.TimerId, StringComparer.Ordinal).ToList())
         {
             Emit(new TimerCancelled(timer.TimerId));
         }
@@ -174,7 +178,7 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
             Emit(new StepEntered(step.Id, State.Visit + 1, from, via));
             if (step.Kind == StepKind.End)
             {
-                foreach (var timer in State.Timers.Values.ToList())
+                foreach (var timer in State.Timers.Values.OrderBy(t => t.TimerId, StringComparer.Ordinal).ToList())
                 {
                     Emit(new TimerCancelled(timer.TimerId));
                 }
@@ -221,17 +225,19 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
                 continue;
             }
 
-            var due = timer.Kind == TimerKind.MinimumPeriod && periodDays is { } p ? ChinaTime.PeriodEnd(now, p) : profile.PeriodEnd(now, timer.Duration);
+            var fixedPeriod = timer.Kind == TimerKind.MinimumPeriod && periodDays is not null;
+            var due = fixedPeriod ? ChinaTime.PeriodEnd(now, periodDays!.Value) : profile.PeriodEnd(now, timer.Duration);
+            var provisional = !fixedPeriod && profile.IsProvisional(now, timer.Duration);
             var id = objectionId is null
                 ? $"{step.Id}.{State.Visit}.{timer.Id}"
                 : $"{step.Id}.{State.Visit}.{timer.Id}.{objectionId}";
             if (timer.ReminderBefore is { } reminder && due.AddDays(-reminder.Days) > now)
             {
-                Emit(new TimerScheduled(id + ".reminder", step.Id, State.Visit, TimerPurpose.Reminder, TimerExpiry.None, due.AddDays(-reminder.Days), objectionId));
+                Emit(new TimerScheduled(id + ".reminder", step.Id, State.Visit, TimerPurpose.Reminder, TimerExpiry.None, due.AddDays(-reminder.Days), objectionId, provisional));
             }
 
             var purpose = timer.Kind == TimerKind.MinimumPeriod ? TimerPurpose.PeriodEnd : TimerPurpose.Deadline;
-            Emit(new TimerScheduled(id, step.Id, State.Visit, purpose, timer.OnExpiry, due, objectionId));
+            Emit(new TimerScheduled(id, step.Id, State.Visit, purpose, timer.OnExpiry, due, objectionId, provisional));
         }
     }
 
@@ -245,28 +251,13 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
 
     private RuleViolation? Authorize(IReadOnlyList<string> allowed, string? villagePath = null)
     {
-        villagePath ??= State.Start!.VillagePath;
-        string? outside = null;
-        foreach (var grant in actor.Grants)
-        {
-            if (!allowed.Contains(grant.Role))
-            {
-                continue;
-            }
-
-            if (grant.Role is Roles.Public or Roles.System || grant.Covers(villagePath))
-            {
-                _role = grant.Role;
-                return null;
-            }
-
-            outside = grant.Role;
-        }
-
-        return outside is not null
-            ? Text.Violation("auth.jurisdiction", "AuthJurisdiction", RoleName(outside), villagePath)
-            : Text.Violation("auth.role", "AuthRole", RoleNames(allowed));
+        var (role, violation) = Authorization.Resolve(profile, actor, allowed, villagePath ?? State.Start!.VillagePath);
+        _role = role ?? _role;
+        return violation;
     }
+
+    /// <summary>True when the actor holds <paramref name="role"/> over the village itself or an area containing it.</summary>
+    private bool Holds(string role, string villagePath) => actor.Grants.Any(g => g.Role == role && g.Covers(villagePath));
 
     private RuleViolation? OpenDemandBlocks() =>
         State.OpenDemand is { } demand
@@ -293,11 +284,5 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
     private LocalizedText StepName(string id) =>
         definition.StepsById.TryGetValue(id, out var step) ? step.Name : new LocalizedText(id, id);
 
-    private static LocalizedText RoleName(string role) => Text.Get("Role." + role);
-
-    private static LocalizedText RoleNames(IEnumerable<string> roles)
-    {
-        var names = roles.Select(RoleName).ToList();
-        return new LocalizedText(string.Join("、", names.Select(n => n.Zh)), string.Join(", ", names.Select(n => n.En)));
-    }
+    private static LocalizedText RoleName(string role) => Authorization.RoleName(role);
 }

@@ -128,7 +128,18 @@ public enum TimerPurpose
 }
 
 /// <summary>A timer was set. The store keeps it until it fires or is cancelled; firing is <see cref="FireTimer"/>.</summary>
-public sealed record TimerScheduled(string TimerId, string StepId, int Visit, TimerPurpose Purpose, TimerExpiry OnExpiry, DateTimeOffset DueAt, string? ObjectionId) : WorkflowEvent;
+/// <param name="TimerId">The timer's id in its instance (step, visit, timer, objection).</param>
+/// <param name="StepId">The step it belongs to.</param>
+/// <param name="Visit">The visit of that step.</param>
+/// <param name="Purpose">Deadline, reminder or the end of a minimum period.</param>
+/// <param name="OnExpiry">What firing it does.</param>
+/// <param name="DueAt">When it falls due.</param>
+/// <param name="ObjectionId">The objection it runs for, if any.</param>
+/// <param name="Provisional">
+/// True when the due instant counts working days over a year whose official holiday arrangement was not yet in the
+/// calendar (only the statutory holidays were known). Added after the first records: older records read as false.
+/// </param>
+public sealed record TimerScheduled(string TimerId, string StepId, int Visit, TimerPurpose Purpose, TimerExpiry OnExpiry, DateTimeOffset DueAt, string? ObjectionId, bool Provisional = false) : WorkflowEvent;
 
 /// <summary>A timer is no longer needed (its step was left, its objection answered).</summary>
 public sealed record TimerCancelled(string TimerId) : WorkflowEvent;

@@ -33,10 +33,10 @@ public enum ObjectionStatus
 }
 
 /// <summary>A timer the instance is waiting on.</summary>
-public sealed record PendingTimer(string TimerId, string StepId, int Visit, TimerPurpose Purpose, TimerExpiry OnExpiry, DateTimeOffset DueAt, string? ObjectionId);
+public sealed record PendingTimer(string TimerId, string StepId, int Visit, TimerPurpose Purpose, TimerExpiry OnExpiry, DateTimeOffset DueAt, string? ObjectionId, bool Provisional = false);
 
-/// <summary>An objection at the current disclosure.</summary>
-public sealed record ObjectionState(string ObjectionId, ObjectionStatus Status);
+/// <summary>An objection at the current disclosure; <paramref name="AnsweredAt"/> is when the committee dismissed it (the escalation window runs from then).</summary>
+public sealed record ObjectionState(string ObjectionId, ObjectionStatus Status, DateTimeOffset? AnsweredAt = null);
 
 /// <summary>The current disclosure's progress.</summary>
 public sealed record DisclosureState(bool Countersigned, DateTimeOffset? PublishedAt, DateTimeOffset? ClosableFrom, ImmutableDictionary<string, ObjectionState> Objections)
@@ -47,6 +47,9 @@ public sealed record DisclosureState(bool Countersigned, DateTimeOffset? Publish
     /// <summary>Objections that keep the disclosure from closing (unanswered or with the township).</summary>
     public int OpenObjections => Objections.Values.Count(o => o.Status is ObjectionStatus.Lodged or ObjectionStatus.Escalated);
 }
+
+/// <summary>The roster of the last meeting of a kind: members, and those due after its exclusions.</summary>
+public sealed record Roster(int Members, int Due);
 
 /// <summary>An unanswered demand that a meeting be held again.</summary>
 public sealed record RehearingDemand(string DemandId, string TargetStepId);
@@ -72,6 +75,9 @@ public sealed record InstanceState
     /// <summary>The start event (definition, profile, village, category...).</summary>
     public ProposalStarted? Start { get; init; }
 
+    /// <summary>When the proposal was registered (no notice or meeting of it can be earlier).</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
     /// <summary>Instance options resolved at start (supervisionCheck, townshipReview, mergeBranchProposal).</summary>
     public ImmutableHashSet<string> Options { get; init; } = ImmutableHashSet<string>.Empty;
 
@@ -92,6 +98,9 @@ public sealed record InstanceState
 
     /// <summary>Failed votes per meeting step over the whole instance (for repeatedFailure).</summary>
     public ImmutableDictionary<string, int> FailedVotes { get; init; } = NoCounts;
+
+    /// <summary>The last recorded roster of each meeting kind (so the next form can say the numbers the rule needs).</summary>
+    public ImmutableDictionary<string, Roster> LastRoster { get; init; } = ImmutableDictionary<string, Roster>.Empty.WithComparers(StringComparer.Ordinal);
 
     /// <summary>Meeting steps whose meeting passed at least once (rehearing targets).</summary>
     public ImmutableHashSet<string> PassedMeetings { get; init; } = ImmutableHashSet<string>.Empty;
@@ -139,6 +148,7 @@ public sealed record InstanceState
         {
             Status = InstanceStatus.Running,
             Start = s,
+            StartedAt = at,
             Options = [.. s.Options],
         },
         StepEntered s => this with
@@ -154,6 +164,7 @@ public sealed record InstanceState
         MeetingRecorded m => this with
         {
             MeetingAttempts = MeetingAttempts + 1,
+            LastRoster = LastRoster.SetItem(m.Record.MeetingKind, new Roster(m.Record.Members, m.Due)),
             FailedVotes = m.Verdict == MeetingVerdict.Failed
                 ? FailedVotes.SetItem(m.StepId, FailedVotes.GetValueOrDefault(m.StepId) + 1)
                 : FailedVotes,
@@ -163,14 +174,14 @@ public sealed record InstanceState
         DisclosureCountersigned => this with { Disclosure = Disclosure with { Countersigned = true } },
         DisclosurePublished p => this with { Disclosure = Disclosure with { PublishedAt = at, ClosableFrom = p.ClosableFrom } },
         ObjectionLodged o => WithObjection(o.ObjectionId, ObjectionStatus.Lodged),
-        ObjectionAnswered o => WithObjection(o.ObjectionId, o.Ruling == ObjectionRuling.Dismissed ? ObjectionStatus.Answered : ObjectionStatus.Resolved),
+        ObjectionAnswered o => WithObjection(o.ObjectionId, o.Ruling == ObjectionRuling.Dismissed ? ObjectionStatus.Answered : ObjectionStatus.Resolved, at),
         ObjectionEscalated o => WithObjection(o.ObjectionId, ObjectionStatus.Escalated),
         ObjectionRuled o => WithObjection(o.ObjectionId, ObjectionStatus.Resolved),
         ProgressReported => this with { ProgressReports = ProgressReports + 1 },
         ConcernRaised => this with { Concerns = Concerns + 1 },
         RehearingDemanded d => this with { OpenDemand = new RehearingDemand(d.DemandId, d.TargetStepId), Demands = Demands + 1 },
         RehearingAnswered => this with { OpenDemand = null },
-        TimerScheduled t => this with { Timers = Timers.SetItem(t.TimerId, new PendingTimer(t.TimerId, t.StepId, t.Visit, t.Purpose, t.OnExpiry, t.DueAt, t.ObjectionId)) },
+        TimerScheduled t => this with { Timers = Timers.SetItem(t.TimerId, new PendingTimer(t.TimerId, t.StepId, t.Visit, t.Purpose, t.OnExpiry, t.DueAt, t.ObjectionId, t.Provisional)) },
         TimerCancelled t => this with { Timers = Timers.Remove(t.TimerId) },
         TimerFired t => this with { Timers = Timers.Remove(t.TimerId) },
         DeadlineEscalated => this with { Overdue = true },
@@ -178,6 +189,6 @@ public sealed record InstanceState
         _ => this,
     };
 
-    private InstanceState WithObjection(string id, ObjectionStatus status) =>
-        this with { Disclosure = Disclosure with { Objections = Disclosure.Objections.SetItem(id, new ObjectionState(id, status)) } };
+    private InstanceState WithObjection(string id, ObjectionStatus status, DateTimeOffset? answeredAt = null) =>
+        this with { Disclosure = Disclosure with { Objections = Disclosure.Objections.SetItem(id, new ObjectionState(id, status, answeredAt)) } };
 }

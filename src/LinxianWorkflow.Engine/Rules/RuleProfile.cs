@@ -101,11 +101,39 @@ public sealed class RuleProfile
     /// <summary>Routine disclosures the village owes regardless of any matter: kind ("general", "finance") → "monthly" or "quarterly" (law art. 30).</summary>
     public FrozenDictionary<string, string> RoutineDisclosure { get; init; } = FrozenDictionary<string, string>.Empty;
 
+    /// <summary>
+    /// Roles that may not act in a role held in the same village: supervision-member → the party secretary, the
+    /// village chair and two-committee members (村民委员会组织法; domain.md §5). A supervision act by someone who also
+    /// holds a conflicting role in that village is refused, and the service refuses to grant the combination.
+    /// </summary>
+    public FrozenDictionary<string, FrozenSet<string>> SeparationOfDuties { get; init; } = FrozenDictionary<string, FrozenSet<string>>.Empty;
+
+    /// <summary>Calendar days after a committee's answer within which the objector (or the supervision committee) may take it to the township.</summary>
+    public int ObjectionEscalationDays => Days.GetValueOrDefault(ObjectionEscalationDaysKey, DefaultObjectionEscalationDays);
+
+    /// <summary>The named period that sets <see cref="ObjectionEscalationDays"/>.</summary>
+    public const string ObjectionEscalationDaysKey = "objectionEscalationDays";
+
+    /// <summary>The escalation window when a profile does not name one.</summary>
+    public const int DefaultObjectionEscalationDays = 5;
+
+    /// <summary>The roles that conflict with acting as <paramref name="role"/> in the same village (empty when none).</summary>
+    public FrozenSet<string> ConflictsOf(string role) => SeparationOfDuties.GetValueOrDefault(role) ?? FrozenSet<string>.Empty;
+
     /// <summary>The file it was loaded from.</summary>
     public string SourceFile { get; init; } = "";
 
     /// <summary>"id@version".</summary>
     public string Key => $"{Id}@{Version}";
+
+    /// <summary>
+    /// True when a period of <paramref name="duration"/> after <paramref name="act"/> is counted in working days over a
+    /// year whose official arrangement (调休) is not yet in the calendar: only the statutory holidays are known, so the
+    /// end may move once the State Council's notice is added.
+    /// </summary>
+    public bool IsProvisional(DateTimeOffset act, DurationSpec duration) =>
+        duration.ProfileKey is { } key && Calendar is { } calendar && WorkingDayPeriods.Contains(key)
+        && !calendar.CoversPeriod(act, PeriodEnd(act, duration));
 
     /// <summary>The rule for a meeting kind, with the category's overrides applied.</summary>
     public MeetingRule MeetingRuleFor(string meetingKind, string category) =>

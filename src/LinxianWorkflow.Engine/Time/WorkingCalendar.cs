@@ -8,7 +8,9 @@ namespace LinxianWorkflow.Engine.Time;
 /// <summary>
 /// Which days are working days in China: the official arrangements per year (days off, and the weekend
 /// days that become working days, 调休) from workflows/calendar/*.calendar.json; any other day works
-/// Monday to Friday. A year the calendar does not hold is counted Monday to Friday (<see cref="Covers"/>).
+/// Monday to Friday. A year the calendar does not hold counts the statutory holidays of
+/// 《全国年节及纪念日放假办法》 (<see cref="StatutoryHolidays"/>) and weekends, and a period over it is provisional
+/// (<see cref="CoversPeriod"/>) until the year's arrangement is added as data.
 /// </summary>
 public sealed class WorkingCalendar
 {
@@ -18,6 +20,7 @@ public sealed class WorkingCalendar
     private readonly FrozenSet<DateOnly> _holidays;
     private readonly FrozenSet<DateOnly> _workdays;
     private readonly FrozenSet<int> _years;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, FrozenSet<DateOnly>> _statutory = new();
 
     private WorkingCalendar(string id, IEnumerable<DateOnly> holidays, IEnumerable<DateOnly> workdays, IEnumerable<int> years)
     {
@@ -33,9 +36,38 @@ public sealed class WorkingCalendar
     /// <summary>True when the calendar holds the official arrangement for <paramref name="year"/>.</summary>
     public bool Covers(int year) => _years.Contains(year);
 
+    /// <summary>
+    /// True when every day a period from <paramref name="act"/> to <paramref name="end"/> counts lies in a year whose
+    /// official arrangement the calendar holds; false marks the period provisional.
+    /// </summary>
+    public bool CoversPeriod(DateTimeOffset act, DateTimeOffset end)
+    {
+        for (var year = ChinaTime.DateOf(act).Year; year <= ChinaTime.DateOf(end).Year; year++)
+        {
+            if (!Covers(year))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>True when <paramref name="date"/> is a working day.</summary>
-    public bool IsWorkingDay(DateOnly date) =>
-        _workdays.Contains(date) || (!_holidays.Contains(date) && date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday));
+    public bool IsWorkingDay(DateOnly date)
+    {
+        if (!Covers(date.Year))
+        {
+            return date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !StatutoryDaysOff(date.Year).Contains(date);
+        }
+
+        return _workdays.Contains(date) || (!_holidays.Contains(date) && date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday));
+    }
+
+    private FrozenSet<DateOnly> StatutoryDaysOff(int year) =>
+        year is < StatutoryHolidays.FirstYear or > StatutoryHolidays.LastYear
+            ? FrozenSet<DateOnly>.Empty
+            : _statutory.GetOrAdd(year, y => StatutoryHolidays.For(y).Select(d => d.Date).ToFrozenSet());
 
     /// <summary>
     /// The instant a period of <paramref name="days"/> working days after an act at <paramref name="act"/>

@@ -39,6 +39,25 @@ public sealed class InstanceCache
     }
 
     public void Forget(string id) => _states.TryRemove(id, out _);
+
+    /// <summary>The proposal's state and last hash: the cached fold when <paramref name="row"/> says the stream has not moved, else the stream itself.</summary>
+    public async Task<(InstanceState State, string LastHash)> LoadAsync(WorkflowStore store, string id, ProposalRow? row, CancellationToken ct)
+    {
+        if (row is not null && TryGet(id, row.Version, out var state, out var lastHash))
+        {
+            return (state, lastHash);
+        }
+
+        var stored = await store.LoadEventsAsync(id, ct);
+        state = InstanceState.From(stored.Select(e => EventCodec.Decode(e.Record)));
+        lastHash = stored.Count > 0 ? stored[^1].Hash : EventCodec.GenesisHash;
+        if (stored.Count > 0)
+        {
+            Set(id, state, lastHash);
+        }
+
+        return (state, lastHash);
+    }
 }
 
 /// <summary>The proposal row the authorization behaviour read for this request, handed down to the handler.</summary>

@@ -51,6 +51,11 @@ public static class Projection
         var tasks = new List<TaskRow>();
         void Open(string task, IEnumerable<string> roles, string? objectionId)
         {
+            if (tasks.Any(t => t.Task == task))
+            {
+                return; // one task per step: reporting progress and completing it are the same piece of work
+            }
+
             var (taskDue, taskRemind) = objectionId is null ? (due, remind) : DueDates(state, objectionId);
             tasks.AddRange(roles.Distinct().Select(role => new TaskRow
             {
@@ -66,40 +71,13 @@ public static class Projection
             }));
         }
 
-        if (state.Status == InstanceStatus.Running)
+        // Open tasks are the engine's open actions that someone in the village or township must take: the step's own
+        // work, an objection to answer or rule on, a rehearing demand to answer (not concerns, uploads or the public's).
+        foreach (var action in OpenActions.List(definition, profile, state, now))
         {
-            if (step.Kind == StepKind.Disclosure)
+            if (TaskOf(action) is { } task)
             {
-                var disclosure = state.Disclosure;
-                if (profile.Options.DisclosureCountersign && !disclosure.Countersigned && disclosure.PublishedAt is null)
-                {
-                    Open("countersign", step.CountersignRoles, null);
-                }
-                else
-                {
-                    Open(disclosure.PublishedAt is null ? "publish" : "close", step.Roles, null);
-                }
-
-                foreach (var objection in disclosure.Objections.Values)
-                {
-                    if (objection.Status == ObjectionStatus.Lodged)
-                    {
-                        Open("answer:" + objection.ObjectionId, step.AnswerRoles, objection.ObjectionId);
-                    }
-                    else if (objection.Status == ObjectionStatus.Escalated)
-                    {
-                        Open("rule:" + objection.ObjectionId, step.RulingRoles, objection.ObjectionId);
-                    }
-                }
-            }
-            else
-            {
-                Open("step", step.Roles, null);
-            }
-
-            if (state.OpenDemand is { } demand && definition.Rehearing is { } rehearing)
-            {
-                Open("rehearing:" + demand.DemandId, rehearing.AnswerRoles, null);
+                Open(task, action.Roles.Where(r => r is not (Roles.Public or Roles.System)), action.ObjectionId);
             }
         }
 
@@ -223,6 +201,18 @@ public static class Projection
 
         return list;
     }
+
+    private static string? TaskOf(OpenAction action) => action.Action switch
+    {
+        "answer-objection" => "answer:" + action.ObjectionId,
+        "rule-on-objection" => "rule:" + action.ObjectionId,
+        "answer-rehearing" => "rehearing:" + action.DemandId,
+        "countersign" => "countersign",
+        "publish" => "publish",
+        "close-disclosure" => "close",
+        "complete-task" or "record-meeting" or "review" or "report-progress" or "complete-implementation" => "step",
+        _ => null,
+    };
 
     /// <summary>An enum value as the API and the read rows spell it ("no-quorum").</summary>
     public static string Kebab<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());

@@ -23,12 +23,7 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
     {
         // Load: the cached fold when the read row says the stream has not moved, else the stream itself.
         var row = RequestProposal.Get(proposalId) ?? await store.GetProposalAsync(proposalId, ct);
-        if (row is null || !cache.TryGet(proposalId, row.Version, out var state, out var lastHash))
-        {
-            var stored = await store.LoadEventsAsync(proposalId, ct);
-            state = InstanceState.From(stored.Select(e => EventCodec.Decode(e.Record)));
-            lastHash = stored.Count > 0 ? stored[^1].Hash : EventCodec.GenesisHash;
-        }
+        var (state, lastHash) = await cache.LoadAsync(store, proposalId, row, ct);
 
         // If-Match holds at decision time too: the stream may have moved since the pipeline looked.
         if (expectedVersion is { } expected && state.Version != expected)

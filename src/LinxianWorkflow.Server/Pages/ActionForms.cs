@@ -18,14 +18,11 @@ public static class ActionForms
     public sealed record Field(string Path, string Label, Kind Kind, bool Required = true, IReadOnlyList<string>? Options = null);
 
     private static readonly string[] HiddenFields = ["stepId", "objectionId", "interventionId", "demandId", "record.meetingKind"];
-    private static readonly string[] Decisions = ["approve", "return", "reject"];
-    private static readonly string[] Rulings = ["dismissed", "upheld", "terminate"];
     private static readonly string[] Channels = ["公开栏", "广播", "网上公开", "村民微信群"];
-    private static readonly string[] Stages = ["before", "during", "after"];
 
     public static IReadOnlyList<Field> For(ActionView action) => action.Action switch
     {
-        "complete-task" => [new("outcome", "Outcome", Kind.Select, Options: action.Outcomes ?? []), new("note", "Note", Kind.TextArea, false)],
+        "complete-task" => [new("outcome", "Outcome", Kind.Select, Options: action.ChoicesOf("outcome")), new("note", "Note", Kind.TextArea, false)],
         "record-meeting" =>
         [
             new("record.heldAt", "HeldAt", Kind.DateTime), new("record.noticeGivenAt", "NoticeGivenAt", Kind.DateTime, false),
@@ -34,13 +31,13 @@ public static class ActionForms
             new("record.abstain", "Abstain", Kind.Whole), new("record.minutes", "Minutes", Kind.TextArea),
             new("record.townshipAttendee", "TownshipAttendee", Kind.Text, false), new("record.implementationDueBy", "ImplementationDueBy", Kind.Date, false),
         ],
-        "review" => [new("decision", "Decision", Kind.Select, Options: Decisions), new("reasons", "Reasons", Kind.TextArea, false)],
+        "review" => [new("decision", "Decision", Kind.Select, Options: action.ChoicesOf("decision")), new("reasons", "Reasons", Kind.TextArea, false)],
         "countersign" => [new("opinion", "Opinion", Kind.TextArea, false)],
         "publish" => [new("noticeText", "NoticeText", Kind.TextArea), new("channels", "Channels", Kind.Checks, Options: Channels)],
-        "answer-objection" => [new("answer", "Answer", Kind.TextArea), new("ruling", "Ruling", Kind.Select, Options: Rulings)],
+        "answer-objection" => [new("answer", "Answer", Kind.TextArea), new("ruling", "Ruling", Kind.Select, Options: action.ChoicesOf("ruling"))],
         "escalate-objection" => [new("reason", "Reason", Kind.TextArea)],
-        "rule-on-objection" => [new("ruling", "Ruling", Kind.Select, Options: Rulings), new("reasons", "Reasons", Kind.TextArea)],
-        "report-progress" => [new("stage", "Stage", Kind.Select, Options: Stages), new("summary", "Summary", Kind.TextArea), new("costYuan", "Cost", Kind.Money, false), new("disclose", "Disclose", Kind.Bool, false)],
+        "rule-on-objection" => [new("ruling", "Ruling", Kind.Select, Options: action.ChoicesOf("ruling")), new("reasons", "Reasons", Kind.TextArea)],
+        "report-progress" => [new("stage", "Stage", Kind.Select, Options: action.ChoicesOf("stage")), new("summary", "Summary", Kind.TextArea), new("costYuan", "Cost", Kind.Money, false), new("disclose", "Disclose", Kind.Bool, false)],
         "complete-implementation" => [new("summary", "Summary", Kind.TextArea), new("totalCostYuan", "TotalCost", Kind.Money)],
         "intervene" => [new("reason", "Reason", Kind.TextArea)],
         "demand-rehearing" => [new("targetStepId", "TargetStep", Kind.Select), new("reasons", "Reasons", Kind.TextArea)],
@@ -50,7 +47,7 @@ public static class ActionForms
     };
 
     /// <summary>The action's form: its fields, the hidden step, objection, version, and the anti-forgery token.</summary>
-    public static string Render(PageContext page, string proposalId, int version, ActionView action, IReadOnlyList<string> meetingKinds, IReadOnlyDictionary<string, string> steps)
+    public static string Render(PageContext page, string proposalId, int version, ActionView action, IReadOnlyDictionary<string, string> steps)
     {
         if (action.Action == "attach-document")
         {
@@ -69,15 +66,21 @@ public static class ActionForms
         Hidden(html, "objectionId", action.ObjectionId);
         Hidden(html, "interventionId", action.InterventionId);
         Hidden(html, "demandId", action.DemandId);
+        // What the engine says a clerk should know first: the meeting's numbers, when a period ends.
+        foreach (var hint in action.Hints ?? [])
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"hint\">{page.L(hint)}</p>");
+        }
+
         var fields = For(action);
         if (action.Action == "record-meeting")
         {
-            fields = [new Field("record.meetingKind", "MeetingKind", Kind.Select, Options: meetingKinds), .. fields];
+            fields = [new Field("record.meetingKind", "MeetingKind", Kind.Select, Options: action.ChoicesOf("record.meetingKind")), .. fields];
         }
 
         if (action.Action is "raise-concern" or "demand-rehearing")
         {
-            fields = [fields[0] with { Options = [.. steps.Keys] }, .. fields.Skip(1)];
+            fields = [fields[0] with { Options = [.. action.ChoicesOf(fields[0].Path).Where(steps.ContainsKey)] }, .. fields.Skip(1)];
         }
 
         foreach (var f in fields)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Features.Identity;
 using LinxianWorkflow.Server.Features.Proposals;
@@ -223,7 +222,7 @@ public static class PageEndpoints
         var filter = ProposalEndpoints.Filter(http.Request.Query);
         var proposals = await sender.Send(new ListProposals(page.Caller, filter), http.RequestAborted);
         var html = new StringBuilder();
-        if (page.Caller.Grants.Any(g => g.Role is Roles.PartySecretary or Roles.VillageChair))
+        if (StartingVillages(page.Caller, library).Count > 0)
         {
             html.Append(CultureInfo.InvariantCulture, $"<p><a class=\"button\" href=\"/proposals/new\">{page.T("StartProposal")}</a></p>");
         }
@@ -318,9 +317,14 @@ public static class PageEndpoints
         return page.Page(page.Raw("Home"), html.ToString());
     }
 
+    // The villages where the caller holds a role the definition lets start a proposal.
+    private static List<string> StartingVillages(Caller caller, WorkflowLibrary library) =>
+        [.. caller.Grants.Where(g => g.Scope.Split('/').Length == 3 && library.ForNewProposal(g.Scope).Definition.StartRoles.Contains(g.Role))
+            .Select(g => g.Scope).Distinct(StringComparer.Ordinal)];
+
     private static IResult NewProposalPage(PageContext page, WorkflowLibrary library, ProblemException? problem)
     {
-        var villages = page.Caller.Grants.Where(g => g.Role is Roles.PartySecretary or Roles.VillageChair).Select(g => g.Scope).Distinct().ToList();
+        var villages = StartingVillages(page.Caller, library);
         var categories = villages.Count == 0 ? [] : library.ForNewProposal(villages[0]).Profile.Categories.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
         var error = page.Refusal(problem);
         var villageOptions = string.Concat(villages.Select(v => $"<option value=\"{PageContext.Attr(v)}\">{PageContext.E(v)}</option>"));

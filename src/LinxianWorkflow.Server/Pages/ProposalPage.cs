@@ -56,11 +56,10 @@ public static class ProposalPage
             html.Append(CultureInfo.InvariantCulture, $"<p>{page.T("NoActions")}</p>");
         }
 
-        var step = definition.Step(view.CurrentStep.Id);
         var steps = definition.Steps.Where(s => s.Kind != Engine.Definitions.StepKind.End).ToDictionary(s => s.Id, s => page.L(s.Name), StringComparer.Ordinal);
         foreach (var action in view.Actions)
         {
-            html.Append(ActionForms.Render(page, view.Id, view.Version, action, step.MeetingKinds, steps));
+            html.Append(ActionForms.Render(page, view.Id, view.Version, action, steps));
         }
 
         html.Append("</section>");

@@ -7,7 +7,7 @@ namespace LinxianWorkflow.Server.Pages;
 /// <summary>
 /// The workflow as an SVG drawn from the definition: the main path's steps in order as boxes, each marked done,
 /// current or ahead (colour and a word, never colour alone), the current one with its attempt number when a
-/// step was returned and taken again; the side steps (revisions, ends) listed below it in words.
+/// step was returned and taken again; a current step off the main path is drawn after it.
 /// </summary>
 public static class WorkflowDiagram
 {
@@ -16,28 +16,19 @@ public static class WorkflowDiagram
     private const int Gap = 18;
     private const int PerRow = 4;
 
-    // The outcomes that carry a proposal forward; the main path follows them.
-    private static readonly string[] Forward = ["accepted", "passed", "endorsed", "approved", "closed", "completed"];
-
-    /// <summary>The main path: from the first step, following the forward outcome, to the end it reaches.</summary>
-    public static List<StepDefinition> MainPath(WorkflowDefinition definition)
-    {
-        var path = new List<StepDefinition>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (StepDefinition? step = definition.Step(definition.Start); step is not null && seen.Add(step.Id);)
-        {
-            path.Add(step);
-            var next = Forward.Select(step.OutcomeOrNull).FirstOrDefault(o => o is not null);
-            step = next is null ? null : definition.Step(next.To);
-        }
-
-        return path;
-    }
+    /// <summary>The main path as the definition declares it.</summary>
+    public static List<StepDefinition> MainPath(WorkflowDefinition definition) => [.. definition.MainPath.Select(definition.Step)];
 
     /// <summary>The diagram; <paramref name="entered"/> says how often the history entered each step (more than once: returned and taken again).</summary>
     public static string Svg(PageContext page, WorkflowDefinition definition, string currentStep, bool ended, IReadOnlyDictionary<string, int> entered)
     {
         var path = MainPath(definition);
+        if (!definition.MainPath.Contains(currentStep))
+        {
+            // A current step off the main path (a revision, a deadlock decision, an end) is drawn after it, so it is never lost.
+            path.Add(definition.Step(currentStep));
+        }
+
         var rows = (path.Count + PerRow - 1) / PerRow;
         var width = (PerRow * (BoxWidth + Gap)) + Gap;
         var height = (rows * (BoxHeight + Gap)) + Gap;

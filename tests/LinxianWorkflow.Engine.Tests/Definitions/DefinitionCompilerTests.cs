@@ -87,7 +87,7 @@ public class DefinitionCompilerTests
             ["kind"] = "task",
             ["name"] = new JsonObject { ["zh-CN"] = "孤立", ["en"] = "Orphan" },
             ["roles"] = new JsonArray("party-secretary"),
-            ["outcomes"] = new JsonObject { ["done"] = new JsonObject { ["to"] = "archived" } },
+            ["outcomes"] = new JsonObject { ["done"] = new JsonObject { ["to"] = "archived", ["kind"] = "end" } },
         });
         AssertError(d, "orphan", "unreachable");
     }
@@ -97,7 +97,7 @@ public class DefinitionCompilerTests
     {
         var d = Real();
         var revision = StepOf(d, "revision");
-        revision["outcomes"] = new JsonObject { ["again"] = new JsonObject { ["to"] = "revision" } };
+        revision["outcomes"] = new JsonObject { ["again"] = new JsonObject { ["to"] = "revision", ["kind"] = "back" } };
         StepOf(d, "two-committee-deliberation")["outcomes"]!["failed"]!["to"] = "revision";
         AssertError(d, "revision", "no end step can be reached");
     }

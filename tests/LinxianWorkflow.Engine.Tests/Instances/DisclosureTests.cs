@@ -113,6 +113,13 @@ public class DisclosureTests
         Assert.Contains("1件", violation.Message.Zh, StringComparison.Ordinal);
         h.Do(Harness.Chair, new AnswerObjection(Step, "R-1", "已解释", ObjectionRuling.Dismissed));
         Assert.DoesNotContain(h.State.Timers.Values, t => t.ObjectionId == "R-1");
+
+        // The objector may still take the answer to the township for the profile's window (5 days after the answer's day).
+        var windowEnds = ChinaTime.PeriodEnd(h.Now, h.Profile.ObjectionEscalationDays);
+        h.Now = windowEnds.AddMinutes(-1);
+        var early = h.Refuse(Harness.Chair, new CloseDisclosure(Step), "disclosure.escalation-window");
+        Assert.Contains(ChinaTime.Display(windowEnds), early.Message.Zh, StringComparison.Ordinal);
+        h.Now = windowEnds;
         h.Do(Harness.Chair, new CloseDisclosure(Step));
     }
 

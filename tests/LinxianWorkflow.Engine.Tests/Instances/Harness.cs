@@ -39,6 +39,10 @@ internal sealed class Harness
 
     public static Actor Villager { get; } = Actor.Villager("villager-1");
 
+    /// <summary>One person holding both the secretary's and the chair's grant (一肩挑).</summary>
+    public static Actor SecretaryChair { get; } = new("secretary-chair", "王书记兼主任",
+        [new RoleGrant(Roles.PartySecretary, Village), new RoleGrant(Roles.VillageChair, Village)]);
+
     public WorkflowDefinition Definition { get; }
 
     public RuleProfile Profile { get; }
@@ -82,7 +86,7 @@ internal sealed class Harness
 
     public Harness Start(string category = "public-welfare", Backing? backing = null, bool secretaryIsChair = false)
     {
-        Do(Secretary, new StartProposal("p-1", Village, "硬化村内主干道", "方案摘要", category, 48_000m, "villager-suggestion", backing, secretaryIsChair));
+        Do(secretaryIsChair ? SecretaryChair : Secretary, new StartProposal("p-1", Village, "硬化村内主干道", "方案摘要", category, 48_000m, "villager-suggestion", backing, secretaryIsChair));
         return this;
     }
 

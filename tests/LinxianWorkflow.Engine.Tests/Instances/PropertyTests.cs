@@ -47,7 +47,7 @@ public class PropertyTests
     private static InstanceState Run(RuleProfile profile, int[] moves)
     {
         var h = new Harness(profile);
-        h.Do(Harness.Secretary, new StartProposal("p", Harness.Village, "题", "摘要", moves[0] % 3 == 0 ? "yishi-yiyi" : "general", 1000m,
+        h.Do(moves[0] % 2 == 0 ? Harness.SecretaryChair : Harness.Secretary, new StartProposal("p", Harness.Village, "题", "摘要", moves[0] % 3 == 0 ? "yishi-yiyi" : "general", 1000m,
             "cadre", moves[0] % 5 == 0 ? new Backing("adult-villagers", moves[0] % 60, 380) : null, moves[0] % 2 == 0));
         foreach (var move in moves.Skip(1))
         {

@@ -222,7 +222,13 @@ public class WalkTests
         h.Do(Harness.Secretary, new Intervene("withdraw", "上级政策调整"));
         Assert.Equal("withdrawn", h.Step);
 
-        var late = new Harness().Start().AdvanceTo("villager-resolution");
+        // domain.md §6: at the villager-resolution step, until a passing resolution is recorded.
+        var atResolution = new Harness().Start().AdvanceTo("villager-resolution");
+        atResolution.Do(Harness.Secretary, new Intervene("withdraw", "村民意见分歧较大，暂缓"));
+        Assert.Equal("withdrawn", atResolution.Step);
+
+        var late = new Harness().Start().AdvanceTo("resolution-disclosure");
+        Assert.Contains(late.History, e => e.Data is MeetingRecorded { StepId: "villager-resolution", Verdict: MeetingVerdict.Passed });
         late.Refuse(Harness.Secretary, new Intervene("withdraw", "改变主意"), "intervention.not-here");
     }
 

@@ -16,13 +16,13 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 public sealed record AttachDocumentUpload(Caller Caller, string ProposalId, string StepId, string FileName, byte[] Content, string? Description)
     : ICommand<ActionResult>, IProposalMessage, IChangeMessage;
 
-public sealed class AttachDocumentUploadHandler(WorkflowStore store, ISender sender, AdjustableClock clock) : ICommandHandler<AttachDocumentUpload, ActionResult>
+public sealed class AttachDocumentUploadHandler(WorkflowStore store, ISender sender, AdjustableClock clock, WorkflowLibrary library, InstanceCache cache) : ICommandHandler<AttachDocumentUpload, ActionResult>
 {
     public async ValueTask<ActionResult> Handle(AttachDocumentUpload command, CancellationToken cancellationToken)
     {
         // Before storing anything: the caller must be one who may attach in this village.
         var row = RequestProposal.Get(command.ProposalId) ?? await store.GetProposalAsync(command.ProposalId, cancellationToken);
-        if (row is null || !command.Caller.Grants.Any(g => ActionCatalog.Attachers.Contains(g.Role) && g.Covers(row.VillagePath)))
+        if (row is null || !await MayAttachAsync(row, command.Caller, cancellationToken))
         {
             throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.role", "AttachmentRole");
         }
@@ -43,6 +43,19 @@ public sealed class AttachDocumentUploadHandler(WorkflowStore store, ISender sen
     }
 
     /// <summary>The document's type from its first bytes, or null when it is none of the allowed ones.</summary>
+    // The engine's open actions say who may attach now (roles in the village, separation of duties); asked before the file is stored.
+    private async Task<bool> MayAttachAsync(ProposalRow row, Caller caller, CancellationToken ct)
+    {
+        var (state, _) = await cache.LoadAsync(store, row.Id, row, ct);
+        if (state.Start is not { } start)
+        {
+            return false;
+        }
+
+        var (definition, profile) = library.For(start);
+        return ActionCatalog.MayAttach(definition, profile, state, caller, clock.GetUtcNow());
+    }
+
     public static string? Sniff(ReadOnlySpan<byte> content) =>
         content.StartsWith("%PDF-"u8) ? "application/pdf"
         : content.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "image/png"

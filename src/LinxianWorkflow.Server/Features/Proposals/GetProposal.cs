@@ -1,5 +1,4 @@
 using LinxianWorkflow.Engine;
-using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
@@ -11,7 +10,8 @@ public sealed record GetProposal(Caller Caller, string ProposalId) : IQuery<Prop
 
 public sealed record StepView(string Id, string Kind, LocalizedText Name, int Visit, DateTimeOffset EnteredAt);
 
-public sealed record TimerView(string TimerId, string Purpose, string OnExpiry, DateTimeOffset DueAt, string DueAtChina, string? ObjectionId);
+/// <summary>A pending timer; <paramref name="Provisional"/>: counted over a year whose official holiday arrangement is not yet in the calendar.</summary>
+public sealed record TimerView(string TimerId, string Purpose, string OnExpiry, DateTimeOffset DueAt, string DueAtChina, string? ObjectionId, bool Provisional);
 
 public sealed record ObjectionView(string ObjectionId, string Status);
 
@@ -38,25 +38,19 @@ public sealed record ProposalView(
     IReadOnlyList<ActionView> Actions,
     string LastHash);
 
-public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary library, InstanceCache cache) : IQueryHandler<GetProposal, ProposalView>
+public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary library, InstanceCache cache, Hosting.AdjustableClock clock) : IQueryHandler<GetProposal, ProposalView>
 {
     public async ValueTask<ProposalView> Handle(GetProposal query, CancellationToken cancellationToken)
     {
         // The fold this node already has when the read row (read by the authorization step) says it is current.
         var row = RequestProposal.Get(query.ProposalId) ?? await store.GetProposalAsync(query.ProposalId, cancellationToken);
-        if (row is null || !cache.TryGet(query.ProposalId, row.Version, out var state, out var lastHash))
-        {
-            var stored = await store.LoadEventsAsync(query.ProposalId, cancellationToken);
-            state = InstanceState.From(stored.Select(e => EventCodec.Decode(e.Record)));
-            lastHash = stored[^1].Hash;
-            cache.Set(query.ProposalId, state, lastHash);
-        }
+        var (state, lastHash) = await cache.LoadAsync(store, query.ProposalId, row, cancellationToken);
 
         var start = state.Start!;
         var (definition, profile) = library.For(start);
         var step = definition.Step(state.CurrentStep!);
         var timers = state.Timers.Values.OrderBy(t => t.DueAt)
-            .Select(t => new TimerView(t.TimerId, Projection.Kebab(t.Purpose), Projection.Kebab(t.OnExpiry), t.DueAt, Engine.Time.ChinaTime.Display(t.DueAt), t.ObjectionId))
+            .Select(t => new TimerView(t.TimerId, Projection.Kebab(t.Purpose), Projection.Kebab(t.OnExpiry), t.DueAt, Engine.Time.ChinaTime.Display(t.DueAt), t.ObjectionId, t.Provisional))
             .ToList();
         var disclosure = step.Kind == Engine.Definitions.StepKind.Disclosure
             ? new DisclosureView(state.Disclosure.Countersigned, state.Disclosure.PublishedAt, state.Disclosure.ClosableFrom,
@@ -67,6 +61,6 @@ public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary libr
             ProposalRunner.Status(state), state.Result is { } r ? Projection.Kebab(r) : null, state.Version, definition.Key, profile.Key,
             new StepView(step.Id, Projection.Kebab(step.Kind), step.Name, state.Visit, state.StepEnteredAt),
             timers.Where(t => t.Purpose == "deadline" && t.ObjectionId is null).Select(t => (DateTimeOffset?)t.DueAt).Min(),
-            state.Overdue, disclosure, timers, ActionCatalog.Available(definition, profile, state, query.Caller), lastHash);
+            state.Overdue, disclosure, timers, ActionCatalog.Available(definition, profile, state, query.Caller, clock.GetUtcNow()), lastHash);
     }
 }
