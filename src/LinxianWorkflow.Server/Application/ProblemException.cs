@@ -18,7 +18,7 @@ public sealed class ProblemException(int status, string rule, LocalizedText mess
     public static ProblemException From(RuleViolation violation) => new(
         violation.Rule switch
         {
-            "auth.role" or "auth.jurisdiction" => StatusCodes.Status403Forbidden,
+            "auth.role" or "auth.jurisdiction" or "duty.separation" => StatusCodes.Status403Forbidden,
             "step.not-current" or "instance.ended" or "instance.already-started" => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status422UnprocessableEntity,
         },

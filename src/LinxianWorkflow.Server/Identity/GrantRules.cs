@@ -38,4 +38,23 @@ public static class GrantRules
 
         return null;
     }
+
+    /// <summary>
+    /// The county's profile forbids one person some pairs of roles in the same village (separation of duties: the
+    /// supervision committee is not the secretary, the chair or a two-committee member); such grants are refused.
+    /// </summary>
+    public static ProblemException? CheckSeparation(WorkflowLibrary library, IReadOnlyList<RoleGrant> grants)
+    {
+        foreach (var scope in grants.Where(g => g.Scope.Length > 0).Select(g => g.Scope).Distinct(StringComparer.Ordinal))
+        {
+            var profile = library.ForNewProposal(scope).Profile;
+            if (Engine.Instances.Authorization.ForbiddenCombination(profile, grants) is { } clash)
+            {
+                return ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "duty.separation", "GrantConflict",
+                    Engine.Instances.Authorization.RoleName(clash.Role), Engine.Instances.Authorization.RoleName(clash.Conflict), clash.Scope);
+            }
+        }
+
+        return null;
+    }
 }

@@ -17,12 +17,12 @@ public sealed record CreateFirstAdministrator(string UserName, string Scope) : I
         CreateUser.CheckUser(UserName, UserName, null) ?? GrantRules.Check([new RoleGrant(Roles.Administrator, Scope)]);
 }
 
-public sealed class CreateFirstAdministratorHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher)
+public sealed class CreateFirstAdministratorHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher, WorkflowLibrary library)
     : ICommandHandler<CreateFirstAdministrator, CreatedUser>
 {
     public async ValueTask<CreatedUser> Handle(CreateFirstAdministrator command, CancellationToken cancellationToken)
     {
-        var handler = new CreateUserHandler(store, time, hasher);
+        var handler = new CreateUserHandler(store, time, hasher, library);
         return await handler.Handle(
             new CreateUser(Caller.Anonymous, new NewUser(command.UserName, "系统管理员", [new RoleGrant(Roles.Administrator, command.Scope)])),
             cancellationToken);

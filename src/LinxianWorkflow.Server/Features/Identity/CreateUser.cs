@@ -29,11 +29,16 @@ public sealed record CreateUser(Caller Caller, NewUser User) : ICommand<CreatedU
                     : null;
 }
 
-public sealed class CreateUserHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher) : ICommandHandler<CreateUser, CreatedUser>
+public sealed class CreateUserHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher, WorkflowLibrary library) : ICommandHandler<CreateUser, CreatedUser>
 {
     public async ValueTask<CreatedUser> Handle(CreateUser command, CancellationToken cancellationToken)
     {
         var u = command.User;
+        if (GrantRules.CheckSeparation(library, u.Grants) is { } conflict)
+        {
+            throw conflict;
+        }
+
         var generated = u.Password is null ? Tokens.NewPassword() : null;
         var row = new UserRow
         {

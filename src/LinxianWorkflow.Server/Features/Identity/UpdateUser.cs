@@ -18,7 +18,7 @@ public sealed record UpdateUser(Caller Caller, string UserId, UserChange Change)
         ?? CreateUser.CheckUser("x", Change.DisplayName ?? "x", Change.Password);
 }
 
-public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserRow> hasher, TokenCache cache) : ICommandHandler<UpdateUser, Unit>
+public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserRow> hasher, TokenCache cache, WorkflowLibrary library) : ICommandHandler<UpdateUser, Unit>
 {
     public async ValueTask<Unit> Handle(UpdateUser command, CancellationToken cancellationToken)
     {
@@ -27,6 +27,11 @@ public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserR
         var change = command.Change;
         if (change.Grants is { } grants)
         {
+            if (GrantRules.CheckSeparation(library, grants) is { } conflict)
+            {
+                throw conflict;
+            }
+
             user.Grants = Tokens.GrantsJson(grants);
         }
 

@@ -27,12 +27,14 @@ public sealed class LodgePublicObjectionHandler(WorkflowStore store, ProposalRun
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", command.ProposalId);
         var receipt = "YY" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5));
 
-        // The villager is recorded by a salted digest of their address, not the address itself.
-        var who = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("linxian-objector:" + command.RemoteAddress)))[..16];
         var text = command.Form.Contact is { Length: > 0 } contact ? $"{command.Form.Text}\n联系方式：{contact}" : command.Form.Text;
-        var result = await runner.RunAsync(command.ProposalId, Actor.Villager("villager-" + who),
+        var result = await runner.RunAsync(command.ProposalId, Objector(command.RemoteAddress),
             new LodgeObjection(proposal.CurrentStep, receipt, text), null, cancellationToken);
         var lodged = result.Events.First(e => e.Type == nameof(ObjectionLodged));
         return new ObjectionReceipt(command.ProposalId, receipt, lodged.Sequence, lodged.Hash);
     }
+
+    /// <summary>A villager without an account, recorded by a salted digest of their address, not the address itself.</summary>
+    public static Actor Objector(string remoteAddress) =>
+        Actor.Villager("villager-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("linxian-objector:" + remoteAddress)))[..16]);
 }

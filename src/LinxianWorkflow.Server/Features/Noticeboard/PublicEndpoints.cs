@@ -38,5 +38,15 @@ public static class PublicEndpoints
         .RequireRateLimiting(ObjectionPolicy)
         .Accepts<ObjectionForm>("application/json").Produces<ObjectionReceipt>(StatusCodes.Status201Created)
         .WithSummary("Lodge an objection to a posted disclosure, no sign-in (rate-limited per address)");
+
+        pub.MapPost("/proposals/{id}/objections/{receipt}/escalate", async (string id, string receipt, HttpContext http, ISender sender) =>
+        {
+            var (form, _) = await JsonBody.ReadAsync<EscalationForm>(http.Request, ObjectionBodyLimit);
+            var escalated = await sender.Send(new EscalatePublicObjection(id, receipt, form, http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), http.RequestAborted);
+            return Results.Json(escalated, Api.Json, statusCode: StatusCodes.Status201Created);
+        })
+        .RequireRateLimiting(ObjectionPolicy)
+        .Accepts<EscalationForm>("application/json").Produces<EscalationReceipt>(StatusCodes.Status201Created)
+        .WithSummary("Take a dismissed objection to the township with its receipt number, no sign-in, within the county's window");
     }
 }

@@ -1,0 +1,30 @@
+using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Storage;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Features.Noticeboard;
+
+/// <summary>The body of POST /api/public/proposals/{id}/objections/{receipt}/escalate: why the answer does not satisfy.</summary>
+public sealed record EscalationForm(string Reason);
+
+/// <summary>
+/// The villager who lodged an objection takes the committee's answer to the township, with the receipt number as the
+/// proof that it is theirs (no account needed), within the profile's escalation window; the engine decides.
+/// </summary>
+public sealed record EscalatePublicObjection(string ProposalId, string ReceiptNumber, EscalationForm Form, string RemoteAddress) : ICommand<EscalationReceipt>;
+
+public sealed record EscalationReceipt(string ProposalId, string ReceiptNumber, int EventSequence, string EventHash);
+
+public sealed class EscalatePublicObjectionHandler(WorkflowStore store, ProposalRunner runner) : ICommandHandler<EscalatePublicObjection, EscalationReceipt>
+{
+    public async ValueTask<EscalationReceipt> Handle(EscalatePublicObjection command, CancellationToken cancellationToken)
+    {
+        var proposal = await store.GetProposalAsync(command.ProposalId, cancellationToken)
+            ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", command.ProposalId);
+        var result = await runner.RunAsync(command.ProposalId, LodgePublicObjectionHandler.Objector(command.RemoteAddress),
+            new EscalateObjection(proposal.CurrentStep, command.ReceiptNumber, command.Form.Reason), null, cancellationToken);
+        var escalated = result.Events.First(e => e.Type == nameof(ObjectionEscalated));
+        return new EscalationReceipt(command.ProposalId, command.ReceiptNumber, escalated.Sequence, escalated.Hash);
+    }
+}
