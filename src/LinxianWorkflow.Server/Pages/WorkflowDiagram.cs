@@ -23,7 +23,7 @@ public static class WorkflowDiagram
     public static string Svg(PageContext page, WorkflowDefinition definition, string currentStep, bool ended, IReadOnlyDictionary<string, int> entered)
     {
         var path = MainPath(definition);
-        if (!definition.MainPath.Contains(currentStep))
+        if (definition.StepsById.ContainsKey(currentStep) && !definition.MainPath.Contains(currentStep))
         {
             // A current step off the main path (a revision, a deadlock decision, an end) is drawn after it, so it is never lost.
             path.Add(definition.Step(currentStep));
