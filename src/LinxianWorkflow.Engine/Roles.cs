@@ -39,6 +39,21 @@ public static class Roles
         CountyAuditor, Administrator, Public, System,
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Roles granted over one village (county/township/village): the village's office-holders and its supervision committee.</summary>
+    public static readonly FrozenSet<string> VillageLevel = new[] { PartySecretary, VillageChair, CommitteeMember, SupervisionMember }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How many area-code segments a grant of <paramref name="role"/> names: 3 for village roles, 2 for township
+    /// reviewers, at most 1 (a county, or "" deployment-wide) for auditors and administrators; null for roles never granted.
+    /// </summary>
+    public static (int Min, int Max)? GrantDepth(string role) => role switch
+    {
+        TownshipReviewer => (2, 2),
+        CountyAuditor or Administrator => (0, 1),
+        _ when VillageLevel.Contains(role) => (3, 3),
+        _ => null,
+    };
+
     /// <summary>Roles that may never act on a step: auditors read, administrators administer users.</summary>
     public static readonly FrozenSet<string> NeverAct = new[] { CountyAuditor, Administrator }.ToFrozenSet(StringComparer.Ordinal);
 }

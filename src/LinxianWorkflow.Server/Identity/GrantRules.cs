@@ -10,8 +10,6 @@ namespace LinxianWorkflow.Server.Identity;
 /// </summary>
 public static class GrantRules
 {
-    private static readonly string[] VillageRoles = [Roles.PartySecretary, Roles.VillageChair, Roles.CommitteeMember, Roles.SupervisionMember];
-
     public static ProblemException? Check(IReadOnlyList<RoleGrant>? grants)
     {
         if (grants is null || grants.Count == 0)
@@ -23,13 +21,7 @@ public static class GrantRules
         {
             var depth = grant.Scope.Length == 0 ? 0 : grant.Scope.Split('/').Length;
             var pathOk = grant.Scope.Length == 0 || StartProposal.AreaPath().IsMatch(grant.Scope);
-            var fits = grant.Role switch
-            {
-                _ when VillageRoles.Contains(grant.Role) => depth == 3,
-                Roles.TownshipReviewer => depth == 2,
-                Roles.CountyAuditor or Roles.Administrator => depth <= 1,
-                _ => false,
-            };
+            var fits = Roles.GrantDepth(grant.Role) is { } range && depth >= range.Min && depth <= range.Max;
             if (!pathOk || !fits)
             {
                 return ServerText.Problem(StatusCodes.Status400BadRequest, "user.grant", "GrantInvalid", grant.Role, grant.Scope);

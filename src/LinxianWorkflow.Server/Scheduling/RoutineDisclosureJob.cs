@@ -15,15 +15,13 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// </summary>
 public sealed class RoutineDisclosureJob(WorkflowStore store, WorkflowLibrary library, TimeProvider time)
 {
-    private static readonly string[] VillageRoles = [Roles.PartySecretary, Roles.VillageChair, Roles.CommitteeMember, Roles.SupervisionMember];
-
     public async Task<int> RunAsync()
     {
         var now = time.GetUtcNow();
         var today = ChinaTime.DateOf(now);
         var villages = (await store.ListUsersAsync())
             .SelectMany(Tokens.GrantsOf)
-            .Where(g => VillageRoles.Contains(g.Role))
+            .Where(g => Roles.VillageLevel.Contains(g.Role))
             .Select(g => g.Scope)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
