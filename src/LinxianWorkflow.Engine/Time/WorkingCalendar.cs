@@ -42,7 +42,9 @@ public sealed class WorkingCalendar
     /// </summary>
     public bool CoversPeriod(DateTimeOffset act, DateTimeOffset end)
     {
-        for (var year = ChinaTime.DateOf(act).Year; year <= ChinaTime.DateOf(end).Year; year++)
+        // The act's own day is not counted, and the end is 00:00 after the last day counted: a period whose last
+        // day is 31 December counts no day of the next year.
+        for (var year = ChinaTime.DateOf(act).AddDays(1).Year; year <= ChinaTime.DateOf(end.AddTicks(-1)).Year; year++)
         {
             if (!Covers(year))
             {
