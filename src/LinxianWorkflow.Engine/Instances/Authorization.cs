@@ -14,7 +14,7 @@ public static class Authorization
     /// <summary>The roles that attach documents to a step (the village's office-holders and the supervision committee).</summary>
     public static readonly IReadOnlyList<string> AttachRoles = [Roles.PartySecretary, Roles.VillageChair, Roles.CommitteeMember, Roles.SupervisionMember];
 
-    /// <summary>Who may take a dismissed objection to the township: the villager who lodged it, or the supervision committee.</summary>
+    /// <summary>Who may take a dismissed objection to the township: a villager holding its receipt number (the service asks for it), or the supervision committee.</summary>
     public static readonly IReadOnlyList<string> EscalationRoles = [Roles.Public, Roles.SupervisionMember];
 
     /// <summary>Who lodges objections: villagers, without an account.</summary>

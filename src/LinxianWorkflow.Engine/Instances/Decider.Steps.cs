@@ -132,7 +132,13 @@ internal sealed partial class Decider
                 return bad;
             }
 
-            if (!excluded.Add(NormalizedName(exclusion.Member)))
+            var name = NormalizedName(exclusion.Member);
+            if (name.Length == 0)
+            {
+                return Required("", Limits.Name, "member"); // only invisible characters: no name
+            }
+
+            if (!excluded.Add(name))
             {
                 return Text.Violation("meeting.exclusion-duplicate", "MeetingExclusionDuplicate", rule.Name, exclusion.Member.Trim());
             }
@@ -247,9 +253,11 @@ internal sealed partial class Decider
 
     private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    // Names compared as a clerk would write them: surrounding and inner white space (full-width too) ignored.
+    // Names compared as a clerk would write them: white space (full-width too) and invisible formatting characters
+    // (zero-width space, BOM, soft hyphen) ignored, compatibility forms folded (Ａ = A).
     private static string NormalizedName(string name) =>
-        string.Concat(name.Where(ch => !char.IsWhiteSpace(ch))).Normalize(System.Text.NormalizationForm.FormKC);
+        string.Concat(name.Normalize(System.Text.NormalizationForm.FormKC)
+            .Where(ch => !char.IsWhiteSpace(ch) && CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.Format));
 
     private RuleViolation? ReportProgress(StepDefinition step, ReportProgress c)
     {

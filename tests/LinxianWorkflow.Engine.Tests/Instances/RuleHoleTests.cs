@@ -49,6 +49,9 @@ public class RuleHoleTests
     [InlineData("赵六", "赵六\t")]
     [InlineData("王A", "王Ａ")]
     [InlineData("赵 六", "赵六")]
+    [InlineData("赵六", "赵\u200B六")]
+    [InlineData("赵六", "\uFEFF赵六")]
+    [InlineData("赵六", "赵\u00AD六")]
     public void The_same_name_spaced_differently_is_the_same_member_and_is_refused(string first, string second)
     {
         var h = AtPartyMembers();
@@ -56,6 +59,14 @@ public class RuleHoleTests
         var violation = h.Refuse(Harness.Secretary, new RecordMeeting(PartyStep, record), "meeting.exclusion-duplicate");
         Assert.Contains(second.Trim(), violation.Message.Zh, StringComparison.Ordinal);
         Assert.DoesNotContain(h.All<MeetingRecorded>(), m => m.StepId == PartyStep);
+    }
+
+    [Fact]
+    public void An_exclusion_named_only_by_invisible_characters_is_refused()
+    {
+        var h = AtPartyMembers();
+        var record = h.Meeting("party-members", 45, 30, 23, exclusions: [new Exclusion("\u200B\uFEFF", "abroad")]);
+        h.Refuse(Harness.Secretary, new RecordMeeting(PartyStep, record), "input.required");
     }
 
     [Fact]
