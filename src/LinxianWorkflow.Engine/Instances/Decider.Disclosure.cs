@@ -174,11 +174,6 @@ internal sealed partial class Decider
     /// <summary>The instant a dismissed objection can no longer be taken to the township.</summary>
     private DateTimeOffset EscalableUntil(ObjectionState objection) => OpenActions.EscalableUntil(profile, objection, now);
 
-    /// <summary>When the last dismissed objection's escalation window ends, or null when none is dismissed.</summary>
-    private DateTimeOffset? ClosableAfterEscalationWindows() =>
-        State.Disclosure.Objections.Values.Where(o => o.Status == ObjectionStatus.Answered)
-            .Select(o => (DateTimeOffset?)EscalableUntil(o)).Max();
-
     private RuleViolation? Close(StepDefinition step)
     {
         var refused = Authorize(step.Roles) ?? OpenDemandBlocks();
@@ -206,7 +201,7 @@ internal sealed partial class Decider
 
         // A dismissed objection may still go to the township within its window: the disclosure stays open until then,
         // so a committee cannot answer on the last day and close before the objector has read the answer.
-        if (ClosableAfterEscalationWindows() is { } windowEnds && now < windowEnds)
+        if (OpenActions.EscalationWindowsEnd(profile, disclosure, now) is { } windowEnds && now < windowEnds)
         {
             return Text.Violation("disclosure.escalation-window", "DisclosureEscalationWindow", step.Name, ChinaTime.Display(windowEnds));
         }

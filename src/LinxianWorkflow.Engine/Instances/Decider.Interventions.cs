@@ -7,7 +7,7 @@ namespace LinxianWorkflow.Engine.Instances;
 // Commands that are not tied to the current step's kind: interventions, rehearing demands, timers.
 internal sealed partial class Decider
 {
-    private const string RehearingTimerPrefix = "rehearing.";
+    internal const string RehearingTimerPrefix = "rehearing.";
 
     private RuleViolation? Intervene(Intervene c)
     {
@@ -45,7 +45,7 @@ internal sealed partial class Decider
             ?? (State.PassedMeetings.Contains(c.TargetStepId ?? "")
                 ? null
                 : Text.Violation("rehearing.target", "RehearingTarget", StepName(c.TargetStepId ?? "")))
-            ?? (Before(c.TargetStepId!, State.CurrentStep!)
+            ?? (OpenActions.RehearingTargets(definition, State).Contains(c.TargetStepId!)
                 ? null
                 : Text.Violation("rehearing.ahead", "RehearingAhead", StepName(c.TargetStepId!), StepName(State.CurrentStep!)))
             ?? Required(c.Reasons, Limits.Note, "reason");
@@ -136,26 +136,5 @@ internal sealed partial class Decider
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// True when <paramref name="stepId"/> comes before <paramref name="currentStepId"/> in the procedure (the
-    /// definition's written order). A meeting the proposal has not yet reached again, after being sent back, cannot
-    /// be demanded again: that would jump over the steps in between (the township's review of the revised plan).
-    /// </summary>
-    private bool Before(string stepId, string currentStepId) =>
-        IndexOf(stepId) < IndexOf(currentStepId);
-
-    private int IndexOf(string stepId)
-    {
-        for (var i = 0; i < definition.Steps.Count; i++)
-        {
-            if (definition.Steps[i].Id == stepId)
-            {
-                return i;
-            }
-        }
-
-        return int.MaxValue;
     }
 }

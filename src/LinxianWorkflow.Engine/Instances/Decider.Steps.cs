@@ -27,7 +27,7 @@ internal sealed partial class Decider
             return invalid;
         }
 
-        if (outcome.Unless == Guards.MandatoryAgenda && MandatoryAgendaMet() is { } met)
+        if (outcome.Unless == Guards.MandatoryAgenda && OpenActions.MandatoryAgendaMet(profile, State.Start!) is { } met)
         {
             var backing = State.Start!.Backing!;
             return Text.Violation("intake.mandatory-agenda", "MandatoryAgenda", Text.Get("Group." + backing.Group),
@@ -37,17 +37,6 @@ internal sealed partial class Decider
         Emit(new TaskCompleted(step.Id, State.Visit, outcome.Name, c.Note));
         Leave(step, outcome.Name, outcome.To);
         return null;
-    }
-
-    private AgendaThreshold? MandatoryAgendaMet()
-    {
-        if (State.Start!.Backing is not { } backing)
-        {
-            return null;
-        }
-
-        return profile.MandatoryAgenda.FirstOrDefault(a =>
-            a.Group == backing.Group && a.AtLeast.CompareWith(backing.Supporters, backing.GroupSize) >= 0);
     }
 
     private RuleViolation? Review(StepDefinition step, ReviewStep c)

@@ -159,7 +159,7 @@ public static class OpenActions
         {
             case StepKind.Task when !blocked:
                 var outcomes = step.Outcomes.Values
-                    .Where(o => !(o.Unless == Guards.MandatoryAgenda && MandatoryAgendaMet(profile, start)))
+                    .Where(o => !(o.Unless == Guards.MandatoryAgenda && MandatoryAgendaMet(profile, start) is not null))
                     .Select(o => o.Name).Order(StringComparer.Ordinal).ToList();
                 var reasoned = step.Outcomes.Values.Where(o => o.RequiresReason).Select(o => o.Name).Order(StringComparer.Ordinal).ToList();
                 actions.Add(new OpenAction("complete-task", step.Id, step.Name, step.Roles,
@@ -209,7 +209,7 @@ public static class OpenActions
             {
                 actions.Add(new OpenAction("answer-rehearing", demand.TargetStepId, definition.Step(demand.TargetStepId).Name, rehearing.AnswerRoles,
                     [ActionInput.Of("accepted", InputKind.Flag, false), ActionInput.Of("answer", InputKind.LongText)], [],
-                    DemandId: demand.DemandId, DueAt: state.Timers.Values.FirstOrDefault(t => t.TimerId == "rehearing." + demand.DemandId)?.DueAt));
+                    DemandId: demand.DemandId, DueAt: state.Timers.Values.FirstOrDefault(t => t.TimerId == Decider.RehearingTimerPrefix + demand.DemandId)?.DueAt));
             }
             else if (RehearingTargets(definition, state) is { Count: > 0 } targets)
             {
@@ -234,7 +234,11 @@ public static class OpenActions
             ? []
             : [.. List(definition, profile, state, now).Where(a => Authorization.Allows(profile, actor, a.Roles, start.VillagePath))];
 
-    /// <summary>The meeting steps a rehearing may be demanded of: passed, and before the current step.</summary>
+    /// <summary>
+    /// The meeting steps a rehearing may be demanded of: passed, and before the current step in the definition's written
+    /// order. A meeting the proposal has not yet reached again, after being sent back, cannot be demanded again: that
+    /// would jump over the steps in between (the township's review of the revised plan).
+    /// </summary>
     public static IReadOnlyList<string> RehearingTargets(WorkflowDefinition definition, InstanceState state) =>
         [.. definition.Steps.TakeWhile(s => s.Id != state.CurrentStep).Where(s => state.PassedMeetings.Contains(s.Id)).Select(s => s.Id)];
 
@@ -264,10 +268,9 @@ public static class OpenActions
         if (disclosure.OpenObjections == 0 && !blocked)
         {
             var from = disclosure.ClosableFrom!.Value;
-            foreach (var answered in disclosure.Objections.Values.Where(o => o.Status == ObjectionStatus.Answered))
+            if (EscalationWindowsEnd(profile, disclosure, now) is { } windows && windows > from)
             {
-                var until = EscalableUntil(profile, answered, now);
-                from = until > from ? until : from;
+                from = windows;
             }
 
             actions.Add(new OpenAction("close-disclosure", step.Id, step.Name, step.Roles, [],
@@ -379,7 +382,14 @@ public static class OpenActions
         state.Timers.Values.Where(t => t.StepId == stepId && t.ObjectionId == objectionId && t.Purpose == TimerPurpose.Deadline)
             .Select(t => (DateTimeOffset?)t.DueAt).Min();
 
-    internal static bool MandatoryAgendaMet(RuleProfile profile, ProposalStarted start) =>
+    /// <summary>The mandatory-agenda threshold the proposal's recorded backing reaches (it may then not be declined), or null.</summary>
+    internal static AgendaThreshold? MandatoryAgendaMet(RuleProfile profile, ProposalStarted start) =>
         start.Backing is { } backing
-        && profile.MandatoryAgenda.Any(a => a.Group == backing.Group && a.AtLeast.CompareWith(backing.Supporters, backing.GroupSize) >= 0);
+            ? profile.MandatoryAgenda.FirstOrDefault(a => a.Group == backing.Group && a.AtLeast.CompareWith(backing.Supporters, backing.GroupSize) >= 0)
+            : null;
+
+    /// <summary>When the last dismissed objection's escalation window ends (the disclosure stays open until then), or null when none is dismissed.</summary>
+    internal static DateTimeOffset? EscalationWindowsEnd(RuleProfile profile, DisclosureState disclosure, DateTimeOffset now) =>
+        disclosure.Objections.Values.Where(o => o.Status == ObjectionStatus.Answered)
+            .Select(o => (DateTimeOffset?)EscalableUntil(profile, o, now)).Max();
 }

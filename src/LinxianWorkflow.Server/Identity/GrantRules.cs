@@ -37,9 +37,10 @@ public static class GrantRules
     /// </summary>
     public static ProblemException? CheckSeparation(WorkflowLibrary library, IReadOnlyList<RoleGrant> grants)
     {
-        foreach (var scope in grants.Where(g => g.Scope.Length > 0).Select(g => g.Scope).Distinct(StringComparer.Ordinal))
+        // One profile per county: the grants are checked once under each county's rules they touch.
+        foreach (var county in grants.Where(g => g.Scope.Length > 0).Select(g => g.Scope.Split('/')[0]).Distinct(StringComparer.Ordinal))
         {
-            var profile = library.ForNewProposal(scope).Profile;
+            var profile = library.ForNewProposal(county).Profile;
             if (Engine.Instances.Authorization.ForbiddenCombination(profile, grants) is { } clash)
             {
                 return ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "duty.separation", "GrantConflict",
