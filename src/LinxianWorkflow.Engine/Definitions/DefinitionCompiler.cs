@@ -108,6 +108,7 @@ public static class DefinitionCompiler
             }
 
             var startRoles = ReadRoles(raw.StartRoles, "startRoles", null, required: true);
+            var oversightRoles = ReadRoles(raw.OversightRoles, "oversightRoles", null, required: true);
             CheckTargets(steps, seen);
             CheckMainPath(raw.MainPath, raw.Start, byId);
             var interventions = BuildInterventions(raw.Interventions, seen);
@@ -125,6 +126,7 @@ public static class DefinitionCompiler
                 Start = raw.Start!,
                 MainPath = raw.MainPath!,
                 StartRoles = startRoles,
+                OversightRoles = oversightRoles,
                 Steps = steps,
                 StepsById = byId,
                 Interventions = interventions,

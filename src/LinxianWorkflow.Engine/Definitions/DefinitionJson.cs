@@ -24,6 +24,8 @@ internal sealed class WorkflowJson
 
     public List<string>? StartRoles { get; set; }
 
+    public List<string>? OversightRoles { get; set; }
+
     public List<StepJson>? Steps { get; set; }
 
     public List<InterventionJson>? Interventions { get; set; }

@@ -144,6 +144,13 @@ public sealed class WorkflowDefinition
     /// <summary>The roles that may start (register) a proposal in their village.</summary>
     public required IReadOnlyList<string> StartRoles { get; init; }
 
+    /// <summary>
+    /// The roles that oversee the procedure from above the village: they are told when a deadline is missed, an
+    /// objection is escalated, a meeting is held on the emergency exception to its notice period, or the supervision
+    /// committee raises a concern (for 四议两公开, the township's reviewers).
+    /// </summary>
+    public required IReadOnlyList<string> OversightRoles { get; init; }
+
     /// <summary>Steps in the order written.</summary>
     public required IReadOnlyList<StepDefinition> Steps { get; init; }
 

@@ -134,7 +134,7 @@ public static class Projection
         }
 
         var closed = decision.Events.Select(e => e.Data).OfType<DisclosureClosed>().Select(c => (c.StepId, c.Visit)).ToList();
-        var notifications = Notifications(definition, before, decision, now);
+        var notifications = Notifications(definition, profile, before, decision, now);
         // One wake-up per command: the scheduler (issue 4) reads what changed from the timers table itself.
         outbox.Add(("events-appended", JsonSerializer.Serialize(
             new { id, from = stored[0].Sequence, to = stored[^1].Sequence, timers = newTimers.Count + settled.Count }, EventCodec.Json)));
@@ -142,12 +142,23 @@ public static class Projection
     }
 
     /// <summary>
-    /// Who is told what: a reminder to the step's roles in the village; a missed deadline to those roles and
-    /// to the township's reviewers; an objection gone to the township, and a meeting held on the emergency
-    /// exception to its notice period, to the township's reviewers.
+    /// Who is told what, from the engine's open actions and the definition, never from a list of roles here: a
+    /// reminder to those who may act on the step (or answer the objection) now; a missed deadline to them and to the
+    /// definition's oversight; an escalated objection to those who may now rule on it; a meeting held on the
+    /// emergency exception to its notice period to the oversight; the supervision committee's concern to the
+    /// oversight and to those who answer the supervision committee.
     /// </summary>
-    private static List<NotificationRow> Notifications(WorkflowDefinition definition, InstanceState before, Decision decision, DateTimeOffset now)
+    private static List<NotificationRow> Notifications(
+        WorkflowDefinition definition, RuleProfile profile, InstanceState before, Decision decision, DateTimeOffset now)
     {
+        // Who has work open on a step (or on one objection) as the engine sees it, before or after this decision: the
+        // same open actions the task list is made of, not interventions, concerns or uploads.
+        IEnumerable<string> Actors(InstanceState state, string stepId, string? objectionId) =>
+            OpenActions.List(definition, profile, state, now)
+                .Where(a => a.StepId == stepId && a.ObjectionId == objectionId && TaskOf(a) is not null)
+                .SelectMany(a => a.Roles)
+                .Where(r => r is not (Roles.Public or Roles.System));
+
         var start = decision.State.Start!;
         var list = new List<NotificationRow>();
         void Tell(string kind, string stepId, IEnumerable<string> roles, LocalizedText text) =>
@@ -172,26 +183,26 @@ public static class Projection
                     var deadline = before.Timers.Values
                         .Where(t => t.StepId == reminder.StepId && t.ObjectionId == reminder.ObjectionId && t.Purpose == TimerPurpose.Deadline)
                         .Select(t => (DateTimeOffset?)t.DueAt).Min();
-                    Tell("reminder", step.Id, reminder.ObjectionId is null ? step.Roles : step.AnswerRoles,
+                    Tell("reminder", step.Id, Actors(before, step.Id, reminder.ObjectionId),
                         ServerText.Get("NotifyReminder", start.Title, step.Name, deadline is { } d ? Engine.Time.ChinaTime.Display(d) : "—"));
                     break;
                 case DeadlineEscalated escalated when before.Timers.TryGetValue(escalated.TimerId, out var timer):
                     var late = definition.Step(escalated.StepId);
-                    Tell("escalated", late.Id, [.. late.Roles, Roles.TownshipReviewer],
+                    Tell("escalated", late.Id, [.. Actors(before, late.Id, timer.ObjectionId), .. definition.OversightRoles],
                         ServerText.Get("NotifyEscalated", start.Title, late.Name, Engine.Time.ChinaTime.Display(timer.DueAt)));
                     break;
                 case MeetingRecorded { EmergencyNotice: true } meeting:
                     // The profile's emergency exception to a notice period is allowed, recorded, and flagged for the township.
-                    Tell("emergency-notice", meeting.StepId, [Roles.TownshipReviewer],
+                    Tell("emergency-notice", meeting.StepId, definition.OversightRoles,
                         ServerText.Get("NotifyEmergencyNotice", start.Title, definition.Step(meeting.StepId).Name, meeting.Record.EmergencyReason ?? ""));
                     break;
                 case ObjectionEscalated objection:
-                    Tell("objection-escalated", objection.StepId, [Roles.TownshipReviewer],
+                    Tell("objection-escalated", objection.StepId, [.. Actors(decision.State, objection.StepId, objection.ObjectionId), .. definition.OversightRoles],
                         ServerText.Get("NotifyObjectionEscalated", start.Title, objection.ObjectionId, objection.Reason));
                     break;
                 case ConcernRaised concern:
-                    // The supervision committee's concern goes to the township and to the village's committee.
-                    Tell("concern", concern.StepId, [Roles.TownshipReviewer, Roles.PartySecretary, Roles.VillageChair],
+                    // The supervision committee's concern goes to the oversight and to those who answer the supervision committee.
+                    Tell("concern", concern.StepId, [.. definition.OversightRoles, .. definition.Rehearing?.AnswerRoles ?? []],
                         ServerText.Get("NotifyConcern", start.Title, definition.Step(concern.StepId).Name, concern.Text));
                     break;
                 default:

@@ -38,6 +38,17 @@ public class DefinitionCompilerTests
     }
 
     [Fact]
+    public void A_definition_names_who_oversees_it_with_roles_that_may_act()
+    {
+        var d = Real();
+        Assert.Equal(["township-reviewer"], DefinitionCompiler.Compile(d.ToJsonString(), File).Definition!.OversightRoles);
+        d.Remove("oversightRoles");
+        AssertError(d, null, "'oversightRoles' is missing or empty");
+        d["oversightRoles"] = new JsonArray("county-auditor");
+        AssertError(d, null, "'oversightRoles' names 'county-auditor', which reads and administers but never acts");
+    }
+
+    [Fact]
     public void An_unknown_step_kind_is_named_with_its_step()
     {
         var d = Real();
