@@ -4,7 +4,7 @@ using LinxianWorkflow.Server.Features.Identity;
 using LinxianWorkflow.Server.Features.Proposals;
 using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Hosting;
-using LinxianWorkflow.Server.Pages;
+using LinxianWorkflow.Server.Web;
 using LinxianWorkflow.Server.Scheduling;
 
 // `create-admin <userName> [county]` adds the first administrator and prints a generated password.

@@ -93,9 +93,12 @@ public static class ServerApp
         var window = TimeSpan.FromMinutes(builder.Configuration.GetValue("Public:ObjectionWindowMinutes", 10.0));
         builder.Services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(PublicEndpoints.ObjectionPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = window, QueueLimit = 0 }));
+            // Reading a notice is never limited; lodging an objection is, per address.
+            limiter.AddPolicy(PublicEndpoints.ObjectionPolicy, http => HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("read")
+                : RateLimitPartition.GetFixedWindowLimiter(
+                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = window, QueueLimit = 0 }));
             limiter.OnRejected = (context, _) => new ValueTask(Problems.WriteAsync(context.HttpContext,
                 ServerText.Problem(StatusCodes.Status429TooManyRequests, "public.rate-limited", "RateLimited")));
         });

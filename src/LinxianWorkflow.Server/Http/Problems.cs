@@ -43,7 +43,8 @@ public static partial class Problems
     /// <summary>The exception handler: refusals we raised, lost races, the framework's own bad-request errors; anything else is a logged 500 with a reference.</summary>
     public static void UseProblems(this WebApplication app)
     {
-        app.UseExceptionHandler(error => error.Run(async context =>
+        // The pages have their own error pages (Web/PageSetup.cs); everything else answers problem+json.
+        app.UseWhen(context => !Web.PageSetup.IsPage(context.Request.Path), api => api.UseExceptionHandler(error => error.Run(async context =>
         {
             var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
             var problem = exception switch
@@ -62,17 +63,17 @@ public static partial class Problems
             }
 
             await WriteAsync(context, problem);
-        }));
+        })));
 
         // Status codes the framework sets with no body (no route, wrong method...) get a problem body too.
-        app.UseStatusCodePages(async status =>
+        app.UseWhen(context => !Web.PageSetup.IsPage(context.Request.Path), api => api.UseStatusCodePages(async status =>
         {
             var code = status.HttpContext.Response.StatusCode;
             var problem = code == StatusCodes.Status404NotFound
                 ? ServerText.Problem(code, "http.not-found", "RouteNotFound")
                 : ServerText.Problem(code, "http.refused", "RequestRefused", code);
             await WriteAsync(status.HttpContext, problem);
-        });
+        }));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error {Reference} on {Method} {Path}")]

@@ -28,7 +28,7 @@ public sealed class BearerAuthentication(
         {
             token = header["Bearer ".Length..].Trim();
         }
-        else if (Request.Cookies[Pages.PageEndpoints.SessionCookie]?.Split(':', 2) is [_, var session]
+        else if (Request.Cookies[Web.PageSetup.SessionCookie]?.Split(':', 2) is [_, var session]
             && (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method) || !Request.Path.StartsWithSegments("/api")))
         {
             token = session;

@@ -1,10 +1,9 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LinxianWorkflow.Server.Application;
 
-namespace LinxianWorkflow.Server.Pages;
+namespace LinxianWorkflow.Server.Web;
 
 /// <summary>
 /// The form of each action (the same commands the API takes as JSON): which fields, of what kind, under which
@@ -46,32 +45,12 @@ public static class ActionForms
         _ => [],
     };
 
-    /// <summary>The action's form: its fields, the hidden step, objection, version, and the anti-forgery token.</summary>
-    public static string Render(PageContext page, string proposalId, int version, ActionView action, IReadOnlyDictionary<string, string> steps)
+    /// <summary>
+    /// The fields of an action's form as drawn: the meeting kind first for a meeting, and the steps a concern or a
+    /// rehearing demand may name restricted to those the engine offers.
+    /// </summary>
+    public static IReadOnlyList<Field> Drawn(ActionView action, IReadOnlyCollection<string> stepIds)
     {
-        if (action.Action == "attach-document")
-        {
-            return Upload(page, proposalId, action);
-        }
-
-        var id = "f-" + action.Action + (action.ObjectionId is null ? "" : "-" + action.ObjectionId);
-        var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture,
-            $"<form method=\"post\" action=\"/proposals/{Uri.EscapeDataString(proposalId)}/act/{action.Action}\" class=\"action\" id=\"{PageContext.Attr(id)}\">");
-        // An intervention is named by the definition (撤回, 撤销, 责令纠正…), every other action by the page text.
-        html.Append(CultureInfo.InvariantCulture, $"<h3>{(action.Action == "intervene" ? page.L(action.Label) : page.T("Action." + action.Action))}</h3>");
-        html.Append(page.Antiforgery());
-        html.Append(CultureInfo.InvariantCulture, $"<input type=\"hidden\" name=\"_version\" value=\"{version}\">");
-        Hidden(html, "stepId", action.StepId);
-        Hidden(html, "objectionId", action.ObjectionId);
-        Hidden(html, "interventionId", action.InterventionId);
-        Hidden(html, "demandId", action.DemandId);
-        // What the engine says a clerk should know first: the meeting's numbers, when a period ends.
-        foreach (var hint in action.Hints ?? [])
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"hint\">{page.L(hint)}</p>");
-        }
-
         var fields = For(action);
         if (action.Action == "record-meeting")
         {
@@ -80,74 +59,26 @@ public static class ActionForms
 
         if (action.Action is "raise-concern" or "demand-rehearing")
         {
-            fields = [fields[0] with { Options = [.. action.ChoicesOf(fields[0].Path).Where(steps.ContainsKey)] }, .. fields.Skip(1)];
+            fields = [fields[0] with { Options = [.. action.ChoicesOf(fields[0].Path).Where(stepIds.Contains)] }, .. fields.Skip(1)];
         }
 
-        foreach (var f in fields)
+        return fields;
+    }
+
+    /// <summary>The hidden fields a form carries (the step, objection, intervention or rehearing it is about).</summary>
+    public static IEnumerable<(string Name, string Value)> Hidden(ActionView action)
+    {
+        foreach (var (name, value) in new[] { ("stepId", action.StepId), ("objectionId", action.ObjectionId), ("interventionId", action.InterventionId), ("demandId", action.DemandId) })
         {
-            var name = PageContext.Attr(f.Path);
-            var fieldId = PageContext.Attr(id + "-" + f.Path.Replace('.', '-'));
-            var label = page.T(f.Label);
-            var required = f.Required ? " required" : "";
-            switch (f.Kind)
+            if (value is not null)
             {
-                case Kind.Select:
-                    html.Append(CultureInfo.InvariantCulture, $"<label for=\"{fieldId}\">{label}</label><select id=\"{fieldId}\" name=\"{name}\"{required}>");
-                    foreach (var o in f.Options ?? [])
-                    {
-                        html.Append(CultureInfo.InvariantCulture, $"<option value=\"{PageContext.Attr(o)}\">{(steps.TryGetValue(o, out var stepName) ? stepName : page.Option(o))}</option>");
-                    }
-
-                    html.Append("</select>");
-                    break;
-                case Kind.Checks:
-                    html.Append(CultureInfo.InvariantCulture, $"<fieldset><legend>{label}</legend>");
-                    var n = 0;
-                    foreach (var o in f.Options ?? [])
-                    {
-                        html.Append(CultureInfo.InvariantCulture,
-                            $"<label class=\"check\"><input type=\"checkbox\" name=\"{name}\" value=\"{PageContext.Attr(o)}\" id=\"{fieldId}-{n++}\"{(n == 1 ? " checked" : "")}> {PageContext.E(o)}</label>");
-                    }
-
-                    html.Append("</fieldset>");
-                    break;
-                case Kind.Bool:
-                    html.Append(CultureInfo.InvariantCulture, $"<label class=\"check\"><input type=\"checkbox\" id=\"{fieldId}\" name=\"{name}\" value=\"true\"> {label}</label>");
-                    break;
-                case Kind.TextArea or Kind.Exclusions:
-                    html.Append(CultureInfo.InvariantCulture, $"<label for=\"{fieldId}\">{label}</label><textarea id=\"{fieldId}\" name=\"{name}\" rows=\"3\"{required}></textarea>");
-                    break;
-                default:
-                    var type = f.Kind switch { Kind.Whole or Kind.Money => "number", Kind.DateTime => "datetime-local", Kind.Date => "date", _ => "text" };
-                    var step = f.Kind == Kind.Money ? " step=\"0.01\" min=\"0\"" : f.Kind == Kind.Whole ? " step=\"1\" min=\"0\"" : "";
-                    html.Append(CultureInfo.InvariantCulture, $"<label for=\"{fieldId}\">{label}</label><input id=\"{fieldId}\" name=\"{name}\" type=\"{type}\"{step}{required}>");
-                    break;
+                yield return (name, value);
             }
         }
-
-        html.Append(CultureInfo.InvariantCulture, $"<button type=\"submit\">{page.T("Submit")}</button></form>");
-        return html.ToString();
     }
 
-    /// <summary>The upload form: a file (PDF, JPEG, PNG, ≤ 10 MiB) and a description, posted as multipart with the anti-forgery token.</summary>
-    private static string Upload(PageContext page, string proposalId, ActionView action) => $"""
-        <form method="post" action="/proposals/{Uri.EscapeDataString(proposalId)}/attachments" enctype="multipart/form-data" class="action" id="f-attach-document">
-        <h3>{page.T("Action.attach-document")}</h3>
-        {page.Antiforgery()}
-        <input type="hidden" name="stepId" value="{PageContext.Attr(action.StepId)}">
-        <label for="f-attach-file">{page.T("AttachFile")}</label><input id="f-attach-file" name="file" type="file" accept="application/pdf,image/jpeg,image/png" required>
-        <label for="f-attach-description">{page.T("Note")}</label><input id="f-attach-description" name="description" maxlength="2000">
-        <button type="submit">{page.T("Submit")}</button>
-        </form>
-        """;
-
-    private static void Hidden(StringBuilder html, string name, string? value)
-    {
-        if (value is not null)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<input type=\"hidden\" name=\"{PageContext.Attr(name)}\" value=\"{PageContext.Attr(value)}\">");
-        }
-    }
+    /// <summary>The form's element id ("f-record-meeting", "f-answer-objection-O1").</summary>
+    public static string FormId(ActionView action) => "f-" + action.Action + (action.ObjectionId is null ? "" : "-" + action.ObjectionId);
 
     /// <summary>The posted form as the action's JSON body; a field that cannot be read is left for the strict reader to name.</summary>
     public static string ToJson(string action, IFormCollection form)

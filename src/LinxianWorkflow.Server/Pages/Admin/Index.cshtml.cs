@@ -1,0 +1,75 @@
+using System.Globalization;
+using LinxianWorkflow.Engine.Rules;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
+using LinxianWorkflow.Server.Features.Admin;
+using LinxianWorkflow.Server.Features.Identity;
+using LinxianWorkflow.Server.Hosting;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LinxianWorkflow.Server.Pages.Admin;
+
+/// <summary>The administrator's page: the demo clock, users with their roles and areas by name, a new user with a grant chosen from pickers, the definitions as diagrams, the rule profiles.</summary>
+public sealed class IndexModel(ISender sender, WorkflowLibrary library, AdjustableClock clock, AreaRegistry areas) : AdminModel(areas)
+{
+    public IReadOnlyList<UserView> Users { get; private set; } = [];
+
+    public WorkflowLibrary Library => library;
+
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    public CreatedUser? Created { get; private set; }
+
+    [BindProperty(Name = "userName")]
+    public string UserName { get; set; } = "";
+
+    [BindProperty(Name = "displayName")]
+    public string DisplayName { get; set; } = "";
+
+    [BindProperty(Name = "role")]
+    public string? Role { get; set; }
+
+    [BindProperty(Name = "area")]
+    public string? Area { get; set; }
+
+    [BindProperty(Name = "advanceDays")]
+    public string? AdvanceDays { get; set; }
+
+    public async Task OnGetAsync() => Users = await sender.Send(new ListUsers(Caller), HttpContext.RequestAborted);
+
+    public async Task<IActionResult> OnPostUserAsync()
+    {
+        try
+        {
+            Created = await sender.Send(new CreateUser(Caller, new NewUser(UserName.Trim(), DisplayName.Trim(),
+                Picked(Role, Area) is { } grant ? [grant] : [])), HttpContext.RequestAborted);
+            Response.StatusCode = StatusCodes.Status201Created;
+        }
+        catch (ProblemException problem)
+        {
+            Refuse(problem);
+        }
+
+        Users = await sender.Send(new ListUsers(Caller), HttpContext.RequestAborted);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostClockAsync()
+    {
+        try
+        {
+            var days = double.TryParse(AdvanceDays, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : -1;
+            await sender.Send(new AdvanceClock(Caller, new ClockChange(days)), HttpContext.RequestAborted);
+            return Redirect("/admin");
+        }
+        catch (ProblemException problem)
+        {
+            Refuse(problem);
+            Users = await sender.Send(new ListUsers(Caller), HttpContext.RequestAborted);
+            return Page();
+        }
+    }
+
+    public static string Describe(Threshold t) => $"{(t.Comparison == Comparison.AtLeast ? "≥" : ">")} {t.Fraction} × {t.Base}";
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
+using LinxianWorkflow.Server.Features.Noticeboard;
+using LinxianWorkflow.Server.Storage;
+using LinxianWorkflow.Server.Web;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using QRCoder;
+
+namespace LinxianWorkflow.Server.Pages.Notices;
+
+/// <summary>
+/// One disclosure as a printable A4 notice whose QR code carries its address, event hash, log position and checkpoint
+/// size; while it is current, the objection form that returns a receipt number (rate-limited per address).
+/// </summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(PublicEndpoints.ObjectionPolicy)]
+public sealed class ShowModel(ISender sender, WorkflowStore store, AreaRegistry areas, IConfiguration configuration) : AppPageModel
+{
+    protected override bool RequiresSignIn => false;
+
+    public PublicDisclosure Notice { get; private set; } = null!;
+
+    public string VillageName { get; private set; } = "";
+
+    /// <summary>The QR code as the library draws it (SVG).</summary>
+    public string QrSvg { get; private set; } = "";
+
+    [BindProperty(Name = "text")]
+    public string Text { get; set; } = "";
+
+    [BindProperty(Name = "contact")]
+    public string Contact { get; set; } = "";
+
+    public ObjectionReceipt? Receipt { get; private set; }
+
+    public static string PathOf(PublicDisclosure n) => $"/notices/{Uri.EscapeDataString(n.ProposalId)}/{n.EventSequence}";
+
+    public async Task OnGetAsync(string id, int seq) => await LoadAsync(id, seq);
+
+    public async Task<IActionResult> OnPostObjectionsAsync(string id, int seq)
+    {
+        await LoadAsync(id, seq);
+        try
+        {
+            var contact = Contact.Trim();
+            Receipt = await sender.Send(new LodgePublicObjection(id, new ObjectionForm(Text, contact.Length == 0 ? null : contact),
+                HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown"), HttpContext.RequestAborted);
+            Response.StatusCode = StatusCodes.Status201Created;
+        }
+        catch (ProblemException problem)
+        {
+            Refuse(problem);
+        }
+
+        return Page();
+    }
+
+    private async Task LoadAsync(string id, int seq)
+    {
+        var ct = HttpContext.RequestAborted;
+        var row = await store.DisclosureByEventAsync(id, seq, ct) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-public", "ProofNotPublic", id, seq);
+        Notice = PublicDisclosure.Of(row, await store.LatestCheckpointAsync(ct));
+        VillageName = areas.DisplayName(row.VillageCode);
+
+        // The QR code: this notice's address (on the configured public address, never a client's Host header when one
+        // is configured) with the event hash, log position and checkpoint size in it.
+        var origin = configuration["Public:BaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{Request.Scheme}://{Request.Host}";
+        var address = $"{origin}{PathOf(Notice)}?h={Notice.EventHash}"
+            + (Notice.LogPosition is { } p ? string.Create(CultureInfo.InvariantCulture, $"&p={p}&c={Notice.CheckpointSize}") : "");
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(address, QRCodeGenerator.ECCLevel.M);
+        QrSvg = new SvgQRCode(data).GetGraphic(4, "#000000", "#ffffff", true, SvgQRCode.SizingMode.ViewBoxAttribute);
+    }
+}
