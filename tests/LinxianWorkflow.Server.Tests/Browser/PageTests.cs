@@ -30,6 +30,10 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
             await CheckAccessibleAsync(page, name);
         }
 
+        // Every page a person reads stays light, even on a slow village connection.
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(await page.ContentAsync());
+        Assert.True(bytes < 100 * 1024, $"{name}: {bytes} bytes");
+
         // Nothing wider than the screen, down to a 360 px phone.
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
         Assert.True(widths[0] <= widths[1], $"{name}: the page is {widths[0]} px wide on a {widths[1]} px screen");
@@ -89,6 +93,8 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await secretary.FillAsync("#title", "浏览器测试：修建村文化广场");
         await secretary.FillAsync("#summary", "在村委会东侧修建文化广场，面积600平方米。");
         await secretary.FillAsync("#amountYuan", "52000");
+        await secretary.SelectOptionAsync("#category", "public-welfare");
+        await secretary.SelectOptionAsync("#source", "villager-suggestion");
         await secretary.ClickAsync("form.narrow button[type=submit]");
         await ArrivedAsync(secretary, "/proposals/", "starting a proposal");
         await NoErrorAsync(secretary, "start");
@@ -153,7 +159,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
 
                 // At implementation, finish rather than report progress again (as the API walker does).
                 var form = await page.Locator("form#f-complete-implementation").CountAsync() > 0 ? page.Locator("form#f-complete-implementation") : forms.First;
-                var action = (await form.GetAttributeAsync("action"))!.Split('/')[^1];
+                var action = (await form.GetAttributeAsync("data-action"))!;
                 if (round == 1)
                 {
                     await ShotAsync(page, "proposal-" + user);
@@ -232,7 +238,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
 
         // The village's noticeboard shows both disclosures; the notice prints on A4 with its QR code.
         var villager = await browser.AnonymousAsync();
-        await villager.GotoAsync("/villages/141124105201");
+        await FindVillageAsync(villager, "西湾", "西湾村");
         await ShotAsync(villager, "noticeboard");
         var notice = villager.Locator("article.notice-card h2 a", new() { HasTextString = "浏览器测试：修建村文化广场" }).First;
         await notice.ClickAsync();
@@ -278,6 +284,11 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
 
                 break;
             case "review":
+                // The reviewer reads the meetings' numbers and minutes inside the form before deciding.
+                var basis = await form.Locator(".decides").InnerTextAsync();
+                Assert.Contains("应到", basis, StringComparison.Ordinal);
+                Assert.Contains("表决通过", basis, StringComparison.Ordinal);
+                Assert.Contains("会议记录", basis, StringComparison.Ordinal);
                 await form.Locator("select[name=decision]").SelectOptionAsync("approve");
                 await form.Locator("textarea[name=reasons]").FillAsync("符合规划，同意。");
                 break;
@@ -338,6 +349,8 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Contains("未能办理", alert, StringComparison.Ordinal);
         Assert.Matches("[\u4e00-\u9fff]{4,}", alert); // said in Chinese words, not a code
         Assert.Contains("规则：meeting.", await secretary.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal("9", await form.Locator("input[name='record.present']").InputValueAsync()); // what was typed is still there
+        Assert.Equal("会议记录", await form.Locator("textarea[name='record.minutes']").InputValueAsync());
         await ShotAsync(secretary, "rule-violation");
         Assert.Equal("branch-proposal", (await ViewAsync(id)).GetProperty("currentStep").GetProperty("id").GetString()); // nothing recorded
 
@@ -422,6 +435,19 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Contains("default-src 'none'", headers["content-security-policy"], StringComparison.Ordinal);
     }
 
+    /// <summary>A villager finds their village on the public index by typing part of its name, and opens its noticeboard.</summary>
+    private static async Task FindVillageAsync(IPage page, string typed, string village, string? township = null)
+    {
+        await page.GotoAsync("/villages");
+        await page.FillAsync("#q", typed);
+        await page.ClickAsync("form.search button[type=submit]");
+        await ArrivedAsync(page, "q=", "searching for a village");
+        var section = township is null ? page.Locator(".townships section") : page.Locator(".townships section", new() { HasTextString = township });
+        await section.Locator("a", new() { HasTextString = village }).First.ClickAsync();
+        await ArrivedAsync(page, "/villages/", "opening the village's noticeboard");
+        Assert.Contains(village, await page.InnerTextAsync("h1"), StringComparison.Ordinal);
+    }
+
     private static IFormData FormOf(IAPIRequestContext request, params (string Name, string Value)[] fields)
     {
         var form = request.CreateFormData();
@@ -451,7 +477,8 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         }
 
         var villager = await browser.AnonymousAsync(360);
-        await villager.GotoAsync("/villages/141124105202");
+        await FindVillageAsync(villager, "李家山", "李家山村", "碛口镇");
+        await ShotAsync(villager, "villages-phone");
         await villager.Locator("article.notice-card h2 a", new() { HasTextString = "浏览器测试：异议" }).First.ClickAsync();
         await ArrivedAsync(villager, "/notices/", "opening a notice");
         await ShotAsync(villager, "notice-phone");
@@ -461,6 +488,14 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         var receipt = await villager.InnerTextAsync("[role=status]");
         Assert.Contains("回执编号", receipt, StringComparison.Ordinal);
         await ShotAsync(villager, "objection-receipt");
+
+        // The chair reads the objection's own words inside the form that answers it.
+        var chairPage = await browser.SignedInAsync("lijiashan-chair");
+        await chairPage.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
+        var answer = chairPage.Locator("form.action[data-action='answer-objection']").First;
+        Assert.Contains("公示金额与预算不符", await answer.Locator(".decides").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("", await answer.Locator("select[name=ruling]").InputValueAsync()); // nothing chosen for the chair
+        await ShotAsync(chairPage, "answer-objection");
 
         // The public log page publishes the verifier key an auditor keeps, and the latest signed checkpoint.
         await villager.GotoAsync("/log");
@@ -475,24 +510,25 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Contains("/hangfire", await admin.InnerHTMLAsync("main"), StringComparison.Ordinal);
         await ShotAsync(admin, "admin");
         // Add a user through the form: the generated password is shown once and signs in.
-        await admin.FillAsync("#nu-userName", "xiwan-clerk2");
-        await admin.FillAsync("#nu-displayName", "新文书（西湾村）");
-        await admin.FillAsync("#nu-grants", "committee-member@141124/141124105/141124105201");
+        await admin.FillAsync("#nu-userName", "lijiashan-clerk2");
+        await admin.FillAsync("#nu-displayName", "新文书（李家山村）");
+        await admin.SelectOptionAsync("#nu-role", "committee-member");
+        await admin.SelectOptionAsync("#nu-area", (await browser.Api.Get($"/api/proposals/{id}", chair)).Json.GetProperty("villagePath").GetString()!);
         await admin.ClickAsync("#new-user button[type=submit]");
         await admin.WaitForLoadStateAsync();
         var shown = await admin.InnerTextAsync("[role=status]");
         var password = shown.Split('：')[1].Split('（')[0].Trim();
-        Assert.True((await browser.Api.Post("/api/auth/login", new { userName = "xiwan-clerk2", password })).Code == 200, shown);
+        Assert.True((await browser.Api.Post("/api/auth/login", new { userName = "lijiashan-clerk2", password })).Code == 200, shown);
 
         // Disable that user on their page: signing in is then refused.
         await admin.GotoAsync("/admin");
-        await admin.ClickAsync("a:text('xiwan-clerk2')");
+        await admin.ClickAsync("a:text('lijiashan-clerk2')");
         await admin.CheckAsync("input[name=disabled]");
         await admin.ClickAsync("#user-form button[type=submit]");
         await admin.WaitForLoadStateAsync();
         await NoErrorAsync(admin, "disabling a user");
         await ShotAsync(admin, "admin-user");
-        Assert.NotEqual(200, (await browser.Api.Post("/api/auth/login", new { userName = "xiwan-clerk2", password })).Code);
+        Assert.NotEqual(200, (await browser.Api.Post("/api/auth/login", new { userName = "lijiashan-clerk2", password })).Code);
 
         // The Hangfire dashboard opens for the signed-in administrator (the session cookie), not for a clerk.
         Assert.Equal(200, (await admin.GotoAsync("/hangfire"))!.Status);

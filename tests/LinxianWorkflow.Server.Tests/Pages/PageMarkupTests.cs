@@ -1,0 +1,223 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using LinxianWorkflow.Server.Tests.Infrastructure;
+
+namespace LinxianWorkflow.Server.Tests.Pages;
+
+/// <summary>
+/// The pages' markup without a browser: each page fetched over real HTTP and parsed. Every page has its language,
+/// title and one h1; every label names a field that exists; ids are unique; every posted form carries its
+/// anti-forgery token; villages are named, not numbered; every page is under 100 KB. A refused form comes back with
+/// what was typed and the refusal inside it; no consequential option is chosen in advance.
+/// </summary>
+public sealed partial class PageMarkupTests(SqliteService service) : IClassFixture<SqliteService>
+{
+    private const int PageBudget = 100 * 1024;
+
+    private sealed class Session(Uri baseUrl) : IDisposable
+    {
+        private readonly HttpClient _http = new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = baseUrl };
+
+        public async Task<(HttpStatusCode Status, string Html, IDocument Document, HttpResponseMessage Response)> GetAsync(string path)
+        {
+            var response = await _http.GetAsync(path);
+            var html = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, html, await new HtmlParser().ParseDocumentAsync(html), response);
+        }
+
+        public async Task<(HttpStatusCode Status, string Html, IDocument Document, HttpResponseMessage Response)> PostAsync(string path, IEnumerable<KeyValuePair<string, string>> form)
+        {
+            var response = await _http.PostAsync(path, new FormUrlEncodedContent(form));
+            var html = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, html, await new HtmlParser().ParseDocumentAsync(html), response);
+        }
+
+        /// <summary>The fields of a form on a page, as a browser would post them untouched (hidden ones and the token).</summary>
+        public static List<KeyValuePair<string, string>> Fields(IElement form) =>
+            [.. form.QuerySelectorAll("input[type=hidden]").Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""))];
+
+        public async Task SignInAsync(string user)
+        {
+            var login = await GetAsync("/login");
+            var fields = Fields(login.Document.QuerySelector("form.narrow")!);
+            fields.Add(new("userName", user));
+            fields.Add(new("password", "linxian-demo"));
+            var signedIn = await PostAsync("/login", fields);
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.Status);
+        }
+
+        public void Dispose() => _http.Dispose();
+    }
+
+    private static void AssertWellFormed(string path, string html, IDocument document)
+    {
+        Assert.True(Encoding.UTF8.GetByteCount(html) < PageBudget, $"{path}: {Encoding.UTF8.GetByteCount(html)} bytes");
+        Assert.False(string.IsNullOrWhiteSpace(document.DocumentElement.GetAttribute("lang")), path);
+        Assert.False(string.IsNullOrWhiteSpace(document.Title), path);
+        Assert.Single(document.QuerySelectorAll("h1"));
+        var ids = document.QuerySelectorAll("[id]").Select(e => e.Id!).ToList();
+        Assert.True(ids.Count == ids.Distinct(StringComparer.Ordinal).Count(), $"{path}: duplicate ids {string.Join(", ", ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key))}");
+        foreach (var label in document.QuerySelectorAll("label[for]"))
+        {
+            Assert.True(document.GetElementById(label.GetAttribute("for")!) is not null, $"{path}: label for '{label.GetAttribute("for")}' names no field");
+        }
+
+        foreach (var form in document.QuerySelectorAll("form[method=post]"))
+        {
+            Assert.True(form.QuerySelector("input[name=__af]") is not null, $"{path}: form {form.Id ?? form.GetAttribute("action")} has no anti-forgery token");
+        }
+
+        // Names, not codes: no 12-digit village code in what a person reads (addresses and hidden values aside).
+        var main = document.QuerySelector("main")!.TextContent;
+        Assert.False(VillageCode().IsMatch(main), $"{path}: a village code in the text: {VillageCode().Match(main).Value}");
+    }
+
+    [GeneratedRegex(@"(?<![\dA-Za-z-])1411\d{8}(?![\dA-Za-z-])")]
+    private static partial Regex VillageCode();
+
+    [Fact]
+    public async Task Every_page_a_person_reads_is_well_formed_named_and_light()
+    {
+        using var secretary = new Session(service.Server.Url);
+        await secretary.SignInAsync("xiwan-secretary");
+        var home = await secretary.GetAsync("/");
+        var proposal = home.Document.QuerySelector("#proposals ~ table a")!.GetAttribute("href")!;
+        using var admin = new Session(service.Server.Url);
+        await admin.SignInAsync("admin");
+        var users = await admin.GetAsync("/admin");
+        var user = users.Document.QuerySelector("#users ~ table a")!.GetAttribute("href")!;
+        using var villager = new Session(service.Server.Url);
+        var villages = await villager.GetAsync("/villages");
+        var board = villages.Document.QuerySelector(".townships a")!.GetAttribute("href")!;
+
+        foreach (var (session, path) in new[]
+        {
+            (secretary, "/"), (secretary, "/proposals/new"), (secretary, proposal), (secretary, "/?status=ended"), (admin, "/admin"), (admin, user),
+            (villager, "/villages"), (villager, "/villages?q=" + Uri.EscapeDataString("西湾")), (villager, board), (villager, "/log"), (villager, "/login"),
+        })
+        {
+            var page = await session.GetAsync(path);
+            Assert.True(page.Status == HttpStatusCode.OK, $"{path}: {page.Status}");
+            Assert.Equal("text/html; charset=utf-8", page.Response.Content.Headers.ContentType?.ToString());
+            Assert.Contains("default-src 'none'", page.Response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            AssertWellFormed(path, page.Html, page.Document);
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_form_keeps_what_was_typed_and_says_why_inside_it()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("标记测试：保留输入");
+        await walker.StepAsync(id); // accepted: now the branch meeting
+        using var secretary = new Session(service.Server.Url);
+        await secretary.SignInAsync("xiwan-secretary");
+        var path = $"/proposals/{Uri.EscapeDataString(id)}";
+        var page = await secretary.GetAsync(path);
+        var form = page.Document.QuerySelector("form#f-record-meeting")!;
+
+        // No consequential choice is made in advance: every select starts at an empty "请选择".
+        foreach (var select in page.Document.QuerySelectorAll("form.action select"))
+        {
+            Assert.Equal("", select.QuerySelector("option")!.GetAttribute("value"));
+            Assert.Null(select.QuerySelector("option[selected]"));
+        }
+
+        var fields = Session.Fields(form);
+        fields.AddRange(new Dictionary<string, string>
+        {
+            ["record.meetingKind"] = "branch-committee",
+            ["record.heldAt"] = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            ["record.members"] = "7",
+            ["record.present"] = "9",
+            ["record.yes"] = "5",
+            ["record.no"] = "0",
+            ["record.abstain"] = "0",
+            ["record.minutes"] = "会议记录：到会九人？",
+            ["record.exclusions"] = "张三：本人是承包方亲属",
+        });
+        var refused = await secretary.PostAsync(form.GetAttribute("action")!.Split('#')[0], fields);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        var again = refused.Document.QuerySelector("form#f-record-meeting")!;
+        Assert.Contains("未能办理", again.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("9", again.QuerySelector("input[name='record.present']")!.GetAttribute("value"));
+        Assert.Equal("7", again.QuerySelector("input[name='record.members']")!.GetAttribute("value"));
+        Assert.Equal("会议记录：到会九人？", again.QuerySelector("textarea[name='record.minutes']")!.TextContent);
+        Assert.Equal("张三：本人是承包方亲属", again.QuerySelector("textarea[name='record.exclusions']")!.TextContent);
+        Assert.Equal("branch-committee", again.QuerySelector("select[name='record.meetingKind'] option[selected]")!.GetAttribute("value"));
+        // The same form's key is kept (a resend is the same request); the other forms get keys of their own.
+        Assert.Equal(fields.Single(f => f.Key == "_key").Value, again.QuerySelector("input[name=_key]")!.GetAttribute("value"));
+        AssertWellFormed(path, refused.Html, refused.Document);
+    }
+
+    [Fact]
+    public async Task A_form_posted_twice_is_done_once()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("标记测试：重复提交");
+        using var secretary = new Session(service.Server.Url);
+        await secretary.SignInAsync("xiwan-secretary");
+        var path = $"/proposals/{Uri.EscapeDataString(id)}";
+        var form = (await secretary.GetAsync(path)).Document.QuerySelector("form#f-complete-task")!;
+        var fields = Session.Fields(form);
+        fields.Add(new("outcome", "accepted"));
+        var first = await secretary.PostAsync(form.GetAttribute("action")!.Split('#')[0], fields);
+        var second = await secretary.PostAsync(form.GetAttribute("action")!.Split('#')[0], fields);
+        Assert.Equal(HttpStatusCode.Redirect, first.Status);
+        Assert.Equal(HttpStatusCode.Redirect, second.Status); // the first answer again, not "step not current"
+        var history = (await service.Api.Get($"/api/proposals/{id}/history", await service.TokenFor("xiwan-secretary"))).Json;
+        Assert.Single(history.GetProperty("events").EnumerateArray(), e => e.GetProperty("record").GetProperty("type").GetString() == "TaskCompleted");
+
+        // After it, the banner says what was recorded, in words; a made-up ?done= is simply not spoken of.
+        var done = await secretary.GetAsync(first.Response.Headers.Location!.ToString());
+        Assert.Contains("议题受理：受理", done.Document.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        var junk = await secretary.GetAsync(path + "?done=%3Cscript%3E");
+        Assert.Equal(HttpStatusCode.OK, junk.Status);
+        Assert.Null(junk.Document.QuerySelector("[role=status]"));
+    }
+
+    [Fact]
+    public async Task Errors_on_pages_are_pages()
+    {
+        using var anonymous = new Session(service.Server.Url);
+        var missing = await anonymous.GetAsync("/no-such-page");
+        Assert.Equal(HttpStatusCode.NotFound, missing.Status);
+        Assert.Equal("text/html; charset=utf-8", missing.Response.Content.Headers.ContentType?.ToString());
+        Assert.Contains("http.not-found", missing.Document.QuerySelector(".rule")!.TextContent, StringComparison.Ordinal);
+
+        var forged = await anonymous.PostAsync("/login", [new("userName", "admin"), new("password", "x")]);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.Status);
+        Assert.Contains("form.expired", forged.Document.QuerySelector(".rule")!.TextContent, StringComparison.Ordinal);
+
+        var api = await anonymous.GetAsync("/api/no-such-thing");
+        Assert.Equal("application/problem+json; charset=utf-8", api.Response.Content.Headers.ContentType?.ToString());
+    }
+
+    [Fact]
+    public void The_page_text_has_the_same_keys_and_placeholders_in_both_languages()
+    {
+        static Dictionary<string, string> Read(string file) =>
+            XDocument.Load(Path.Combine(Storage.GoldenEventStreams.RepositoryRoot(), "src/LinxianWorkflow.Server/Resources", file)).Root!.Elements("data")
+                .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value, StringComparer.Ordinal);
+        foreach (var name in new[] { "PageText", "ServerMessages" })
+        {
+            var zh = Read(name + ".resx");
+            var en = Read(name + ".en.resx");
+            Assert.Equal(zh.Keys.Order(StringComparer.Ordinal), en.Keys.Order(StringComparer.Ordinal));
+            foreach (var (key, text) in zh)
+            {
+                Assert.True(Placeholders(text).SetEquals(Placeholders(en[key])), $"{name} {key}: '{text}' / '{en[key]}'");
+            }
+        }
+    }
+
+    // The placeholders' numbers (a format such as {1:00} may differ between languages; the arguments may not).
+    private static HashSet<string> Placeholders(string text) => [.. Placeholder().Matches(text).Select(m => m.Groups[1].Value)];
+
+    [GeneratedRegex(@"\{(\d+)[^}]*\}")]
+    private static partial Regex Placeholder();
+}
