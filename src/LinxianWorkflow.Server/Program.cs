@@ -1,4 +1,5 @@
 using LinxianWorkflow.Server.Features.Admin;
+using LinxianWorkflow.Server.Features.Areas;
 using LinxianWorkflow.Server.Features.Audit;
 using LinxianWorkflow.Server.Features.Identity;
 using LinxianWorkflow.Server.Features.Proposals;
@@ -11,6 +12,12 @@ using LinxianWorkflow.Server.Scheduling;
 if (args.Length > 0 && args[0] == "create-admin")
 {
     return await AdminCommand.RunAsync(args[1..]);
+}
+
+// `import-areas <file>` adds or renames areas from a table (ours or the NBS's) and reports what changed.
+if (args.Length > 0 && args[0] == "import-areas")
+{
+    return await ImportAreasCommand.RunAsync(args[1..]);
 }
 
 var builder = WebApplication.CreateBuilder(ServerArgs.Options(args));
@@ -32,6 +39,7 @@ app.MapPublic();
 app.MapIdentity();
 app.MapAdmin();
 app.MapAudit();
+app.MapAreas();
 app.MapPages();
 await app.RunAsync();
 return 0;

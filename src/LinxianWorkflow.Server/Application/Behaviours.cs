@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Application;
 
 /// <summary>Role and jurisdiction: who may read a proposal, who may change anything, who administers.</summary>
-public sealed class AuthorizationBehaviour<TMessage, TResponse>(WorkflowStore store) : IPipelineBehavior<TMessage, TResponse>
+public sealed class AuthorizationBehaviour<TMessage, TResponse>(WorkflowStore store, AreaRegistry areas) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ICallerMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
@@ -34,7 +35,7 @@ public sealed class AuthorizationBehaviour<TMessage, TResponse>(WorkflowStore st
                 ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", about.ProposalId);
             if (!caller.CanRead(proposal.VillagePath))
             {
-                throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.jurisdiction", "AuthJurisdiction", proposal.VillagePath);
+                throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.jurisdiction", "AuthJurisdiction", areas.DisplayName(proposal.VillagePath));
             }
 
             RequestProposal.Set(proposal);

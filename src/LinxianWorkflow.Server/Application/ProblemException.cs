@@ -1,4 +1,5 @@
 using LinxianWorkflow.Engine;
+using LinxianWorkflow.Server.Areas;
 
 namespace LinxianWorkflow.Server.Application;
 
@@ -14,16 +15,28 @@ public sealed class ProblemException(int status, string rule, LocalizedText mess
 
     public LocalizedText Text { get; } = message;
 
-    /// <summary>The engine's rule violation as a refusal: 403 for authorization, 409 for a stale step, 422 for the rest.</summary>
-    public static ProblemException From(RuleViolation violation) => new(
-        violation.Rule switch
+    /// <summary>
+    /// The engine's rule violation as a refusal: 403 for authorization, 409 for a stale step, 422 for the rest. The
+    /// engine knows areas only by their paths, so where its message names the proposal's village by
+    /// <paramref name="villagePath"/>, the village's name is put in its place (碛口镇西湾村).
+    /// </summary>
+    public static ProblemException From(RuleViolation violation, string? villagePath = null, AreaRegistry? areas = null)
+    {
+        var text = violation.Message;
+        if (villagePath is { Length: > 0 } && areas?.Find(villagePath) is not null)
+        {
+            var name = areas.DisplayName(villagePath);
+            text = new LocalizedText(text.Zh.Replace(villagePath, name, StringComparison.Ordinal), text.En.Replace(villagePath, name, StringComparison.Ordinal));
+        }
+
+        var status = violation.Rule switch
         {
             "auth.role" or "auth.jurisdiction" or "duty.separation" => StatusCodes.Status403Forbidden,
             "step.not-current" or "instance.ended" or "instance.already-started" => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status422UnprocessableEntity,
-        },
-        violation.Rule,
-        violation.Message);
+        };
+        return new ProblemException(status, violation.Rule, text);
+    }
 }
 
 /// <summary>The service's own messages (Resources/ServerMessages.resx, zh-CN, and ServerMessages.en.resx).</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Scheduling;
 using LinxianWorkflow.Server.Storage;
 
@@ -16,7 +17,7 @@ public sealed record AppendedEvent(int Sequence, string Type, string Hash);
 /// The spine of every command: load the stream, decide with the pure engine, save events and read rows in
 /// one transaction, then schedule the timers it set (their rows are the truth; the sweep is the net).
 /// </summary>
-public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time, InstanceCache cache, TimerScheduler? scheduler = null, AuditLog.LogNudge? logNudge = null)
+public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time, InstanceCache cache, TimerScheduler? scheduler = null, AuditLog.LogNudge? logNudge = null, AreaRegistry? areas = null)
 {
     public async Task<ActionResult> RunAsync(
         string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct, int? expectedVersion = null)
@@ -31,16 +32,15 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
             throw ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.stale-version", "VersionStale", expected, state.Version);
         }
 
-        var (definition, profile) = state.Start is { } start
-            ? library.For(start)
-            : library.ForNewProposal(command is StartProposal s ? s.VillagePath : "");
+        var villagePath = state.Start?.VillagePath ?? (command is StartProposal s ? s.VillagePath : "");
+        var (definition, profile) = state.Start is { } start ? library.For(start) : library.ForNewProposal(villagePath);
         var now = time.GetUtcNow().ToUniversalTime();
 
         // Decide.
         var decision = WorkflowEngine.Decide(definition, profile, state, actor, command, now);
         if (decision.Violation is { } violation)
         {
-            throw ProblemException.From(violation);
+            throw ProblemException.From(violation, villagePath, areas);
         }
 
         if (decision.Events.Count == 0)

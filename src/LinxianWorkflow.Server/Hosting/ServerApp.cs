@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Demo;
 using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Http;
@@ -40,6 +41,10 @@ public static class ServerApp
     {
         var workflows = builder.Configuration.GetSection("Workflows").Get<WorkflowOptions>() ?? new WorkflowOptions();
         builder.Services.AddSingleton(new WorkflowLibrary(workflows));
+
+        // Areas by name (loaded in PrepareAsync); seeded from Areas:Folder, by default areas/ beside the program (copied from data/areas/).
+        builder.Services.AddSingleton(new AreaRegistry(builder.Configuration["Areas:Folder"] ?? Path.Combine(AppContext.BaseDirectory, "areas")));
+
         builder.Services.AddSingleton<InstanceCache>();
         builder.Services.AddSingleton<ProposalRunner>();
 
@@ -104,11 +109,12 @@ public static class ServerApp
         });
     }
 
-    /// <summary>Migrates the store, restores the clock, seeds the demo when asked; the service answers /health only after this.</summary>
+    /// <summary>Migrates the store, loads the areas, restores the clock, seeds the demo when asked; the service answers /health only after this.</summary>
     public static async Task PrepareAsync(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<WorkflowStore>();
         await store.MigrateAsync();
+        await app.Services.GetRequiredService<AreaRegistry>().LoadAsync(store);
         await app.Services.GetRequiredService<AdjustableClock>().LoadAsync(CancellationToken.None);
         if (app.Configuration.GetValue<bool>("Demo"))
         {

@@ -1,5 +1,6 @@
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Features.Proposals;
 
 namespace LinxianWorkflow.Server.Identity;
@@ -33,9 +34,9 @@ public static class GrantRules
 
     /// <summary>
     /// The county's profile forbids one person some pairs of roles in the same village (separation of duties: the
-    /// supervision committee is not the secretary, the chair or a two-committee member); such grants are refused.
+    /// supervision committee is not the secretary, the chair or a two-committee member); such grants are refused, naming the village.
     /// </summary>
-    public static ProblemException? CheckSeparation(WorkflowLibrary library, IReadOnlyList<RoleGrant> grants)
+    public static ProblemException? CheckSeparation(WorkflowLibrary library, AreaRegistry areas, IReadOnlyList<RoleGrant> grants)
     {
         // One profile per county: the grants are checked once under each county's rules they touch.
         foreach (var county in grants.Where(g => g.Scope.Length > 0).Select(g => g.Scope.Split('/')[0]).Distinct(StringComparer.Ordinal))
@@ -44,7 +45,7 @@ public static class GrantRules
             if (Engine.Instances.Authorization.ForbiddenCombination(profile, grants) is { } clash)
             {
                 return ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "duty.separation", "GrantConflict",
-                    Engine.Instances.Authorization.RoleName(clash.Role), Engine.Instances.Authorization.RoleName(clash.Conflict), clash.Scope);
+                    Engine.Instances.Authorization.RoleName(clash.Role), Engine.Instances.Authorization.RoleName(clash.Conflict), areas.DisplayName(clash.Scope));
             }
         }
 

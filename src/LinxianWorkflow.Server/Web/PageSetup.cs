@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.ResponseCompression;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.WebEncoders;
 
 namespace LinxianWorkflow.Server.Web;
@@ -31,7 +30,6 @@ public static class PageSetup
         builder.Services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddSingleton<Names>();
         builder.Services.AddSingleton<EventText>();
-        builder.Services.TryAddSingleton<Areas.AreaRegistry>();
         builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new RefusalPageFilter()))
             .AddViewLocalization();
         builder.Services.AddAntiforgery(options =>

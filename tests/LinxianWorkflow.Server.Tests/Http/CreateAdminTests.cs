@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 
@@ -10,7 +9,7 @@ public sealed partial class CreateAdminTests
     public async Task The_first_administrator_gets_a_generated_password_that_signs_in_and_there_is_no_default_account()
     {
         var db = Path.Combine(Path.GetTempPath(), $"linxian-admin-{Guid.NewGuid():N}", "linxian.db");
-        var (code, output) = await RunAsync("create-admin", "root", "141124", $"--Storage:SqlitePath={db}");
+        var (code, output) = await ServerProcess.RunCommandAsync("create-admin", "root", "141124", $"--Storage:SqlitePath={db}");
         Assert.True(code == 0, output);
         var password = GeneratedPassword().Match(output).Groups[1].Value;
         Assert.Equal(20, password.Length);
@@ -33,23 +32,8 @@ public sealed partial class CreateAdminTests
         Assert.Equal(429, locked.Code);
         Assert.Equal("auth.locked", locked.Rule);
 
-        var again = await RunAsync("create-admin", "root", "141124", $"--Storage:SqlitePath={db}");
+        var again = await ServerProcess.RunCommandAsync("create-admin", "root", "141124", $"--Storage:SqlitePath={db}");
         Assert.Equal(1, again.Code);
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
-        info.ArgumentList.Add(ServerProcess.ServerDll());
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
     }
 
     [GeneratedRegex(@"generated password \(shown once\): (\S+)")]

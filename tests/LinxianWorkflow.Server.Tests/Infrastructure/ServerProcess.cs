@@ -111,6 +111,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Runs one of the server's commands (create-admin, import-areas) to its end: exit code, and standard output then error.</summary>
+    public static Task<(int Code, string Output)> RunCommandAsync(params string[] args) =>
+        Command.RunAsync("dotnet", [ServerDll(), .. args], Path.GetTempPath());
+
     /// <summary>Stops the server abruptly (SIGKILL): whatever was committed must survive.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,7 @@
 using LinxianWorkflow.Audit;
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.AuditLog;
 using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Storage;
@@ -45,13 +46,13 @@ public sealed record GetWitnessRequest(Caller Caller, string? Township) : IQuery
 /// </summary>
 public sealed record WitnessRequest(string Township, string WitnessKey, string Checkpoint, long Size, string? Previous, long PreviousSize, IReadOnlyList<string> Consistency);
 
-public sealed class GetWitnessRequestHandler(WorkflowStore store, LogTree tree) : IQueryHandler<GetWitnessRequest, WitnessRequest>
+public sealed class GetWitnessRequestHandler(WorkflowStore store, LogTree tree, AreaRegistry areas) : IQueryHandler<GetWitnessRequest, WitnessRequest>
 {
     public async ValueTask<WitnessRequest> Handle(GetWitnessRequest query, CancellationToken cancellationToken)
     {
         var township = Witnessing.TownshipOf(query.Caller, query.Township);
         var witnessKey = await store.WitnessKeyAsync(township, cancellationToken)
-            ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", township);
+            ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", areas.DisplayName(township));
         var log = await LogSnapshot.LoadAsync(store, tree, cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
         var previous = await store.LastWitnessSignatureAsync(township, cancellationToken);
         var from = previous is null ? 0 : Math.Min(previous.Size, log.Checkpoint.Size);
@@ -68,13 +69,13 @@ public sealed record CoSignature(string Note, string? Township = null);
 /// <summary>A checkpoint a township witnessed.</summary>
 public sealed record WitnessedView(string Township, long Size, string Note, DateTimeOffset SignedAt, string SignedBy);
 
-public sealed class CoSignCheckpointHandler(WorkflowStore store, LogKey logKey, LogTree tree, AdjustableClock clock) : ICommandHandler<CoSignCheckpoint, WitnessedView>
+public sealed class CoSignCheckpointHandler(WorkflowStore store, LogKey logKey, LogTree tree, AdjustableClock clock, AreaRegistry areas) : ICommandHandler<CoSignCheckpoint, WitnessedView>
 {
     public async ValueTask<WitnessedView> Handle(CoSignCheckpoint command, CancellationToken cancellationToken)
     {
         var township = Witnessing.TownshipOf(command.Caller, command.CoSignature.Township);
         var witnessKey = NoteVerifierKey.Parse(await store.WitnessKeyAsync(township, cancellationToken)
-            ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", township))!;
+            ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", areas.DisplayName(township)))!;
         var note = command.CoSignature.Note;
         if (SignedNote.Open(note, logKey.Verifier) is not { } text || Checkpoint.Parse(text) is not { } checkpoint
             || await store.CheckpointAsync(checkpoint.Size, cancellationToken) is not { } stored
@@ -85,7 +86,7 @@ public sealed class CoSignCheckpointHandler(WorkflowStore store, LogKey logKey, 
 
         if (SignedNote.Open(note, witnessKey) is null)
         {
-            throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "witness.signature", "WitnessBadSignature", township);
+            throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "witness.signature", "WitnessBadSignature", areas.DisplayName(township));
         }
 
         // The server shows, and here checks again, that this checkpoint extends the last one the township signed.

@@ -1,5 +1,6 @@
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
@@ -17,12 +18,12 @@ public sealed record CreateFirstAdministrator(string UserName, string Scope) : I
         CreateUser.CheckUser(UserName, UserName, null) ?? GrantRules.Check([new RoleGrant(Roles.Administrator, Scope)]);
 }
 
-public sealed class CreateFirstAdministratorHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher, WorkflowLibrary library)
+public sealed class CreateFirstAdministratorHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher, WorkflowLibrary library, AreaRegistry areas)
     : ICommandHandler<CreateFirstAdministrator, CreatedUser>
 {
     public async ValueTask<CreatedUser> Handle(CreateFirstAdministrator command, CancellationToken cancellationToken)
     {
-        var handler = new CreateUserHandler(store, time, hasher, library);
+        var handler = new CreateUserHandler(store, time, hasher, library, areas);
         return await handler.Handle(
             new CreateUser(Caller.Anonymous, new NewUser(command.UserName, "系统管理员", [new RoleGrant(Roles.Administrator, command.Scope)])),
             cancellationToken);

@@ -1,5 +1,6 @@
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
@@ -29,12 +30,12 @@ public sealed record CreateUser(Caller Caller, NewUser User) : ICommand<CreatedU
                     : null;
 }
 
-public sealed class CreateUserHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher, WorkflowLibrary library) : ICommandHandler<CreateUser, CreatedUser>
+public sealed class CreateUserHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher, WorkflowLibrary library, AreaRegistry areas) : ICommandHandler<CreateUser, CreatedUser>
 {
     public async ValueTask<CreatedUser> Handle(CreateUser command, CancellationToken cancellationToken)
     {
         var u = command.User;
-        if (GrantRules.CheckSeparation(library, u.Grants) is { } conflict)
+        if (GrantRules.CheckSeparation(library, areas, u.Grants) is { } conflict)
         {
             throw conflict;
         }

@@ -1,5 +1,6 @@
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
@@ -18,7 +19,7 @@ public sealed record UpdateUser(Caller Caller, string UserId, UserChange Change)
         ?? CreateUser.CheckUser("x", Change.DisplayName ?? "x", Change.Password);
 }
 
-public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserRow> hasher, TokenCache cache, WorkflowLibrary library) : ICommandHandler<UpdateUser, Unit>
+public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserRow> hasher, TokenCache cache, WorkflowLibrary library, AreaRegistry areas) : ICommandHandler<UpdateUser, Unit>
 {
     public async ValueTask<Unit> Handle(UpdateUser command, CancellationToken cancellationToken)
     {
@@ -27,7 +28,7 @@ public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserR
         var change = command.Change;
         if (change.Grants is { } grants)
         {
-            if (GrantRules.CheckSeparation(library, grants) is { } conflict)
+            if (GrantRules.CheckSeparation(library, areas, grants) is { } conflict)
             {
                 throw conflict;
             }

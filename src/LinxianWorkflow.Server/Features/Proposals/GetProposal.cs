@@ -1,5 +1,6 @@
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
@@ -22,6 +23,8 @@ public sealed record ProposalView(
     string Title,
     string Summary,
     string VillagePath,
+    string VillageName,
+    string TownshipName,
     string Category,
     decimal AmountYuan,
     string Source,
@@ -38,7 +41,7 @@ public sealed record ProposalView(
     IReadOnlyList<ActionView> Actions,
     string LastHash);
 
-public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary library, InstanceCache cache, Hosting.AdjustableClock clock) : IQueryHandler<GetProposal, ProposalView>
+public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary library, InstanceCache cache, Hosting.AdjustableClock clock, AreaRegistry areas) : IQueryHandler<GetProposal, ProposalView>
 {
     public async ValueTask<ProposalView> Handle(GetProposal query, CancellationToken cancellationToken)
     {
@@ -57,10 +60,13 @@ public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary libr
                 [.. state.Disclosure.Objections.Values.OrderBy(o => o.ObjectionId, StringComparer.Ordinal).Select(o => new ObjectionView(o.ObjectionId, Projection.Kebab(o.Status)))])
             : null;
         return new ProposalView(
-            start.ProposalId, start.Title, start.Summary, start.VillagePath, start.Category, start.AmountYuan, start.Source,
+            start.ProposalId, start.Title, start.Summary, start.VillagePath, areas.ShortName(start.VillagePath), areas.ShortName(TownshipOf(start.VillagePath)), start.Category, start.AmountYuan, start.Source,
             ProposalRunner.Status(state), state.Result is { } r ? Projection.Kebab(r) : null, state.Version, definition.Key, profile.Key,
             new StepView(step.Id, Projection.Kebab(step.Kind), step.Name, state.Visit, state.StepEnteredAt),
             timers.Where(t => t.Purpose == "deadline" && t.ObjectionId is null).Select(t => (DateTimeOffset?)t.DueAt).Min(),
             state.Overdue, disclosure, timers, ActionCatalog.Available(definition, profile, state, query.Caller, clock.GetUtcNow()), lastHash);
     }
+
+    /// <summary>The township's path, county/township, from a village's.</summary>
+    private static string TownshipOf(string villagePath) => villagePath[..Math.Max(0, villagePath.LastIndexOf('/'))];
 }
