@@ -6,7 +6,7 @@
 #   bash docs/walkthrough.sh [http://127.0.0.1:5080]                 # in another
 set -euo pipefail
 URL="${1:-http://127.0.0.1:5080}"
-VILLAGE="141124/141124105/141124105201"
+VILLAGE="141124/141124109/141124109207"
 
 # field NAME JSON: the first "NAME": value in JSON (string or number), enough for these answers.
 field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" <<<"$2" | head -n 1; }
@@ -51,7 +51,7 @@ disclose() { # disclose STEP
 
 echo "Signing in the demo users of 西湾村 and 碛口镇"
 SECRETARY=$(login xiwan-secretary); CHAIR=$(login xiwan-chair); SUPERVISOR=$(login xiwan-supervisor)
-REVIEWER=$(login reviewer-105); ADMIN=$(login admin)
+REVIEWER=$(login reviewer-109); ADMIN=$(login admin)
 
 echo "议题受理: the party secretary registers the matter"
 ID=$(field proposalId "$(call POST /api/proposals "$SECRETARY" "{\"villagePath\":\"$VILLAGE\",\"title\":\"硬化村内主干道800米\",\"summary\":\"拟使用集体资金硬化村内主干道800米，预算4.8万元。\",\"category\":\"public-welfare\",\"amountYuan\":48000,\"source\":\"villager-suggestion\"}")")

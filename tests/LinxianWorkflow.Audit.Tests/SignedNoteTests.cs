@@ -67,17 +67,17 @@ public class SignedNoteTests
         using var witness = NewKey();
         var root = MerkleTree.Root([MerkleTree.LeafHash([1]), MerkleTree.LeafHash([2])], 2);
         var text = new Checkpoint("linxian.example/141124", 2, root).Text();
-        var note = SignedNote.CoSign(SignedNote.Sign(text, "linxian.example/141124", log), "township-141124105", witness);
+        var note = SignedNote.CoSign(SignedNote.Sign(text, "linxian.example/141124", log), "township-141124109", witness);
 
         Assert.Equal(text, SignedNote.Open(note, VerifierOf("linxian.example/141124", log)));
-        Assert.Equal(text, SignedNote.Open(note, VerifierOf("township-141124105", witness)));
+        Assert.Equal(text, SignedNote.Open(note, VerifierOf("township-141124109", witness)));
         var checkpoint = Checkpoint.Parse(SignedNote.Open(note, VerifierOf("linxian.example/141124", log))!)!;
         Assert.Equal(2, checkpoint.Size);
         Assert.Equal(root, checkpoint.Root);
 
         var altered = note.Replace("\n2\n", "\n3\n", StringComparison.Ordinal);
         Assert.Null(SignedNote.Open(altered, VerifierOf("linxian.example/141124", log)));
-        Assert.Null(SignedNote.Open(altered, VerifierOf("township-141124105", witness)));
+        Assert.Null(SignedNote.Open(altered, VerifierOf("township-141124109", witness)));
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public class LogVerifyBenchmarks
         {
             var proposal = i % Proposals;
             var seq = (i / Proposals) + 1;
-            var record = $"{{\"actor\":{{\"id\":\"demo-xiwan-secretary\",\"name\":\"王书记（西湾村）\",\"onBehalfOf\":null,\"role\":\"party-secretary\"}},\"at\":\"2026-11-27T09:28:48.4171636Z\",\"data\":{{\"stepId\":\"branch-proposal\",\"visit\":2,\"record\":{{\"meetingKind\":\"branch-committee\",\"members\":7,\"present\":6,\"yes\":5,\"no\":1,\"minutes\":\"会议记录：议程、讨论、表决结果。\"}}}},\"instance\":\"141124105201-20261127-{proposal:0000}\",\"seq\":{seq},\"type\":\"MeetingRecorded\",\"v\":1}}";
+            var record = $"{{\"actor\":{{\"id\":\"demo-xiwan-secretary\",\"name\":\"王书记（西湾村）\",\"onBehalfOf\":null,\"role\":\"party-secretary\"}},\"at\":\"2026-11-27T09:28:48.4171636Z\",\"data\":{{\"stepId\":\"branch-proposal\",\"visit\":2,\"record\":{{\"meetingKind\":\"branch-committee\",\"members\":7,\"present\":6,\"yes\":5,\"no\":1,\"minutes\":\"会议记录：议程、讨论、表决结果。\"}}}},\"instance\":\"141124109207-20261127-{proposal:0000}\",\"seq\":{seq},\"type\":\"MeetingRecorded\",\"v\":1}}";
             var hash = DossierVerifier.ChainHash(Convert.FromHexString(previous[proposal]), record);
             _entries.Add(new LogEntry(i, record, previous[proposal], hash));
             _records[i] = Encoding.UTF8.GetBytes(record);

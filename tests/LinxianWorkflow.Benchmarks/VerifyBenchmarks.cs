@@ -24,7 +24,7 @@ public class VerifyBenchmarks
     public void Setup()
     {
         var records = Enumerable.Range(1, Events)
-            .Select(i => $"{{\"actor\":{{\"id\":\"demo-xiwan-secretary\",\"name\":\"王书记（西湾村）\",\"onBehalfOf\":null,\"role\":\"party-secretary\"}},\"at\":\"2026-11-27T09:28:48.4171636Z\",\"data\":{{\"stepId\":\"branch-proposal\",\"visit\":2,\"record\":{{\"meetingKind\":\"branch-committee\",\"members\":7,\"present\":6,\"yes\":5,\"no\":1,\"minutes\":\"会议记录：议程、讨论、表决结果。\"}}}},\"instance\":\"141124105201-20261127-BENCH\",\"seq\":{i},\"type\":\"MeetingRecorded\",\"v\":1}}")
+            .Select(i => $"{{\"actor\":{{\"id\":\"demo-xiwan-secretary\",\"name\":\"王书记（西湾村）\",\"onBehalfOf\":null,\"role\":\"party-secretary\"}},\"at\":\"2026-11-27T09:28:48.4171636Z\",\"data\":{{\"stepId\":\"branch-proposal\",\"visit\":2,\"record\":{{\"meetingKind\":\"branch-committee\",\"members\":7,\"present\":6,\"yes\":5,\"no\":1,\"minutes\":\"会议记录：议程、讨论、表决结果。\"}}}},\"instance\":\"141124109207-20261127-BENCH\",\"seq\":{i},\"type\":\"MeetingRecorded\",\"v\":1}}")
             .ToList();
         _records = [.. records.Select(Encoding.UTF8.GetBytes)];
         var leaves = records.Select(r => MerkleTree.LeafHash(Encoding.UTF8.GetBytes(r))).ToList();
@@ -42,7 +42,7 @@ public class VerifyBenchmarks
             previous = hash;
         }
 
-        _dossier = new Dossier("141124105201-20261127-BENCH", events, note);
+        _dossier = new Dossier("141124109207-20261127-BENCH", events, note);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Events)]

@@ -37,7 +37,7 @@ async Task<string> Token(string user)
     return (await api.Post("/api/tokens", new { name = "load", days = 1096 }, session)).Json.GetProperty("token").GetString()!;
 }
 
-var users = new[] { "xiwan-secretary", "xiwan-chair", "xiwan-supervisor", "reviewer-105", "admin" };
+var users = new[] { "xiwan-secretary", "xiwan-chair", "xiwan-supervisor", "reviewer-109", "admin" };
 var tokens = new string[users.Length];
 for (var i = 0; i < users.Length; i++)
 {
@@ -155,7 +155,7 @@ await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
     {
         var id = await Act(Secretary(), "/api/proposals", new
         {
-            villagePath = "141124/141124105/141124105201",
+            villagePath = "141124/141124109/141124109207",
             title = "硬化村内主干道800米",
             summary = "预算4.8万元。",
             category = "public-welfare",

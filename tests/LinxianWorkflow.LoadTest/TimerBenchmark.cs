@@ -87,7 +87,7 @@ internal static class TimerBenchmark
         {
             var reply = await api.Post("/api/proposals", new
             {
-                villagePath = "141124/141124105/141124105201",
+                villagePath = "141124/141124109/141124109207",
                 title = $"计时测试 {i}",
                 summary = "测试",
                 category = "general",

@@ -2,6 +2,7 @@ using LinxianWorkflow.Engine;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Engine.Samples;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Microsoft.AspNetCore.Identity;
@@ -9,20 +10,22 @@ using Microsoft.AspNetCore.Identity;
 namespace LinxianWorkflow.Server.Demo;
 
 /// <summary>
-/// The demo 临县 (--demo): townships and villages (area codes are illustrative), a user for every role,
-/// and proposals standing at different steps, driven through the same engine and store as real use.
-/// Seeded once per database; every demo user's password is <see cref="Password"/>.
+/// The demo 临县 (--demo): three of its real townships and four of their villages (2023 NBS codes; names come
+/// from the <see cref="AreaRegistry"/>), a user for every role, and proposals standing at different steps, driven
+/// through the same engine and store as real use. Seeded once per database; every demo user's password is
+/// <see cref="Password"/>. A township's reviewer is reviewer-&lt;the last three digits of its code&gt; (reviewer-109 for 碛口镇).
+/// The user keys are the demo's since it began: 临泉镇 has no 南关 village, so nanguan-… serve its 前麻峪村.
 /// </summary>
 public static class DemoSeeder
 {
     public const string Password = "linxian-demo";
     public const string County = "141124";
 
-    public static readonly (string Code, string Name, (string Code, string Name, string Key)[] Villages)[] Townships =
+    public static readonly (string Code, (string Code, string Key)[] Villages)[] Townships =
     [
-        ("141124105", "碛口镇", [("141124105201", "西湾村", "xiwan"), ("141124105202", "李家山村", "lijiashan")]),
-        ("141124100", "临泉镇", [("141124100201", "南关村", "nanguan")]),
-        ("141124108", "三交镇", [("141124108201", "孙家沟村", "sunjiagou")]),
+        ("141124109", [("141124109207", "xiwan"), ("141124109230", "lijiashan")]), // 碛口镇: 西湾村委会, 李家山村委会
+        ("141124100", [("141124100201", "nanguan")]), // 临泉镇: 前麻峪村委会
+        ("141124105", [("141124105209", "sunjiagou")]), // 三交镇: 孙家沟村委会
     ];
 
     // Steps: how many ordinary moves after the start; DaysAgo: when it started. The last one waits at the
@@ -41,9 +44,10 @@ public static class DemoSeeder
     public static async Task SeedAsync(IServiceProvider services, TextWriter output)
     {
         var store = services.GetRequiredService<WorkflowStore>();
+        var areas = services.GetRequiredService<AreaRegistry>();
         if (await store.GetSettingAsync("demo.seeded") is not null)
         {
-            PrintCredentials(output);
+            PrintCredentials(output, areas);
             return;
         }
 
@@ -69,16 +73,17 @@ public static class DemoSeeder
         await AddUser("auditor", "刘审计", Roles.CountyAuditor, County);
         var surnames = "王李张陈刘杨赵黄周吴";
         var n = 0;
-        foreach (var (code, name, villages) in Townships)
+        foreach (var (code, villages) in Townships)
         {
-            await AddUser($"reviewer-{code[^3..]}", $"{surnames[n++ % 10]}审核（{name}）", Roles.TownshipReviewer, $"{County}/{code}");
+            await AddUser(Reviewer(code), $"{surnames[n++ % 10]}审核（{areas.ShortName(code)}）", Roles.TownshipReviewer, $"{County}/{code}");
             foreach (var village in villages)
             {
                 var path = $"{County}/{code}/{village.Code}";
-                await AddUser($"{village.Key}-secretary", $"{surnames[n++ % 10]}书记（{village.Name}）", Roles.PartySecretary, path);
-                await AddUser($"{village.Key}-chair", $"{surnames[n++ % 10]}主任（{village.Name}）", Roles.VillageChair, path);
-                await AddUser($"{village.Key}-committee", $"{surnames[n++ % 10]}委员（{village.Name}）", Roles.CommitteeMember, path);
-                await AddUser($"{village.Key}-supervisor", $"{surnames[n++ % 10]}监委（{village.Name}）", Roles.SupervisionMember, path);
+                var name = areas.ShortName(village.Code);
+                await AddUser($"{village.Key}-secretary", $"{surnames[n++ % 10]}书记（{name}）", Roles.PartySecretary, path);
+                await AddUser($"{village.Key}-chair", $"{surnames[n++ % 10]}主任（{name}）", Roles.VillageChair, path);
+                await AddUser($"{village.Key}-committee", $"{surnames[n++ % 10]}委员（{name}）", Roles.CommitteeMember, path);
+                await AddUser($"{village.Key}-supervisor", $"{surnames[n++ % 10]}监委（{name}）", Roles.SupervisionMember, path);
             }
         }
 
@@ -90,7 +95,7 @@ public static class DemoSeeder
             var (township, village) = Townships.SelectMany(t => t.Villages.Select(v => (t, v))).First(x => x.v.Key == matter.Key);
             var path = $"{County}/{township.Code}/{village.Code}";
             var people = new SampleActors(users[$"{matter.Key}-secretary"], users[$"{matter.Key}-chair"], users[$"{matter.Key}-supervisor"],
-                users[$"reviewer-{township.Code[^3..]}"]);
+                users[Reviewer(township.Code)]);
             var clock = new ManualClock(now.AddDays(-matter.DaysAgo));
             var runner = new ProposalRunner(store, library, clock, services.GetRequiredService<InstanceCache>());
             var id = $"{village.Code}-DEMO-{++index:00}";
@@ -111,16 +116,20 @@ public static class DemoSeeder
         }
 
         await store.SetSettingAsync("demo.seeded", now.ToString("O"));
-        PrintCredentials(output);
+        PrintCredentials(output, areas);
     }
 
-    private static void PrintCredentials(TextWriter output)
+    /// <summary>A township's demo reviewer: reviewer-109 for 碛口镇 141124109.</summary>
+    public static string Reviewer(string townshipCode) => $"reviewer-{townshipCode[^3..]}";
+
+    private static void PrintCredentials(TextWriter output, AreaRegistry areas)
     {
-        output.WriteLine($"演示数据：临县 {Townships.Length} 个乡镇，{Townships.Sum(t => t.Villages.Length)} 个村。所有演示账号的密码 / every demo password: {Password}");
+        output.WriteLine($"演示数据：{areas.ShortName(County)} {Townships.Length} 个乡镇，{Townships.Sum(t => t.Villages.Length)} 个村。所有演示账号的密码 / every demo password: {Password}");
         output.WriteLine("  admin（系统管理员）  auditor（县审计）");
-        foreach (var (code, name, villages) in Townships)
+        foreach (var (code, villages) in Townships)
         {
-            output.WriteLine($"  reviewer-{code[^3..]}（{name}审核）  " + string.Join("  ", villages.Select(v => $"{v.Key}-secretary/-chair/-committee/-supervisor（{v.Name}）")));
+            output.WriteLine($"  {Reviewer(code)}（{areas.ShortName(code)}审核）  " +
+                string.Join("  ", villages.Select(v => $"{v.Key}-secretary/-chair/-committee/-supervisor（{areas.DisplayName(v.Code)}）")));
         }
     }
 

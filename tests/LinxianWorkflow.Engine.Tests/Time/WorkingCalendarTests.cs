@@ -92,7 +92,7 @@ public class WorkingCalendarTests
         Assert.Empty(errors);
         var definition = catalog!.LatestDefinition("siyi-liangkai")!;
         var profile = catalog.LatestProfile("linxian")!;
-        var (events, _) = SampleDriver.Walk(definition, profile, "p-cal", "141124/141124105/141124105201", Cst(2026, 9, 20, 9));
+        var (events, _) = SampleDriver.Walk(definition, profile, "p-cal", "141124/141124109/141124109207", Cst(2026, 9, 20, 9));
 
         var entered = events.First(e => e.Data is StepEntered { StepId: "township-review" });
         var deadline = events.Select(e => e.Data).OfType<TimerScheduled>().First(t => t.StepId == "township-review" && t.Purpose == TimerPurpose.Deadline);

@@ -127,7 +127,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
             ["xiwan-secretary"] = secretary,
             ["xiwan-chair"] = await browser.SignedInAsync("xiwan-chair"),
             ["xiwan-supervisor"] = await browser.SignedInAsync("xiwan-supervisor"),
-            ["reviewer-105"] = await browser.SignedInAsync("reviewer-105"),
+            ["reviewer-109"] = await browser.SignedInAsync("reviewer-109"),
         };
         var admin = await browser.SignedInAsync("admin");
 
@@ -138,9 +138,9 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await supervisor.FillAsync("#f-raise-concern textarea[name=text]", "请提前三天公布村民代表名单。");
         await supervisor.ClickAsync("#f-raise-concern button[type=submit]");
         await ArrivedAsync(supervisor, "done=raise-concern", "raising a concern");
-        await users["reviewer-105"].GotoAsync("/");
-        Assert.Contains("请提前三天公布村民代表名单", await users["reviewer-105"].InnerTextAsync("main"), StringComparison.Ordinal);
-        await ShotAsync(users["reviewer-105"], "home-reviewer");
+        await users["reviewer-109"].GotoAsync("/");
+        Assert.Contains("请提前三天公布村民代表名单", await users["reviewer-109"].InnerTextAsync("main"), StringComparison.Ordinal);
+        await ShotAsync(users["reviewer-109"], "home-reviewer");
 
         var acted = new List<string>();
         for (var round = 0; round < 40 && (await ViewAsync(id)).GetProperty("status").GetString() != "ended"; round++)
@@ -197,7 +197,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Equal("ended", final.GetProperty("status").GetString());
         Assert.Equal("archived", final.GetProperty("currentStep").GetProperty("id").GetString());
         Assert.Contains("xiwan-supervisor:countersign", acted);
-        Assert.Contains("reviewer-105:review", acted);
+        Assert.Contains("reviewer-109:review", acted);
         Assert.Contains("xiwan-chair:publish", acted);
 
         await secretary.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
@@ -208,7 +208,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await ShotAsync(secretary, "proposal-archived");
         // The county auditor: finds it by who acted on it, reads it with no form to act, prints its dossier.
         var auditor = await browser.SignedInAsync("auditor");
-        await auditor.GotoAsync("/?actor=reviewer-105&status=ended");
+        await auditor.GotoAsync("/?actor=reviewer-109&status=ended");
         await ShotAsync(auditor, "home-auditor");
 
         // Two at a time: the next page keeps the filters and shows the next two.
@@ -221,7 +221,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Equal(2, first.Count);
         Assert.NotEmpty(second);
         Assert.Empty(first.Intersect(second));
-        await auditor.GotoAsync("/?actor=reviewer-105&status=ended");
+        await auditor.GotoAsync("/?actor=reviewer-109&status=ended");
         await auditor.ClickAsync($"a[href='/proposals/{Uri.EscapeDataString(id)}']");
         await ArrivedAsync(auditor, "/proposals/", "the auditor opening the proposal");
         Assert.Equal(0, await auditor.Locator("form.action").CountAsync());

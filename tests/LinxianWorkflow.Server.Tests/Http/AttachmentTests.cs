@@ -53,7 +53,7 @@ public sealed class AttachmentTests(PostgresService service) : IClassFixture<Pos
         // Not a PDF/JPEG/PNG by content, a reviewer, a step that does not exist: refused with the rule, nothing recorded.
         var version = (await service.Api.Get($"/api/proposals/{id}", secretary)).Json.GetProperty("version").GetInt32();
         Assert.Equal("attachment.type", JsonDocument.Parse((await UploadAsync(id, "MZ\u0090 not a pdf"u8.ToArray(), "x.pdf", secretary)).Text).RootElement.GetProperty("rule").GetString());
-        Assert.Equal("auth.role", JsonDocument.Parse((await UploadAsync(id, Png, "a.png", await service.TokenFor("reviewer-105"))).Text).RootElement.GetProperty("rule").GetString());
+        Assert.Equal("auth.role", JsonDocument.Parse((await UploadAsync(id, Png, "a.png", await service.TokenFor("reviewer-109"))).Text).RootElement.GetProperty("rule").GetString());
         Assert.Equal("step.unknown", JsonDocument.Parse((await UploadAsync(id, Png, "a.png", secretary, "no-such-step")).Text).RootElement.GetProperty("rule").GetString());
         Assert.Equal(version, (await service.Api.Get($"/api/proposals/{id}", secretary)).Json.GetProperty("version").GetInt32());
     }

@@ -23,7 +23,7 @@ public sealed class NotificationAudienceTests(PostgresService service) : IClassF
             new { stepId = "villager-resolution", text = "请提前三天公布村民代表名单。" }, await service.TokenFor("xiwan-supervisor"));
         Assert.True(concern.Code == 200, concern.ToString());
 
-        foreach (var user in new[] { "reviewer-105", "xiwan-secretary", "xiwan-chair" })
+        foreach (var user in new[] { "reviewer-109", "xiwan-secretary", "xiwan-chair" })
         {
             var told = await NotificationsAsync(user, id);
             Assert.Contains(told, n => n.GetProperty("kind").GetString() == "concern");

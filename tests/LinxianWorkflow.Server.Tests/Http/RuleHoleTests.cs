@@ -10,7 +10,7 @@ namespace LinxianWorkflow.Server.Tests.Http;
 /// </summary>
 public sealed class RuleHoleTests(PostgresService service) : IClassFixture<PostgresService>
 {
-    private const string Xiwan = "141124/141124105/141124105201";
+    private const string Xiwan = "141124/141124109/141124109207";
 
     private async Task<int> VersionAsync(string id) =>
         (await service.Api.Get($"/api/proposals/{id}", await service.TokenFor("xiwan-secretary"))).Json.GetProperty("version").GetInt32();
@@ -50,13 +50,14 @@ public sealed class RuleHoleTests(PostgresService service) : IClassFixture<Postg
         var zh = refused.Json.GetProperty("zh-CN").GetString()!;
         Assert.Contains("村务监督委员会成员", zh, StringComparison.Ordinal);
         Assert.Contains("村“两委”成员", zh, StringComparison.Ordinal);
+        Assert.Contains("同一村（碛口镇西湾村）", zh, StringComparison.Ordinal);
 
         // Nothing was created: the name is still free, and the same roles in two different villages are allowed.
         var created = await service.Api.Post("/api/users", new
         {
             userName = "dual-role",
             displayName = "兼任者",
-            grants = new[] { new { role = "supervision-member", scope = Xiwan }, new { role = "committee-member", scope = "141124/141124105/141124105202" } },
+            grants = new[] { new { role = "supervision-member", scope = Xiwan }, new { role = "committee-member", scope = "141124/141124109/141124109230" } },
         }, admin);
         Assert.True(created.Code == 201, created.ToString());
 
@@ -98,6 +99,7 @@ public sealed class RuleHoleTests(PostgresService service) : IClassFixture<Postg
         var version = await VersionAsync(id);
         var concern = await service.Api.Post($"/api/proposals/{id}/actions/raise-concern", new { stepId = "intake", text = "程序有疑问" }, token);
         AssertRefused(concern, 403, "duty.separation");
+        Assert.Contains("本村（碛口镇西湾村）", concern.Json.GetProperty("zh-CN").GetString(), StringComparison.Ordinal);
         Assert.Equal(version, await VersionAsync(id));
 
         // The engine's open actions agree: nothing of the supervision committee's is offered to this user.
@@ -213,7 +215,7 @@ public sealed class RuleHoleTests(PostgresService service) : IClassFixture<Postg
         AssertRefused(unknown, 422, "objection.unknown");
         var escalated = await service.Api.Post($"/api/public/proposals/{id}/objections/{first}/escalate", new { reason = "答复未说明预算依据" });
         Assert.True(escalated.Code == 201, escalated.ToString());
-        var history = (await service.Api.Get($"/api/proposals/{id}/history", await service.TokenFor("reviewer-105"))).Json;
+        var history = (await service.Api.Get($"/api/proposals/{id}/history", await service.TokenFor("reviewer-109"))).Json;
         Assert.Contains(history.GetProperty("events").EnumerateArray(), e => e.GetProperty("record").GetProperty("type").GetString() == "ObjectionEscalated");
         AssertRefused(await service.Api.Post($"/api/public/proposals/{id}/objections/{first}/escalate", new { reason = "再次" }), 422, "objection.status");
 

@@ -5,7 +5,7 @@ namespace LinxianWorkflow.Server.Tests.Http;
 
 // The service over real HTTP against the real server process, once on SQLite and once on PostgreSQL
 // (the concrete classes at the bottom). The demo county gives users for every role: xiwan and lijiashan
-// are villages of township 105, nanguan of township 100.
+// are villages of 碛口镇 (141124109), nanguan of 临泉镇 (141124100).
 
 public abstract class ServiceTests<TService>(TService service) : IClassFixture<TService>
     where TService : ServiceFixture
@@ -53,7 +53,7 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
             ("xiwan-chair", 200, 200, 403, 201, 403, 403),
             ("xiwan-committee", 200, 200, 403, 201, 403, 403),
             ("xiwan-supervisor", 200, 200, 403, 403, 403, 403),
-            ("reviewer-105", 200, 200, 403, 403, 403, 403),
+            ("reviewer-109", 200, 200, 403, 403, 403, 403),
             ("auditor", 200, 200, 403, 403, 403, 403),
             ("admin", 200, 200, 403, 403, 200, 200),
             ("lijiashan-secretary", 403, 403, 403, 403, 403, 403),
@@ -84,7 +84,7 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
             Assert.True(clock.Code == row.Clock, $"{who} clock: {clock}");
             Assert.True((await Api.Get("/api/inbox", token)).Code == (row.User is null ? 401 : 200), $"{who} inbox");
             Assert.True((await Api.Get("/api/proposals", token)).Code == (row.User is null ? 401 : 200), $"{who} list");
-            Assert.True((await Api.Get("/api/public/villages/141124105201/disclosures", token)).Code == 200, $"{who} noticeboard");
+            Assert.True((await Api.Get("/api/public/villages/141124109207/disclosures", token)).Code == 200, $"{who} noticeboard");
 
             // Administration of users: administrators only; any signed-in user may take a script token for themselves.
             var newUser = new { userName = "u" + Guid.NewGuid().ToString("N")[..10], displayName = "新用户", grants = new[] { new { role = "committee-member", scope = xiwanPath } } };
@@ -116,13 +116,48 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
         var foreign = (await Api.Get("/api/proposals?limit=200", await Service.TokenFor("nanguan-secretary"))).Json.EnumerateArray().ToList();
         Assert.NotEmpty(foreign);
         Assert.All(foreign, p => Assert.Equal("141124100201", p.GetProperty("villageCode").GetString()));
-        var township = (await Api.Get("/api/proposals?limit=200", await Service.TokenFor("reviewer-105"))).Json.EnumerateArray().ToList();
-        Assert.All(township, p => Assert.Equal("141124105", p.GetProperty("townshipCode").GetString()));
-        Assert.Contains(township, p => p.GetProperty("villageCode").GetString() == "141124105202");
+        var township = (await Api.Get("/api/proposals?limit=200", await Service.TokenFor("reviewer-109"))).Json.EnumerateArray().ToList();
+        Assert.All(township, p => Assert.Equal("141124109", p.GetProperty("townshipCode").GetString()));
+        Assert.Contains(township, p => p.GetProperty("villageCode").GetString() == "141124109230");
         var county = (await Api.Get("/api/proposals?limit=200", await Service.TokenFor("auditor"))).Json.EnumerateArray().ToList();
         Assert.True(county.Count > township.Count);
         var inbox = (await Api.Get("/api/inbox", await Service.TokenFor("nanguan-secretary"))).Json.EnumerateArray().ToList();
         Assert.DoesNotContain(inbox, t => t.GetProperty("proposalId").GetString() == id);
+    }
+
+    [Fact]
+    public async Task Villages_are_named_in_lists_details_and_refusals_and_found_by_name_without_an_account()
+    {
+        // Lists and details carry the names beside the codes (the demo's 西湾村 is 141124109207 in 碛口镇 141124109).
+        var secretary = await Service.TokenFor("xiwan-secretary");
+        var listed = (await Api.Get("/api/proposals?village=141124109207&limit=1", secretary)).Json.EnumerateArray().Single();
+        Assert.Equal(("西湾村", "碛口镇"), (listed.GetProperty("villageName").GetString(), listed.GetProperty("townshipName").GetString()));
+        var id = listed.GetProperty("id").GetString();
+        var detail = (await Api.Get($"/api/proposals/{id}", secretary)).Json;
+        Assert.Equal(("西湾村", "碛口镇"), (detail.GetProperty("villageName").GetString(), detail.GetProperty("townshipName").GetString()));
+
+        // A refusal names the village, whether the service refuses (reading) or the engine does (starting there).
+        var outsider = await Service.TokenFor("nanguan-secretary");
+        var read = await Api.Get($"/api/proposals/{id}", outsider);
+        Assert.Equal(("auth.jurisdiction", "您的账号无权查看或办理 碛口镇西湾村 的事项。"), (read.Rule, read.Json.GetProperty("zh-CN").GetString()));
+        var proposal = new { villagePath = "141124/141124109/141124109207", title = "修路", summary = "修村道", category = "public-welfare", amountYuan = 1000, source = "villager-suggestion" };
+        var start = await Api.Post("/api/proposals", proposal, outsider);
+        Assert.Equal("auth.jurisdiction", start.Rule);
+        Assert.Contains("（碛口镇西湾村）", start.Json.GetProperty("zh-CN").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("141124109207", start.Text, StringComparison.Ordinal);
+
+        // The areas themselves are public: a township's villages by code, any village by name, the counties.
+        var qikou = (await Api.Get("/api/areas?parent=141124109")).Json.EnumerateArray().ToList();
+        Assert.Equal(32, qikou.Count);
+        var xiwan = qikou.Single(a => a.GetProperty("code").GetString() == "141124109207");
+        Assert.Equal(("西湾村委会", "西湾村", "碛口镇西湾村", "village", "141124109"), (xiwan.GetProperty("name").GetString(), xiwan.GetProperty("shortName").GetString(),
+            xiwan.GetProperty("displayName").GetString(), xiwan.GetProperty("level").GetString(), xiwan.GetProperty("parentCode").GetString()));
+        var found = (await Api.Get("/api/areas?q=" + Uri.EscapeDataString("李家山"))).Json.EnumerateArray().Select(a => a.GetProperty("displayName").GetString()).ToList();
+        Assert.Equal(["碛口镇李家山村", "刘家会镇李家山村"], found);
+        Assert.Equal(["141124109230"], (await Api.Get("/api/areas?parent=141124109&q=" + Uri.EscapeDataString("李家山"))).Json.EnumerateArray().Select(a => a.GetProperty("code").GetString()));
+        Assert.Equal("临县", (await Api.Get("/api/areas")).Json.EnumerateArray().Single().GetProperty("name").GetString());
+        Assert.Equal("area.not-found", (await Api.Get("/api/areas?parent=141124999")).Rule);
+        Assert.Equal("input.query", (await Api.Get("/api/areas?limit=0")).Rule);
     }
 
     [Fact]
@@ -180,9 +215,9 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
         var after = (await Api.Get("/api/inbox", secretary)).Json.EnumerateArray().Where(t => t.GetProperty("proposalId").GetString() == id).ToList();
         Assert.Equal("branch-proposal", Assert.Single(after).GetProperty("stepId").GetString());
 
-        var filtered = (await Api.Get($"/api/proposals?village=141124105201&step=branch-proposal&status=running&category=public-welfare&minAmount=48000&maxAmount=48000", secretary)).Json;
+        var filtered = (await Api.Get($"/api/proposals?village=141124109207&step=branch-proposal&status=running&category=public-welfare&minAmount=48000&maxAmount=48000", secretary)).Json;
         Assert.Contains(filtered.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
-        var none = (await Api.Get("/api/proposals?village=141124105201&minAmount=48000.01", secretary)).Json;
+        var none = (await Api.Get("/api/proposals?village=141124109207&minAmount=48000.01", secretary)).Json;
         Assert.DoesNotContain(none.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
 
         // By actor: the secretary acted on it (started, accepted); the chair has not yet.
@@ -194,9 +229,9 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
         var started = filtered.EnumerateArray().Single(p => p.GetProperty("id").GetString() == id).GetProperty("startedAt").GetDateTimeOffset();
         var day = started.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var next = started.ToOffset(TimeSpan.FromHours(8)).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Contains((await Api.Get($"/api/proposals?village=141124105201&from={day}&to={next}", secretary)).Json.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
-        Assert.DoesNotContain((await Api.Get($"/api/proposals?village=141124105201&to={day}", secretary)).Json.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
-        Assert.DoesNotContain((await Api.Get($"/api/proposals?village=141124105201&from={next}", secretary)).Json.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+        Assert.Contains((await Api.Get($"/api/proposals?village=141124109207&from={day}&to={next}", secretary)).Json.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+        Assert.DoesNotContain((await Api.Get($"/api/proposals?village=141124109207&to={day}", secretary)).Json.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+        Assert.DoesNotContain((await Api.Get($"/api/proposals?village=141124109207&from={next}", secretary)).Json.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
     }
 
     [Fact]
@@ -436,7 +471,7 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
             await walker.StepAsync(id);
         }
 
-        var board = (await Api.Get("/api/public/villages/141124105201/disclosures")).Json.EnumerateArray().ToList();
+        var board = (await Api.Get("/api/public/villages/141124109207/disclosures")).Json.EnumerateArray().ToList();
         var notice = board.Single(d => d.GetProperty("proposalId").GetString() == id);
         Assert.True(notice.GetProperty("current").GetBoolean());
         Assert.Equal(64, notice.GetProperty("eventHash").GetString()!.Length);

@@ -33,11 +33,11 @@ public abstract class TimerTests<TService>(TService service) : IClassFixture<TSe
         Assert.Equal(2, types.Count(t => t == "TimerFired"));
         var view = (await Service.Api.Get($"/api/proposals/{id}", secretary)).Json;
         Assert.True(view.GetProperty("overdue").GetBoolean());
-        Assert.Contains(await Notifications("reviewer-105"), n => n.GetProperty("proposalId").GetString() == id && n.GetProperty("kind").GetString() == "escalated");
+        Assert.Contains(await Notifications("reviewer-109"), n => n.GetProperty("proposalId").GetString() == id && n.GetProperty("kind").GetString() == "escalated");
         Assert.DoesNotContain(await Notifications("reviewer-100"), n => n.GetProperty("proposalId").GetString() == id);
         var task = (await Service.Api.Get("/api/inbox", secretary)).Json.EnumerateArray().Single(t => t.GetProperty("proposalId").GetString() == id);
         Assert.True(task.GetProperty("overdue").GetBoolean());
-        var overdue = (await Service.Api.Get("/api/proposals?overdue=true&limit=200", await Service.TokenFor("reviewer-105"))).Json;
+        var overdue = (await Service.Api.Get("/api/proposals?overdue=true&limit=200", await Service.TokenFor("reviewer-109"))).Json;
         Assert.Contains(overdue.EnumerateArray(), p => p.GetProperty("id").GetString() == id);
     }
 

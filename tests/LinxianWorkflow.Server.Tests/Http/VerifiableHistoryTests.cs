@@ -46,7 +46,7 @@ public sealed class VerifiableHistoryTests(PostgresService service) : IClassFixt
     public async Task A_published_disclosure_shows_its_log_position_and_checkpoint_within_seconds_and_its_proof_is_public()
     {
         var key = await _log.LogKeyAsync();
-        var walker = new Walker(service, "lijiashan", "reviewer-105");
+        var walker = new Walker(service, "lijiashan", "reviewer-109");
         var id = await walker.StartAsync("公示测试：购置消防器材");
         var chair = await service.TokenFor("lijiashan-chair");
         for (var i = 0; i < 30 && !Published((await service.Api.Get($"/api/proposals/{id}", chair)).Json); i++)
@@ -98,7 +98,7 @@ public sealed class VerifiableHistoryTests(PostgresService service) : IClassFixt
     [Fact]
     public async Task The_dossier_prints_as_csv_and_html_with_text_encoded_and_the_whole_log_verifies_with_the_tool()
     {
-        var walker = new Walker(service, "xiwan", "reviewer-105");
+        var walker = new Walker(service, "xiwan", "reviewer-109");
         var id = await walker.StartAsync("导出测试 <script>alert(1)</script> =SUM(A1)");
         await walker.StepAsync(id);
         await _log.LoggedAsync(id);
@@ -139,7 +139,7 @@ public sealed class WitnessTests(PostgresService service) : IClassFixture<Postgr
 {
     private readonly LogReader _log = new(service);
 
-    private const string Township = "141124/141124105";
+    private const string Township = "141124/141124109";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     [Fact]
@@ -147,12 +147,12 @@ public sealed class WitnessTests(PostgresService service) : IClassFixture<Postgr
     {
         var dir = Directory.CreateTempSubdirectory("linxian-witness-").FullName;
         var witnessFile = Path.Combine(dir, "qikou.witness");
-        var (made, verifierText) = await Linxian.RunAsync("witness-key", "witness-141124105", witnessFile);
+        var (made, verifierText) = await Linxian.RunAsync("witness-key", "witness-141124109", witnessFile);
         Assert.True(made == 0, verifierText);
         var witness = NoteVerifierKey.Parse(verifierText.Trim())!;
 
         var admin = await service.TokenFor("admin");
-        var reviewer = await service.TokenFor("reviewer-105");
+        var reviewer = await service.TokenFor("reviewer-109");
         var url = service.Server.Url.ToString();
         var logKey = await _log.LogKeyAsync();
 
@@ -211,7 +211,7 @@ public sealed class WitnessTests(PostgresService service) : IClassFixture<Postgr
         await File.WriteAllTextAsync(dossierPath, (await service.Api.Get($"/api/proposals/{id}/dossier", await service.TokenFor("auditor"))).Text);
         var (broken, brokenOutput) = await Linxian.RunAsync("verify", dossierPath, logKey.ToString(), "--witness", witness.ToString());
         Assert.True(broken == 1, brokenOutput);
-        Assert.Contains("witness-141124105", brokenOutput, StringComparison.Ordinal);
+        Assert.Contains("witness-141124109", brokenOutput, StringComparison.Ordinal);
         Assert.False((await service.Api.Get($"/api/proposals/{id}/verification", await service.TokenFor("auditor"))).Json.GetProperty("intact").GetBoolean());
 
         // And the witness will not sign the forged log.

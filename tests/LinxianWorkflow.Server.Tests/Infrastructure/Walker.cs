@@ -7,7 +7,7 @@ namespace LinxianWorkflow.Server.Tests.Infrastructure;
 /// Takes a proposal forward over HTTP the way the village's people would on the ordinary path: whoever
 /// the server says may act now does the step's action; periods are waited out by moving the demo clock.
 /// </summary>
-public sealed class Walker(ServiceFixture service, string village = "xiwan", string reviewer = "reviewer-105")
+public sealed class Walker(ServiceFixture service, string village = "xiwan", string reviewer = "reviewer-109")
 {
     internal static readonly Dictionary<string, (string Kind, int NoticeDays, bool Attendee, int Members)> Meetings = new()
     {
@@ -23,10 +23,10 @@ public sealed class Walker(ServiceFixture service, string village = "xiwan", str
 
     public string VillagePath => village switch
     {
-        "xiwan" => "141124/141124105/141124105201",
-        "lijiashan" => "141124/141124105/141124105202",
+        "xiwan" => "141124/141124109/141124109207",
+        "lijiashan" => "141124/141124109/141124109230",
         "nanguan" => "141124/141124100/141124100201",
-        _ => "141124/141124108/141124108201",
+        _ => "141124/141124105/141124105209",
     };
 
     public async Task<string> StartAsync(string title = "硬化村内主干道800米")

@@ -18,9 +18,9 @@ namespace LinxianWorkflow.Server.Tests.Scheduling;
 /// </summary>
 public sealed class TimerSweeperTests : IAsyncLifetime
 {
-    private const string Village = "141124/141124105/141124105201";
+    private const string Village = "141124/141124109/141124109207";
     private static readonly Caller Secretary = new("u-secretary", "王书记", [new RoleGrant(Roles.PartySecretary, Village)]);
-    private static readonly Caller Reviewer = new("u-reviewer", "赵审核", [new RoleGrant(Roles.TownshipReviewer, "141124/141124105")]);
+    private static readonly Caller Reviewer = new("u-reviewer", "赵审核", [new RoleGrant(Roles.TownshipReviewer, "141124/141124109")]);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 9, 28, 9, 0, 0, TimeSpan.FromHours(8)));
     private WebApplication _app = null!;

@@ -3,6 +3,7 @@ using Dapper;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Engine.Samples;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Storage;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 using Npgsql;
@@ -50,7 +51,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal("ended", row.Status);
         Assert.Equal(stored[^1].Hash, row.LastHash.Trim());
         Assert.All(await Store.TimersAsync(id), t => Assert.NotEqual("pending", t.Status));
-        Assert.Equal(2, (await Store.DisclosuresAsync("141124105201")).Count(d => d.InstanceId == id && d.ClosedAt is not null));
+        Assert.Equal(2, (await Store.DisclosuresAsync("141124109207")).Count(d => d.InstanceId == id && d.ClosedAt is not null));
     }
 
     [Fact]
@@ -80,11 +81,22 @@ public abstract class StoreContractTests : IAsyncLifetime
         var last = EventCodec.Decode(before[^1].Record);
         var decision = new Decision([last with { ActorId = "someone-else" }], state.Apply(last), null);
         var chained = EventCodec.Chain(id, before[^2].Hash, decision.Events);
-        var commit = Projection.Build(definition, profile, state, decision, chained, SampleActors.For("141124/141124105/141124105201").Secretary, last.At, null);
+        var commit = Projection.Build(definition, profile, state, decision, chained, SampleActors.For("141124/141124109/141124109207").Secretary, last.At, null);
 
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.CommitAsync(commit));
         var after = await Store.LoadEventsAsync(id);
         Assert.Equal(before.Select(e => e.Hash), after.Select(e => e.Hash));
+    }
+
+    [Fact]
+    public async Task Areas_are_added_and_renamed_by_code_and_read_back_in_code_order()
+    {
+        Assert.Empty(await Store.AreasAsync());
+        await Store.UpsertAreasAsync([new("141124109207", "西湾村委会", "141124109", AreaLevel.Village), new("141124109", "碛口镇", "141124", AreaLevel.Township)]);
+        await Store.UpsertAreasAsync([new("141124109207", "西湾村民委员会", "141124109", AreaLevel.Village), new("141124", "临县", null, AreaLevel.County)]);
+        Assert.Equal(
+            [new Area("141124", "临县", null, AreaLevel.County), new Area("141124109", "碛口镇", "141124", AreaLevel.Township), new Area("141124109207", "西湾村民委员会", "141124109", AreaLevel.Village)],
+            await Store.AreasAsync());
     }
 
     [Fact]
@@ -101,7 +113,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     protected async Task<string> WalkAsync(int steps)
     {
         var id = "T-" + Guid.NewGuid().ToString("N")[..12];
-        const string Village = "141124/141124105/141124105201";
+        const string Village = "141124/141124109/141124109207";
         var people = SampleActors.For(Village);
         var now = new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero);
         var clock = new Clock { Now = now };

@@ -29,7 +29,7 @@ public sealed partial record StartProposal(Caller Caller, NewProposal Proposal, 
             ? null
             : ServerText.Problem(StatusCodes.Status400BadRequest, "input.village-path", "FieldInvalid", "villagePath", Proposal.VillagePath);
 
-    /// <summary>A path of area codes, county/township/village, e.g. 141124/141124105/141124105201.</summary>
+    /// <summary>A path of area codes, county/township/village, e.g. 141124/141124109/141124109207.</summary>
     [GeneratedRegex("^[0-9]{1,12}(/[0-9]{1,12}){0,2}$")]
     public static partial Regex AreaPath();
 }
@@ -44,7 +44,7 @@ public sealed class StartProposalHandler(ProposalRunner runner, TimeProvider tim
         return await runner.RunAsync(id, command.Caller.Actor, start, command, cancellationToken);
     }
 
-    /// <summary>A readable, unguessable id: village code, China date, random suffix (e.g. 141124105201-20261127-7KQ2M9).</summary>
+    /// <summary>A readable, unguessable id: village code, China date, random suffix (e.g. 141124109207-20261127-7KQ2M9).</summary>
     private static string NewId(string villagePath, DateTimeOffset now)
     {
         const string Alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
