@@ -17,7 +17,7 @@ public sealed class BoardModel(ISender sender, AreaRegistry areas) : AppPageMode
 
     public async Task OnGetAsync(string code)
     {
-        if (areas.Find(code) is null && code.Length != 12)
+        if (areas.Find(code) is not { Level: AreaLevel.Village or AreaLevel.Community })
         {
             throw ServerText.Problem(StatusCodes.Status404NotFound, "area.unknown", "AreaUnknown", code);
         }
