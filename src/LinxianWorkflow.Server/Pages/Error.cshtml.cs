@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LinxianWorkflow.Server.Pages;
 
 /// <summary>
-/// A page's error as a page: a form whose anti-forgery token did not check out (nothing was done), no such page, a
+/// A page's error as a page: a form whose anti-forgery token did not check out or that could not be read (a NUL in a
+/// field; nothing was done), no such page, a
 /// method the page does not take, a refusal raised outside a page's handler, or a failure (with the reference the log keeps).
 /// </summary>
 [IgnoreAntiforgeryToken]
@@ -16,13 +17,17 @@ public sealed class ErrorModel : AppPageModel
 {
     protected override bool RequiresSignIn => false;
 
-    public IActionResult OnGet(int? code) => Show(code);
+    // No handler parameters and no bound properties: a form the framework could not read (a NUL in a field) is not
+    // read again here.
+    public IActionResult OnGet() => Show();
 
-    public IActionResult OnPost(int? code) => Show(code);
+    public IActionResult OnPost() => Show();
 
-    private PageResult Show(int? code)
+    private PageResult Show()
     {
-        var status = code ?? StatusCodes.Status500InternalServerError;
+        var status = int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code)
+            ? code
+            : StatusCodes.Status500InternalServerError;
         var original = HttpContext.Features.Get<IStatusCodeReExecuteFeature>();
         var posted = original is not null && HttpMethods.IsPost(Request.Method);
         var problem = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error switch
@@ -33,7 +38,7 @@ public sealed class ErrorModel : AppPageModel
             _ => null,
         } ?? status switch
         {
-            StatusCodes.Status400BadRequest when posted => ServerText.Problem(status, "form.expired", "ExpiredForm"),
+            StatusCodes.Status400BadRequest when posted => ServerText.Problem(status, "form.rejected", "ExpiredForm"),
             StatusCodes.Status404NotFound => ServerText.Problem(status, "http.not-found", "RouteNotFound"),
             >= 500 => ServerText.Problem(StatusCodes.Status500InternalServerError, "server.error", "InternalError", HttpContext.TraceIdentifier),
             _ => ServerText.Problem(status, "http.refused", "RequestRefused", status),

@@ -15,10 +15,10 @@ public sealed class LoginModel(ISender sender) : AppPageModel
     public string? Return { get; set; }
 
     [BindProperty(Name = "userName")]
-    public string UserName { get; set; } = "";
+    public string? UserName { get; set; }
 
     [BindProperty(Name = "password")]
-    public string Password { get; set; } = "";
+    public string? Password { get; set; }
 
     public void OnGet() => Return = PageSetup.LocalOnly(Return);
 
@@ -27,7 +27,7 @@ public sealed class LoginModel(ISender sender) : AppPageModel
         Return = PageSetup.LocalOnly(Return);
         try
         {
-            var token = await sender.Send(new Login(UserName.Trim(), Password), HttpContext.RequestAborted);
+            var token = await sender.Send(new Login((UserName ?? "").Trim(), Password ?? ""), HttpContext.RequestAborted);
             Response.Cookies.Append(PageSetup.SessionCookie, token.TokenId + ":" + token.Token, new CookieOptions
             {
                 HttpOnly = true,

@@ -181,6 +181,40 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
     }
 
     [Fact]
+    public async Task Every_form_posted_empty_or_with_a_NUL_is_refused_in_words_never_a_failure()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("标记测试：空表单");
+        using var secretary = new Session(service.Server.Url);
+        await secretary.SignInAsync("xiwan-secretary");
+        using var admin = new Session(service.Server.Url);
+        await admin.SignInAsync("admin");
+        using var villager = new Session(service.Server.Url);
+        var board = (await villager.GetAsync("/villages/141124105209")).Document.QuerySelector("article.notice-card a")!.GetAttribute("href")!;
+        var users = await admin.GetAsync("/admin");
+        var user = users.Document.QuerySelector("#users ~ table a")!.GetAttribute("href")!;
+        foreach (var (session, path) in new[] { (secretary, $"/proposals/{Uri.EscapeDataString(id)}"), (secretary, "/proposals/new"), (admin, "/admin"), (admin, user), (villager, board) })
+        {
+            var page = await session.GetAsync(path);
+            foreach (var form in page.Document.QuerySelectorAll("form[method=post]").Where(f => f.GetAttribute("action") != "/logout"))
+            {
+                var target = form.GetAttribute("action")?.Split('#')[0] is { Length: > 0 } action ? action : path;
+                foreach (var extra in new[] { "", "\0" })
+                {
+                    var fields = Session.Fields(form);
+                    foreach (var field in form.QuerySelectorAll("input:not([type=hidden]), textarea, select"))
+                    {
+                        fields.Add(new(field.GetAttribute("name")!, extra));
+                    }
+
+                    var reply = await session.PostAsync(target, fields);
+                    Assert.True((int)reply.Status < 500, $"{path} {form.Id ?? target} with '{extra}': {(int)reply.Status} {reply.Document.QuerySelector("[role=alert]")?.TextContent}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Errors_on_pages_are_pages()
     {
         using var anonymous = new Session(service.Server.Url);
@@ -191,7 +225,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
 
         var forged = await anonymous.PostAsync("/login", [new("userName", "admin"), new("password", "x")]);
         Assert.Equal(HttpStatusCode.BadRequest, forged.Status);
-        Assert.Contains("form.expired", forged.Document.QuerySelector(".rule")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("form.rejected", forged.Document.QuerySelector(".rule")!.TextContent, StringComparison.Ordinal);
 
         var api = await anonymous.GetAsync("/api/no-such-thing");
         Assert.Equal("application/problem+json; charset=utf-8", api.Response.Content.Headers.ContentType?.ToString());

@@ -22,10 +22,10 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library, Adjustab
     public CreatedUser? Created { get; private set; }
 
     [BindProperty(Name = "userName")]
-    public string UserName { get; set; } = "";
+    public string? UserName { get; set; }
 
     [BindProperty(Name = "displayName")]
-    public string DisplayName { get; set; } = "";
+    public string? DisplayName { get; set; }
 
     [BindProperty(Name = "role")]
     public string? Role { get; set; }
@@ -42,7 +42,7 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library, Adjustab
     {
         try
         {
-            Created = await sender.Send(new CreateUser(Caller, new NewUser(UserName.Trim(), DisplayName.Trim(),
+            Created = await sender.Send(new CreateUser(Caller, new NewUser((UserName ?? "").Trim(), (DisplayName ?? "").Trim(),
                 Picked(Role, Area) is { } grant ? [grant] : [])), HttpContext.RequestAborted);
             Response.StatusCode = StatusCodes.Status201Created;
         }

@@ -15,7 +15,7 @@ public sealed class UserModel(ISender sender, AreaRegistry areas) : AdminModel(a
     public bool Saved { get; private set; }
 
     [BindProperty(Name = "displayName")]
-    public string DisplayName { get; set; } = "";
+    public string? DisplayName { get; set; }
 
     /// <summary>The grants kept, as "role@area" (the ticked ones).</summary>
     [BindProperty(Name = "keep")]
@@ -46,7 +46,7 @@ public sealed class UserModel(ISender sender, AreaRegistry areas) : AdminModel(a
                 grants.Add(added);
             }
 
-            await sender.Send(new UpdateUser(Caller, id, new UserChange(grants, Disabled, string.IsNullOrEmpty(Password) ? null : Password, DisplayName.Trim())), HttpContext.RequestAborted);
+            await sender.Send(new UpdateUser(Caller, id, new UserChange(grants, Disabled, string.IsNullOrEmpty(Password) ? null : Password, (DisplayName ?? "").Trim())), HttpContext.RequestAborted);
             await LoadAsync(id);
             Saved = true;
             Role = null;

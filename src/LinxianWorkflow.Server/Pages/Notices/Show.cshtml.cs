@@ -27,10 +27,10 @@ public sealed class ShowModel(ISender sender, WorkflowStore store, AreaRegistry 
     public string QrSvg { get; private set; } = "";
 
     [BindProperty(Name = "text")]
-    public string Text { get; set; } = "";
+    public string? Text { get; set; }
 
     [BindProperty(Name = "contact")]
-    public string Contact { get; set; } = "";
+    public string? Contact { get; set; }
 
     public ObjectionReceipt? Receipt { get; private set; }
 
@@ -43,8 +43,8 @@ public sealed class ShowModel(ISender sender, WorkflowStore store, AreaRegistry 
         await LoadAsync(id, seq);
         try
         {
-            var contact = Contact.Trim();
-            Receipt = await sender.Send(new LodgePublicObjection(id, new ObjectionForm(Text, contact.Length == 0 ? null : contact),
+            var contact = (Contact ?? "").Trim();
+            Receipt = await sender.Send(new LodgePublicObjection(id, new ObjectionForm(Text ?? "", contact.Length == 0 ? null : contact),
                 HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown"), HttpContext.RequestAborted);
             Response.StatusCode = StatusCodes.Status201Created;
         }

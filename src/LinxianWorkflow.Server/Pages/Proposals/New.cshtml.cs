@@ -20,22 +20,22 @@ public sealed class NewModel(ISender sender, WorkflowLibrary library) : AppPageM
     public IReadOnlyList<string> Sources => OpenActions.Sources;
 
     [BindProperty(Name = "villagePath")]
-    public string VillagePath { get; set; } = "";
+    public string? VillagePath { get; set; }
 
     [BindProperty(Name = "title")]
-    public string Title { get; set; } = "";
+    public string? Title { get; set; }
 
     [BindProperty(Name = "summary")]
-    public string Summary { get; set; } = "";
+    public string? Summary { get; set; }
 
     [BindProperty(Name = "category")]
-    public string Category { get; set; } = "";
+    public string? Category { get; set; }
 
     [BindProperty(Name = "amountYuan")]
-    public string AmountYuan { get; set; } = "";
+    public string? AmountYuan { get; set; }
 
     [BindProperty(Name = "source")]
-    public string Source { get; set; } = "";
+    public string? Source { get; set; }
 
     public string Key { get; private set; } = FormKey.New();
 
@@ -48,7 +48,7 @@ public sealed class NewModel(ISender sender, WorkflowLibrary library) : AppPageM
         try
         {
             var amount = decimal.TryParse(AmountYuan, NumberStyles.Number, CultureInfo.InvariantCulture, out var a) ? a : -1;
-            var proposal = new NewProposal(VillagePath, Title.Trim(), Summary.Trim(), Category, amount, Source);
+            var proposal = new NewProposal(VillagePath ?? "", (Title ?? "").Trim(), (Summary ?? "").Trim(), Category ?? "", amount, Source ?? "");
             var result = await sender.Send(new Features.Proposals.StartProposal(Caller, proposal, JsonSerializer.Serialize(proposal, Api.Json), FormKey.Posted(Request)), HttpContext.RequestAborted);
             return Redirect($"/proposals/{Uri.EscapeDataString(result.ProposalId)}?done=start");
         }
