@@ -160,9 +160,9 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
                 // At implementation, finish rather than report progress again (as the API walker does).
                 var form = await page.Locator("form#f-complete-implementation").CountAsync() > 0 ? page.Locator("form#f-complete-implementation") : forms.First;
                 var action = (await form.GetAttributeAsync("data-action"))!;
-                if (round == 1)
+                if (round == 1 || action == "review")
                 {
-                    await ShotAsync(page, "proposal-" + user);
+                    await ShotAsync(page, "proposal-" + user + "-" + action);
                 }
 
                 await FillAsync(form, action, step, view, admin, page);
@@ -436,12 +436,17 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
     }
 
     /// <summary>A villager finds their village on the public index by typing part of its name, and opens its noticeboard.</summary>
-    private static async Task FindVillageAsync(IPage page, string typed, string village, string? township = null)
+    private async Task FindVillageAsync(IPage page, string typed, string village, string? township = null, string? shot = null)
     {
         await page.GotoAsync("/villages");
         await page.FillAsync("#q", typed);
         await page.ClickAsync("form.search button[type=submit]");
         await ArrivedAsync(page, "q=", "searching for a village");
+        if (shot is not null)
+        {
+            await ShotAsync(page, shot);
+        }
+
         var section = township is null ? page.Locator(".townships section") : page.Locator(".townships section", new() { HasTextString = township });
         await section.Locator("a", new() { HasTextString = village }).First.ClickAsync();
         await ArrivedAsync(page, "/villages/", "opening the village's noticeboard");
@@ -477,8 +482,8 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         }
 
         var villager = await browser.AnonymousAsync(360);
-        await FindVillageAsync(villager, "李家山", "李家山村", "碛口镇");
-        await ShotAsync(villager, "villages-phone");
+        await FindVillageAsync(villager, "李家山", "李家山村", "碛口镇", "villages-search-phone");
+        await ShotAsync(villager, "noticeboard-phone");
         await villager.Locator("article.notice-card h2 a", new() { HasTextString = "浏览器测试：异议" }).First.ClickAsync();
         await ArrivedAsync(villager, "/notices/", "opening a notice");
         await ShotAsync(villager, "notice-phone");
