@@ -226,9 +226,12 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await ArrivedAsync(auditor, "/proposals/", "the auditor opening the proposal");
         Assert.Equal(0, await auditor.Locator("form.action").CountAsync());
         await ShotAsync(auditor, "proposal-auditor");
-        var dossier = await auditor.GotoAsync($"/api/proposals/{Uri.EscapeDataString(id)}/dossier.html");
+        var dossier = await auditor.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}/dossier");
         Assert.Equal(200, dossier!.Status);
         Assert.Contains("议题档案", await auditor.InnerTextAsync("h1"), StringComparison.Ordinal);
+        await ShotAsync(auditor, "dossier");
+        var filed = await auditor.PdfAsync(new PagePdfOptions { Format = "A4", Path = Path.Combine(browser.Screenshots, "dossier.pdf") });
+        Assert.True(filed.Length > 1000, "the dossier did not print");
 
         var phone = await browser.SignedInAsync("xiwan-chair", 360);
         await phone.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");

@@ -215,6 +215,48 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_dossier_is_filed_by_step_in_words_with_its_verification_appendix()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("标记测试：档案<script>alert(1)</script>");
+        for (var i = 0; i < 6; i++)
+        {
+            await walker.StepAsync(id);
+        }
+
+        using var auditor = new Session(service.Server.Url);
+        await auditor.SignInAsync("auditor");
+        var path = $"/proposals/{Uri.EscapeDataString(id)}/dossier";
+        var page = await auditor.GetAsync(path);
+        for (var i = 0; i < 100 && page.Status == HttpStatusCode.NotFound && page.Document.QuerySelector(".rule")?.TextContent.Contains("log.not-yet", StringComparison.Ordinal) == true; i++)
+        {
+            await Task.Delay(100); // the log's batcher writes the last records within seconds; until then the page says so
+            page = await auditor.GetAsync(path);
+        }
+
+        Assert.True(page.Status == HttpStatusCode.OK, page.Document.QuerySelector("main")?.TextContent);
+        AssertWellFormed(path, page.Html, page.Document);
+        Assert.Contains("议题档案", page.Document.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(page.Document.QuerySelector("main script"));
+        Assert.Contains("碛口镇西湾村", page.Document.QuerySelector(".cover")!.TextContent, StringComparison.Ordinal);
+
+        // Every step entered has its section, in order, with its records as sentences; the appendix lists every record's hash.
+        var steps = page.Document.QuerySelectorAll(".dossier-step h3").Select(h => h.TextContent).ToList();
+        Assert.Contains(steps, s => s.Contains("议题受理", StringComparison.Ordinal));
+        Assert.Contains(steps, s => s.Contains("村党组织提议", StringComparison.Ordinal));
+        Assert.Contains("应到", page.Document.QuerySelector(".dossier-step .ev-MeetingRecorded")!.TextContent, StringComparison.Ordinal);
+        var history = (await service.Api.Get($"/api/proposals/{id}/history", await service.TokenFor("auditor"))).Json.GetProperty("events").EnumerateArray().ToList();
+        var hashes = page.Document.QuerySelectorAll("table.hashes code").Select(c => c.TextContent).ToList();
+        Assert.Equal(history.Select(e => e.GetProperty("hash").GetString()), hashes);
+        Assert.Contains("linxian verify", page.Document.QuerySelector(".appendix")!.TextContent, StringComparison.Ordinal);
+
+        // Another village's officer gets no dossier.
+        using var other = new Session(service.Server.Url);
+        await other.SignInAsync("nanguan-chair");
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync(path)).Status);
+    }
+
+    [Fact]
     public async Task Errors_on_pages_are_pages()
     {
         using var anonymous = new Session(service.Server.Url);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using LinxianWorkflow.Audit;
@@ -9,7 +8,7 @@ namespace LinxianWorkflow.Server.Features.Audit;
 /// <summary>
 /// The dossier and the open data for people rather than the verifier: CSV (UTF-8 with a byte-order mark so
 /// spreadsheet programs read the Chinese; RFC 4180 quoting; cells that a spreadsheet would run as a formula
-/// prefixed with an apostrophe) and a printable HTML page, every user-supplied text encoded.
+/// prefixed with an apostrophe). The printable dossier is a page (Pages/Proposals/Dossier.cshtml).
 /// </summary>
 public static class DossierRendering
 {
@@ -49,48 +48,6 @@ public static class DossierRendering
         return csv.ToString();
     }
 
-    public static string Html(Dossier dossier)
-    {
-        var checkpoint = SignedNote.UnverifiedText(dossier.Checkpoint) is { } text ? Checkpoint.Parse(text) : null;
-        var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $$"""
-            <!DOCTYPE html>
-            <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>议题档案 {{E(dossier.ProposalId)}}</title>
-            <style>
-            body { font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; margin: 1.5rem; color: #111; }
-            table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
-            th, td { border: 1px solid #555; padding: 0.3rem; vertical-align: top; text-align: left; }
-            code { font-size: 0.75rem; word-break: break-all; }
-            pre { white-space: pre-wrap; font-size: 0.75rem; }
-            @page { size: A4; margin: 15mm; }
-            @media print { body { margin: 0; } }
-            </style></head><body>
-            <h1>议题档案 / Dossier：{{E(dossier.ProposalId)}}</h1>
-            <p>共 {{dossier.Events.Count}} 条记录，公开日志检查点：{{(checkpoint is null ? "无" : E(checkpoint.Origin) + "，" + checkpoint.Size.ToString(CultureInfo.InvariantCulture) + " 条")}}。
-            核验方法：<code>linxian verify dossier.json 日志公钥</code>（见 docs/audit.md）。</p>
-            <p lang="en">{{dossier.Events.Count}} events; log checkpoint: {{(checkpoint is null ? "none" : E(checkpoint.Origin) + ", size " + checkpoint.Size.ToString(CultureInfo.InvariantCulture))}}.
-            To verify: <code>linxian verify dossier.json &lt;log key&gt;</code> (docs/audit.md).</p>
-            <table><thead><tr><th>序号 No.</th><th>时间（UTC）Time</th><th>事件 Event</th><th>经办人 Actor</th><th>环节 Step</th><th>哈希 / 日志位置 Hash / log position</th></tr></thead><tbody>
-
-            """);
-        foreach (var e in dossier.Events)
-        {
-            var r = Read(e.RecordText);
-            html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{e.Sequence}</td><td>{E(r.At)}</td><td>{E(r.Type)}</td><td>{E(r.ActorName)}（{E(r.Role)}）</td><td>{E(r.Step)}</td><td><code>{E(e.Hash)}</code><br>#{e.Position}</td></tr>\n");
-        }
-
-        html.Append(CultureInfo.InvariantCulture, $$"""
-            </tbody></table>
-            <h2>签名检查点 / Signed checkpoint</h2>
-            <pre>{{E(dossier.Checkpoint)}}</pre>
-            </body></html>
-
-            """);
-        return html.ToString();
-    }
-
     private sealed record RecordFields(string Type, string At, string ActorId, string ActorName, string Role, string Step, string Data);
 
     private static RecordFields Read(string record)
@@ -116,7 +73,6 @@ public static class DossierRendering
             ? value.GetString() ?? ""
             : "";
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
 
     private static string Invariant(long n) => n.ToString(CultureInfo.InvariantCulture);
 

@@ -70,9 +70,9 @@ public static class ProposalEndpoints
             Results.Text(Features.Audit.DossierRendering.Csv(await sender.Send(new ExportDossier(http.Caller(), id), http.RequestAborted)), "text/csv; charset=utf-8"))
         .WithSummary("The dossier as CSV: one row per event (UTF-8 with BOM, opens in spreadsheet programs)");
 
-        api.MapGet("/proposals/{id}/dossier.html", async (string id, HttpContext http, ISender sender) =>
-            Results.Text(Features.Audit.DossierRendering.Html(await sender.Send(new ExportDossier(http.Caller(), id), http.RequestAborted)), "text/html; charset=utf-8"))
-        .WithSummary("The dossier as a printable page");
+        // The printable dossier is a page now (Pages/Proposals/Dossier.cshtml); the old address leads there.
+        api.MapGet("/proposals/{id}/dossier.html", (string id) => Results.Redirect($"/proposals/{Uri.EscapeDataString(id)}/dossier", permanent: true))
+        .WithSummary("The dossier as a printable page: a permanent redirect to /proposals/{id}/dossier (sign in to the pages)");
 
         api.MapGet("/proposals/{id}/verification", async (string id, HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new Features.Audit.VerifyProposal(http.Caller(), id), http.RequestAborted)))
