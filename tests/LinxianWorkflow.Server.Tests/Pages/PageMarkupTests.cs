@@ -93,11 +93,12 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         using var villager = new Session(service.Server.Url);
         var villages = await villager.GetAsync("/villages");
         var board = villages.Document.QuerySelector(".townships a")!.GetAttribute("href")!;
+        var notice = (await villager.GetAsync("/villages/141124109230")).Document.QuerySelector("article.notice-card a")!.GetAttribute("href")!;
 
         foreach (var (session, path) in new[]
         {
             (secretary, "/"), (secretary, "/proposals/new"), (secretary, proposal), (secretary, "/?status=ended"), (admin, "/admin"), (admin, user),
-            (villager, "/villages"), (villager, "/villages?q=" + Uri.EscapeDataString("西湾")), (villager, board), (villager, "/log"), (villager, "/login"),
+            (villager, "/villages"), (villager, "/villages?q=" + Uri.EscapeDataString("西湾")), (villager, board), (villager, notice), (villager, "/log"), (villager, "/login"),
         })
         {
             var page = await session.GetAsync(path);

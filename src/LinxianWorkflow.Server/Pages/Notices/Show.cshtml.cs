@@ -2,7 +2,6 @@ using System.Globalization;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Features.Noticeboard;
-using LinxianWorkflow.Server.Storage;
 using LinxianWorkflow.Server.Web;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +14,7 @@ namespace LinxianWorkflow.Server.Pages.Notices;
 /// size; while it is current, the objection form that returns a receipt number (rate-limited per address).
 /// </summary>
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(PublicEndpoints.ObjectionPolicy)]
-public sealed class ShowModel(ISender sender, WorkflowStore store, AreaRegistry areas, IConfiguration configuration) : AppPageModel
+public sealed class ShowModel(ISender sender, AreaRegistry areas, IConfiguration configuration) : AppPageModel
 {
     protected override bool RequiresSignIn => false;
 
@@ -58,10 +57,9 @@ public sealed class ShowModel(ISender sender, WorkflowStore store, AreaRegistry 
 
     private async Task LoadAsync(string id, int seq)
     {
-        var ct = HttpContext.RequestAborted;
-        var row = await store.DisclosureByEventAsync(id, seq, ct) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-public", "ProofNotPublic", id, seq);
-        Notice = PublicDisclosure.Of(row, await store.LatestCheckpointAsync(ct));
-        VillageName = areas.DisplayName(row.VillageCode);
+        var found = await sender.Send(new GetNotice(id, seq), HttpContext.RequestAborted);
+        Notice = found.Notice;
+        VillageName = areas.DisplayName(found.VillageCode);
 
         // The QR code: this notice's address (on the configured public address, never a client's Host header when one
         // is configured) with the event hash, log position and checkpoint size in it.

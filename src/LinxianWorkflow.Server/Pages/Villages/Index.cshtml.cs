@@ -1,6 +1,7 @@
 using LinxianWorkflow.Server.Areas;
-using LinxianWorkflow.Server.Storage;
+using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Web;
+using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LinxianWorkflow.Server.Pages.Villages;
@@ -9,7 +10,7 @@ namespace LinxianWorkflow.Server.Pages.Villages;
 /// 各村公开栏: every village and community of the county by township, by name, with those that have matters on
 /// record marked; a villager finds their own by typing part of its name.
 /// </summary>
-public sealed class IndexModel(AreaRegistry areas, WorkflowStore store) : AppPageModel
+public sealed class IndexModel(AreaRegistry areas, ISender sender) : AppPageModel
 {
     protected override bool RequiresSignIn => false;
 
@@ -24,7 +25,7 @@ public sealed class IndexModel(AreaRegistry areas, WorkflowStore store) : AppPag
 
     public async Task OnGetAsync()
     {
-        Active = (await store.VillageCodesAsync(HttpContext.RequestAborted)).ToHashSet(StringComparer.Ordinal);
+        Active = await sender.Send(new ListVillagesWithMatters(), HttpContext.RequestAborted);
         var q = Query?.Trim() ?? "";
         var list = new List<(Area, IReadOnlyList<Area>)>();
         foreach (var county in areas.Counties())
