@@ -20,6 +20,9 @@ public sealed class IndexModel(AreaRegistry areas, ISender sender) : AppPageMode
     /// <summary>Townships with their villages (only the matching ones when searching).</summary>
     public IReadOnlyList<(Area Township, IReadOnlyList<Area> Villages)> Townships { get; private set; } = [];
 
+    /// <summary>True when the reader typed a name: every township that matched is shown open.</summary>
+    public bool Searching => !string.IsNullOrWhiteSpace(Query);
+
     /// <summary>Villages that have matters on record.</summary>
     public IReadOnlySet<string> Active { get; private set; } = new HashSet<string>();
 
