@@ -25,6 +25,7 @@ builder.AddStorage();
 builder.AddApplication();
 builder.AddIdentity();
 builder.AddHttpApi();
+builder.AddHealth();
 builder.AddScheduling();
 builder.AddPages();
 

@@ -73,6 +73,12 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
             cache.Forget(proposalId);
             throw;
         }
+        catch (Exception e) when (StoreFailure.IsUnavailable(e))
+        {
+            // Refused at the door, nothing was written; broken on the way, the commit may or may not have landed.
+            cache.Forget(proposalId);
+            throw StoreFailure.NeverConnected(e) ? StoreFailure.Unavailable() : StoreFailure.OutcomeUnknown();
+        }
 
         cache.Set(proposalId, decision.State, chained[^1].Hash);
 

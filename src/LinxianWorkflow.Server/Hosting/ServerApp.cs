@@ -135,7 +135,7 @@ public static class ServerApp
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapGet("/health", () => Results.Json(new { status = "ready" }, Api.Json)).AllowAnonymous().WithTags("Operations");
+        app.MapHealth();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

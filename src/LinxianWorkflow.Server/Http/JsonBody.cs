@@ -60,8 +60,10 @@ public static class JsonBody
     {
         try
         {
-            return JsonSerializer.Deserialize(json, type, Options)
+            var value = JsonSerializer.Deserialize(json, type, Options)
                 ?? throw ServerText.Problem(StatusCodes.Status400BadRequest, "input.body-missing", "BodyMissing");
+            CheckText(json);
+            return value;
         }
         catch (JsonException e) when (e.InnerException?.GetType().Name == "JsonReaderException" || e.Path is null)
         {
@@ -71,6 +73,25 @@ public static class JsonBody
         catch (JsonException e)
         {
             throw ServerText.Problem(StatusCodes.Status400BadRequest, "input.field", "BodyField", FieldOf(e));
+        }
+    }
+
+    // Every string in the body (names and values) is free of control characters; the refusal names the field.
+    private static void CheckText(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        var field = "";
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                field = reader.GetString() ?? "";
+                TextInput.Check(field, field);
+            }
+            else if (reader.TokenType == JsonTokenType.String)
+            {
+                TextInput.Check(field, reader.GetString());
+            }
         }
     }
 

@@ -36,6 +36,10 @@ public static partial class Problems
         };
         context.Response.Clear();
         context.Response.StatusCode = problem.Status;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = StoreFailure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         context.Response.ContentType = ContentType;
         await context.Response.WriteAsync(JsonSerializer.Serialize(body, EventCodec.Json));
     }
@@ -44,16 +48,21 @@ public static partial class Problems
     public static void UseProblems(this WebApplication app)
     {
         // The pages have their own error pages (Web/PageSetup.cs); everything else answers problem+json.
-        app.UseWhen(context => !Web.PageSetup.IsPage(context.Request.Path), api => api.UseExceptionHandler(error => error.Run(async context =>
+        // Refusals and an unreachable database are expected answers, not failures of this program: the middleware
+        // records no error for them (an unreachable database is one warning line, below).
+        app.UseWhen(context => !Web.PageSetup.IsPage(context.Request.Path), api => api.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            SuppressDiagnosticsCallback = context => Expected(context.Exception),
+            ExceptionHandler = async context =>
         {
             var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var problem = exception switch
+            var problem = Known(exception);
+            if (problem?.Rule == "store.unavailable")
             {
-                ProblemException p => p,
-                ConcurrencyConflictException => ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.conflict", "ConcurrencyConflict"),
-                BadHttpRequestException bad => new ProblemException(bad.StatusCode, "input.bad-request", ServerText.Get("RequestRefused", bad.StatusCode)),
-                _ => null,
-            };
+                LogStoreUnavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("LinxianWorkflow.Server"),
+                    context.Request.Method, context.Request.Path, exception?.GetBaseException().Message ?? "");
+            }
+
             if (problem is null)
             {
                 var reference = context.TraceIdentifier;
@@ -63,7 +72,8 @@ public static partial class Problems
             }
 
             await WriteAsync(context, problem);
-        })));
+        },
+        }));
 
         // Status codes the framework sets with no body (no route, wrong method...) get a problem body too.
         app.UseWhen(context => !Web.PageSetup.IsPage(context.Request.Path), api => api.UseStatusCodePages(async status =>
@@ -75,6 +85,23 @@ public static partial class Problems
             await WriteAsync(status.HttpContext, problem);
         }));
     }
+
+    /// <summary>An exception that is an expected answer (a refusal, a lost race, a bad request, the database away), not a failure.</summary>
+    public static bool Expected(Exception? exception) =>
+        exception is ProblemException or ConcurrencyConflictException or BadHttpRequestException || StoreFailure.IsUnavailable(exception);
+
+    /// <summary>The answer an expected exception gets, or null for a failure.</summary>
+    public static ProblemException? Known(Exception? exception) => exception switch
+    {
+        ProblemException p => p,
+        ConcurrencyConflictException => ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.conflict", "ConcurrencyConflict"),
+        BadHttpRequestException bad => new ProblemException(bad.StatusCode, "input.bad-request", ServerText.Get("RequestRefused", bad.StatusCode)),
+        _ when StoreFailure.IsUnavailable(exception) => StoreFailure.Unavailable(),
+        _ => null,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unreachable on {Method} {Path}: {Reason}")]
+    public static partial void LogStoreUnavailable(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error {Reference} on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception? exception, string reference, string method, string path);

@@ -47,7 +47,17 @@ public sealed class BearerAuthentication(
         var user = cache.Get(hash);
         if (user is null)
         {
-            user = await store.UserByTokenAsync(hash, clock.Real.GetUtcNow(), Context.RequestAborted);
+            try
+            {
+                user = await store.UserByTokenAsync(hash, clock.Real.GetUtcNow(), Context.RequestAborted);
+            }
+            catch (Exception e) when (StoreFailure.IsUnavailable(e))
+            {
+                // Not "who are you?" but "the database is away": the challenge (or the page) answers 503, not 401.
+                StoreFailure.Mark(Context, e);
+                return AuthenticateResult.NoResult();
+            }
+
             if (user is null)
             {
                 return AuthenticateResult.Fail("unknown, expired or revoked token");
@@ -63,7 +73,9 @@ public sealed class BearerAuthentication(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        Problems.WriteAsync(Context, ServerText.Problem(StatusCodes.Status401Unauthorized, "auth.required", "AuthRequired"));
+        Problems.WriteAsync(Context, StoreFailure.Marked(Context) is not null
+            ? StoreFailure.Unavailable()
+            : ServerText.Problem(StatusCodes.Status401Unauthorized, "auth.required", "AuthRequired"));
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.WriteAsync(Context, ServerText.Problem(StatusCodes.Status403Forbidden, "auth.administrator", "AuthAdministrator"));

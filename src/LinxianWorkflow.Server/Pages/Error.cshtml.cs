@@ -13,9 +13,11 @@ namespace LinxianWorkflow.Server.Pages;
 /// method the page does not take, a refusal raised outside a page's handler, or a failure (with the reference the log keeps).
 /// </summary>
 [IgnoreAntiforgeryToken]
-public sealed class ErrorModel : AppPageModel
+public sealed class ErrorModel(ILogger<ErrorModel> logger) : AppPageModel
 {
     protected override bool RequiresSignIn => false;
+
+    protected override bool ChecksInput => false;
 
     // No handler parameters and no bound properties: a form the framework could not read (a NUL in a field) is not
     // read again here.
@@ -30,19 +32,23 @@ public sealed class ErrorModel : AppPageModel
             : StatusCodes.Status500InternalServerError;
         var original = HttpContext.Features.Get<IStatusCodeReExecuteFeature>();
         var posted = original is not null && HttpMethods.IsPost(Request.Method);
-        var problem = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error switch
-        {
-            ProblemException p => p,
-            ConcurrencyConflictException => ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.conflict", "ConcurrencyConflict"),
-            BadHttpRequestException bad => ServerText.Problem(bad.StatusCode, "input.bad-request", "RequestRefused", bad.StatusCode),
-            _ => null,
-        } ?? status switch
+        var exception = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var problem = Http.Problems.Known(exception) ?? status switch
         {
             StatusCodes.Status400BadRequest when posted => ServerText.Problem(status, "form.rejected", "ExpiredForm"),
             StatusCodes.Status404NotFound => ServerText.Problem(status, "http.not-found", "RouteNotFound"),
             >= 500 => ServerText.Problem(StatusCodes.Status500InternalServerError, "server.error", "InternalError", HttpContext.TraceIdentifier),
             _ => ServerText.Problem(status, "http.refused", "RequestRefused", status),
         };
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            Response.Headers.RetryAfter = StoreFailure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (problem.Rule == "store.unavailable")
+            {
+                Http.Problems.LogStoreUnavailable(logger, Request.Method, Request.Path, exception?.GetBaseException().Message ?? "");
+            }
+        }
+
         Refuse(problem);
         return Page();
     }

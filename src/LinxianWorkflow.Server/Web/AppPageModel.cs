@@ -16,6 +16,9 @@ public abstract class AppPageModel : PageModel
     /// <summary>False for the public side (noticeboards, notices, the public log, sign-in).</summary>
     protected virtual bool RequiresSignIn => true;
 
+    /// <summary>False for the error page, which must not read again the input that failed.</summary>
+    protected virtual bool ChecksInput => true;
+
     public Caller Caller => HttpContext.Caller();
 
     public static string Culture => CultureInfo.CurrentUICulture.Name == "en" ? "en" : "zh-CN";
@@ -28,10 +31,25 @@ public abstract class AppPageModel : PageModel
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
+        if (ChecksInput && Storage.StoreFailure.Marked(HttpContext) is { } unreachable && !Caller.IsAuthenticated)
+        {
+            throw unreachable; // the session could not be checked: the error page says the database is away (503)
+        }
+
         if (RequiresSignIn && !Caller.IsAuthenticated)
         {
             context.Result = Redirect("/login?return=" + Uri.EscapeDataString(Request.Path + Request.QueryString));
             return;
+        }
+
+        // Control characters are refused here for every page, as the API refuses them in a body (the framework
+        // itself refuses a NUL in a posted form before any page sees it).
+        foreach (var (name, values) in !ChecksInput ? [] : Request.Query.Concat(Request.HasFormContentType ? Request.Form : []))
+        {
+            foreach (var value in values)
+            {
+                TextInput.Check(name, value);
+            }
         }
 
         await next();

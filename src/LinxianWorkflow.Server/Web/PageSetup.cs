@@ -89,7 +89,7 @@ public static class PageSetup
             pages.UseExceptionHandler(new ExceptionHandlerOptions
             {
                 ExceptionHandlingPath = "/error/500",
-                SuppressDiagnosticsCallback = context => context.Exception is Application.ProblemException or BadHttpRequestException,
+                SuppressDiagnosticsCallback = context => Http.Problems.Expected(context.Exception),
             });
             pages.UseStatusCodePagesWithReExecute("/error/{0}");
         });

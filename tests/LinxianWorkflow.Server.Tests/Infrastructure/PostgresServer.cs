@@ -43,60 +43,26 @@ public static class PostgresServer
 
     private static async Task<string> StartAsync()
     {
-        var bin = Directory.Exists("/usr/lib/postgresql")
+        var instance = await PostgresInstance.StartAsync($"linxian-test-pg-{Environment.ProcessId}", Durable);
+        Bin = instance.Bin;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => instance.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return instance.Superuser;
+    }
+
+    /// <summary>The server binaries' folder (the newest of /usr/lib/postgresql/*/bin), or a failure saying how to install them.</summary>
+    internal static string FindBin() =>
+        (Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().LastOrDefault()
-            : null;
-        if (bin is null)
-        {
-            throw new InvalidOperationException(
-                "PostgreSQL server binaries were not found under /usr/lib/postgresql/*/bin. Install them with `apt-get install -y postgresql` " +
-                "(tests/run.sh does this), then run the tests again.");
-        }
+            : null)
+        ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries were not found under /usr/lib/postgresql/*/bin. Install them with `apt-get install -y postgresql` " +
+            "(tests/run.sh does this), then run the tests again.");
 
-        var root = Path.Combine(Path.GetTempPath(), $"linxian-test-pg-{Environment.ProcessId}");
-        if (Directory.Exists(root))
-        {
-            Directory.Delete(root, recursive: true);
-        }
-
-        Directory.CreateDirectory(root);
-        var asRoot = Environment.UserName == "root";
-        if (asRoot)
-        {
-            await Run("chown", ["postgres:postgres", root]);
-        }
-
-        Bin = bin;
-        var data = Path.Combine(root, "data");
-        var speed = Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-        var port = FreePort();
-        await RunAs(asRoot, Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
-        await RunAs(asRoot, Path.Combine(bin, "pg_ctl"),
-        [
-            "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=300{speed}",
-            "start",
-        ]);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                RunAs(asRoot, Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"]).GetAwaiter().GetResult();
-                Directory.Delete(root, recursive: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Best effort: the scratch server dies with the machine anyway.
-            }
-        };
-
-        var superuser = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
-        await using var connection = new NpgsqlConnection(superuser);
+    internal static async Task Exec(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        // The application role the migrations grant to (they create it when missing), and the login the service uses.
-        await Exec(connection, "CREATE ROLE linxian_app NOLOGIN");
-        await Exec(connection, $"CREATE ROLE {AppLogin} LOGIN PASSWORD '{AppPassword}' IN ROLE linxian_app");
-        return superuser;
+        await Exec(connection, sql);
     }
 
     private static async Task Exec(NpgsqlConnection connection, string sql)
@@ -105,22 +71,116 @@ public static class PostgresServer
         await command.ExecuteNonQueryAsync();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static Task RunAs(bool asRoot, string file, string[] args) =>
+    internal static Task RunAs(bool asRoot, string file, string[] args) =>
         asRoot ? Run("runuser", ["-u", "postgres", "--", file, .. args]) : Run(file, args);
 
-    private static async Task Run(string file, string[] args)
+    internal static async Task Run(string file, string[] args)
     {
         var (code, output) = await Command.RunAsync(file, args, "/tmp");
         if (code != 0)
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({code}): {output}");
+        }
+    }
+}
+
+/// <summary>
+/// One PostgreSQL server in a scratch folder on a free port on 127.0.0.1, with the application role and login the
+/// tests use. The shared server of a test run is one; a test that stops the database (health, faults) starts its own.
+/// </summary>
+public sealed class PostgresInstance : IAsyncDisposable
+{
+    private readonly bool _asRoot = Environment.UserName == "root";
+
+    private readonly bool _durable;
+
+    private PostgresInstance(string bin, string root, int port, bool durable)
+    {
+        _durable = durable;
+        Bin = bin;
+        Root = root;
+        Port = port;
+        Superuser = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
+    }
+
+    public string Bin { get; }
+
+    public string Root { get; }
+
+    public int Port { get; }
+
+    public string Superuser { get; }
+
+    private string Data => Path.Combine(Root, "data");
+
+    public static async Task<PostgresInstance> StartAsync(string name, bool durable = false)
+    {
+        var root = Path.Combine(Path.GetTempPath(), name);
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        Directory.CreateDirectory(root);
+        var instance = new PostgresInstance(PostgresServer.FindBin(), root, PostgresServer.FreePort(), durable);
+        if (instance._asRoot)
+        {
+            await PostgresServer.Run("chown", ["postgres:postgres", root]);
+        }
+
+        await PostgresServer.RunAs(instance._asRoot, Path.Combine(instance.Bin, "initdb"), ["-D", instance.Data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+        await instance.StartServerAsync();
+        // The application role the migrations grant to (they create it when missing), and the login the service uses.
+        await PostgresServer.Exec(instance.Superuser, "CREATE ROLE linxian_app NOLOGIN");
+        await PostgresServer.Exec(instance.Superuser, $"CREATE ROLE {PostgresServer.AppLogin} LOGIN PASSWORD '{PostgresServer.AppPassword}' IN ROLE linxian_app");
+        return instance;
+    }
+
+    /// <summary>Starts the server (again after <see cref="StopAsync"/>), on the same port and data.</summary>
+    public Task StartServerAsync()
+    {
+        var speed = _durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        return PostgresServer.RunAs(_asRoot, Path.Combine(Bin, "pg_ctl"),
+        [
+            "-D", Data, "-l", Path.Combine(Root, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {Port} -k {Root} -c listen_addresses=127.0.0.1 -c max_connections=300{speed}",
+            "start",
+        ]);
+    }
+
+    /// <summary>
+    /// Stops the server at once (connections are cut, as when the database host goes away). Only a durable instance
+    /// keeps what was committed across this: the tests' fast settings (no fsync, asynchronous commit) lose the last commits.
+    /// </summary>
+    public Task StopAsync() => PostgresServer.RunAs(_asRoot, Path.Combine(Bin, "pg_ctl"), ["-D", Data, "-m", "immediate", "-w", "stop"]);
+
+    /// <summary>A fresh database on this server, as <see cref="PostgresServer.CreateDatabaseAsync"/> makes one on the shared server.</summary>
+    public async Task<(string App, string Owner)> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}".ToLowerInvariant();
+        await PostgresServer.Exec(Superuser, $"CREATE DATABASE {name}");
+        var owner = new NpgsqlConnectionStringBuilder(Superuser) { Database = name }.ToString();
+        var app = new NpgsqlConnectionStringBuilder(Superuser) { Database = name, Username = PostgresServer.AppLogin, Password = PostgresServer.AppPassword }.ToString();
+        return (app, owner);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException)
+        {
+            // Best effort: the scratch server dies with the machine anyway.
         }
     }
 }

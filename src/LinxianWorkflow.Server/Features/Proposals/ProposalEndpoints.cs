@@ -130,9 +130,17 @@ public static class ProposalEndpoints
 
     internal static ProposalFilter Filter(IQueryCollection query)
     {
-        string? Text(string name) => query.TryGetValue(name, out var v) && v.ToString() is { Length: > 0 } s
-            ? s.Length <= 64 ? s : throw Invalid(name, "≤ 64 characters")
-            : null;
+        string? Text(string name)
+        {
+            if (!query.TryGetValue(name, out var v) || v.ToString() is not { Length: > 0 } s)
+            {
+                return null;
+            }
+
+            TextInput.Check(name, s);
+            return s.Length <= 64 ? s : throw Invalid(name, "≤ 64 characters");
+        }
+
         T? Parse<T>(string name, Func<string, T?> parse, string expected) where T : struct =>
             Text(name) is { } s ? parse(s) ?? throw Invalid(name, expected) : null;
 

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Dapper;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Http;
+using LinxianWorkflow.Server.Storage;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace LinxianWorkflow.Server.Hosting;
+
+/// <summary>
+/// Health as ASP.NET Core's health checks: <c>/health/live</c> (the process answers) and <c>/health/ready</c> (the
+/// database answers within two seconds and carries every migration this build knows; <c>/health</c> is the same
+/// check). Not ready is a 503 problem+json naming what is wrong, with Retry-After, so a load balancer takes the node
+/// out within seconds of PostgreSQL stopping and back when it returns.
+/// </summary>
+public static class Health
+{
+    public static void AddHealth(this WebApplicationBuilder builder) =>
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+
+    public static void MapHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .AllowAnonymous().WithTags("Operations");
+        foreach (var path in new[] { "/health/ready", "/health" })
+        {
+            app.MapHealthChecks(path, new HealthCheckOptions
+            {
+                Predicate = check => check.Tags.Contains("ready"),
+                ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable, [HealthStatus.Degraded] = StatusCodes.Status200OK },
+                ResponseWriter = WriteAsync,
+            }).AllowAnonymous().WithTags("Operations");
+        }
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        if (report.Status == HealthStatus.Unhealthy)
+        {
+            var reasons = string.Join("; ", report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => $"{e.Key}: {e.Value.Description}"));
+            return Problems.WriteAsync(context, ServerText.Problem(StatusCodes.Status503ServiceUnavailable, "store.unavailable", "NotReady", reasons));
+        }
+
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = "ready",
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant(), description = e.Value.Description }),
+        }, Api.Json));
+    }
+}
+
+/// <summary>The database answers, within two seconds, and has every migration this build ships.</summary>
+public sealed class StoreHealthCheck(WorkflowStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await using var connection = await store.OpenAsync(timeout.Token);
+            var applied = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT max(version) FROM schema_migrations", cancellationToken: timeout.Token));
+            var expected = WorkflowStore.Scripts(store.IsPostgres ? "postgres" : "sqlite")[^1].Version;
+            return applied >= expected
+                ? HealthCheckResult.Healthy($"{(store.IsPostgres ? "PostgreSQL" : "SQLite")}, migration {applied}")
+                : HealthCheckResult.Unhealthy($"migration {applied?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} of {expected}");
+        }
+        catch (Exception e) when (StoreFailure.IsUnavailable(e) || e is OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("database unreachable: " + e.GetBaseException().Message);
+        }
+    }
+}
