@@ -19,12 +19,14 @@ public sealed class RoutineDisclosureJob(WorkflowStore store, WorkflowLibrary li
     {
         var now = time.GetUtcNow();
         var today = ChinaTime.DateOf(now);
-        var villages = (await store.ListUsersAsync())
-            .SelectMany(Tokens.GrantsOf)
-            .Where(g => Roles.VillageLevel.Contains(g.Role))
-            .Select(g => g.Scope)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal);
+        // Every village where someone holds a village office, from every user (read page by page, never capped).
+        var scopes = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var user in store.AllUsersAsync())
+        {
+            scopes.UnionWith(Tokens.GrantsOf(user).Where(g => Roles.VillageLevel.Contains(g.Role)).Select(g => g.Scope));
+        }
+
+        var villages = scopes;
         var reminders = new List<NotificationRow>();
         foreach (var village in villages)
         {

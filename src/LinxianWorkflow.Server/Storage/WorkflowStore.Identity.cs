@@ -31,10 +31,34 @@ public sealed partial class WorkflowStore
         return await connection.QuerySingleOrDefaultAsync<UserRow>($"SELECT {UserColumns} FROM users WHERE user_name = @userName", new { userName });
     }
 
-    public async Task<List<UserRow>> ListUsersAsync(CancellationToken ct = default)
+    /// <summary>Users by name, one page at a time: those after <paramref name="after"/> (a user name), at most <paramref name="limit"/>.</summary>
+    public async Task<List<UserRow>> ListUsersAsync(string? after = null, int limit = 500, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
-        return [.. await connection.QueryAsync<UserRow>($"SELECT {UserColumns} FROM users ORDER BY user_name LIMIT 1000")];
+        return [.. await connection.QueryAsync<UserRow>(
+            $"SELECT {UserColumns} FROM users WHERE @after IS NULL OR user_name > @after ORDER BY user_name LIMIT @limit", new { after, limit })];
+    }
+
+    /// <summary>Every user, read page by page (no silent cap).</summary>
+    public async IAsyncEnumerable<UserRow> AllUsersAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        const int Page = 500;
+        string? after = null;
+        while (true)
+        {
+            var page = await ListUsersAsync(after, Page, ct);
+            foreach (var user in page)
+            {
+                yield return user;
+            }
+
+            if (page.Count < Page)
+            {
+                yield break;
+            }
+
+            after = page[^1].UserName;
+        }
     }
 
     public async Task<int> CountUsersAsync(CancellationToken ct = default)

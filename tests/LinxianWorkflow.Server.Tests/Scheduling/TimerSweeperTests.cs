@@ -118,4 +118,32 @@ public sealed class TimerSweeperTests : IAsyncLifetime
         Assert.Contains(notes, n => n.Text.Zh.StartsWith("2026年12月村务公开提醒", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.Text.Zh.StartsWith("2026年第4季度村务公开提醒", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Routine_disclosure_reaches_every_village_however_many_users_there_are()
+    {
+        // 1,204 chairs over the county's villages; the last 204 by name are the only ones in 204 villages (the job
+        // once read the first 1,000 users only, so those villages were never reminded).
+        var areas = _app.Services.GetRequiredService<LinxianWorkflow.Server.Areas.AreaRegistry>();
+        var villages = areas.Counties().SelectMany(c => areas.Townships(c.Code)).SelectMany(t => areas.Children(t.Code)).Select(v => areas.PathOf(v.Code)).ToList();
+        Assert.Equal(504, villages.Count);
+        for (var i = 0; i < 1204; i++)
+        {
+            var village = i < 1000 ? villages[i % 300] : villages[300 + (i - 1000)];
+            await Store.AddUserAsync(new UserRow
+            {
+                Id = $"u-{i:0000}",
+                UserName = $"chair-{i:0000}",
+                DisplayName = "主任",
+                Grants = Tokens.GrantsJson([new RoleGrant(Roles.VillageChair, village)]),
+                CreatedAt = _time.GetUtcNow(),
+            });
+        }
+
+        _time.SetUtcNow(new DateTimeOffset(2026, 11, 27, 0, 5, 0, TimeSpan.FromHours(8)));
+        var job = _app.Services.GetRequiredService<RoutineDisclosureJob>();
+        Assert.Equal(504 * 2, await job.RunAsync()); // every village: general quarterly and finance monthly (Linxian)
+        var last = new Caller("u-1203", "主任", [new RoleGrant(Roles.VillageChair, villages[503])]);
+        Assert.Equal(2, (await Sender.Send(new GetNotifications(last))).Count(n => n.Kind == "routine-disclosure"));
+    }
 }

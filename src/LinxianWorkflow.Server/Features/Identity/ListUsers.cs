@@ -18,7 +18,7 @@ public sealed class ListUsersHandler(WorkflowStore store) : IQueryHandler<ListUs
     public async ValueTask<IReadOnlyList<UserView>> Handle(ListUsers query, CancellationToken cancellationToken)
     {
         var users = new List<UserView>();
-        foreach (var u in await store.ListUsersAsync(cancellationToken))
+        await foreach (var u in store.AllUsersAsync(cancellationToken))
         {
             var tokens = await store.ListTokensAsync(u.Id, cancellationToken);
             users.Add(new UserView(u.Id, u.UserName, u.DisplayName, Tokens.GrantsOf(u), u.Disabled, u.LockedUntil,
