@@ -20,7 +20,8 @@ public sealed record AppendedEvent(int Sequence, string Type, string Hash);
 public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time, InstanceCache cache, TimerScheduler? scheduler = null, AuditLog.LogNudge? logNudge = null, AreaRegistry? areas = null)
 {
     public async Task<ActionResult> RunAsync(
-        string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct, int? expectedVersion = null)
+        string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct, int? expectedVersion = null,
+        AttachmentBlob? attachment = null)
     {
         // Load: the cached fold when the read row says the stream has not moved, else the stream itself.
         var row = RequestProposal.Get(proposalId) ?? await store.GetProposalAsync(proposalId, ct);
@@ -63,7 +64,7 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
                 CreatedAt = now,
             }
             : null;
-        var commit = Projection.Build(definition, profile, state, decision, chained, actor, now, idempotency);
+        var commit = Projection.Build(definition, profile, state, decision, chained, actor, now, idempotency) with { Attachment = attachment };
         try
         {
             await store.CommitAsync(commit, ct);

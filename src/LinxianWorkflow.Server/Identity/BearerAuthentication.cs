@@ -78,7 +78,7 @@ public sealed class BearerAuthentication(
             : ServerText.Problem(StatusCodes.Status401Unauthorized, "auth.required", "AuthRequired"));
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.WriteAsync(Context, ServerText.Problem(StatusCodes.Status403Forbidden, "auth.administrator", "AuthAdministrator"));
+        Problems.WriteAsync(Context, ServerText.Problem(StatusCodes.Status403Forbidden, "auth.forbidden", "AuthForbidden"));
 }
 
 public static class CallerExtensions

@@ -139,4 +139,11 @@ public sealed record Commit(
     IReadOnlyList<(string StepId, int Visit)> ClosedDisclosures,
     IReadOnlyList<(string Kind, string Payload)> Outbox,
     IReadOnlyList<NotificationRow> Notifications,
-    IdempotencyRow? Idempotency);
+    IdempotencyRow? Idempotency)
+{
+    /// <summary>A document the command attaches, stored in the same transaction as its event (or not at all).</summary>
+    public AttachmentBlob? Attachment { get; init; }
+}
+
+/// <summary>A document's bytes under its SHA-256, with who stored it when.</summary>
+public sealed record AttachmentBlob(string Sha256, string MediaType, byte[] Content, DateTimeOffset At, string By);

@@ -162,6 +162,13 @@ public sealed partial class WorkflowStore : IAsyncDisposable
     private static async Task WriteAsync(DbConnection connection, DbTransaction? tx, Commit c)
     {
         var b = new Batch();
+        if (c.Attachment is { } a)
+        {
+            // The document with its event, all or nothing (the same file twice is stored once).
+            b.Add("INSERT INTO attachments (sha256, media_type, size_bytes, content, stored_at, stored_by) " +
+                $"VALUES ({b.P(a.Sha256)}, {b.P(a.MediaType)}, {b.P((long)a.Content.Length)}, {b.P(a.Content)}, {b.P(a.At.ToUniversalTime())}, {b.P(a.By)}) ON CONFLICT DO NOTHING");
+        }
+
         b.Values("events", ["instance_id", "seq", "at", "actor_id", "role", "type", "record", "prev_hash", "hash"], c.Events, e =>
         {
             var header = System.Text.Json.Nodes.JsonNode.Parse(e.Record)!;

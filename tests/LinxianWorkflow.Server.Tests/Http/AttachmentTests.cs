@@ -56,5 +56,17 @@ public sealed class AttachmentTests(PostgresService service) : IClassFixture<Pos
         Assert.Equal("auth.role", JsonDocument.Parse((await UploadAsync(id, Png, "a.png", await service.TokenFor("reviewer-109"))).Text).RootElement.GetProperty("rule").GetString());
         Assert.Equal("step.unknown", JsonDocument.Parse((await UploadAsync(id, Png, "a.png", secretary, "no-such-step")).Text).RootElement.GetProperty("rule").GetString());
         Assert.Equal(version, (await service.Api.Get($"/api/proposals/{id}", secretary)).Json.GetProperty("version").GetInt32());
+
+        // A file the engine refused is not kept either: it is stored with its event, in one transaction, or not at all.
+        byte[] refusedFile = [.. Png, .. "只在被拒绝的上传里"u8.ToArray()];
+        Assert.Equal("step.unknown", JsonDocument.Parse((await UploadAsync(id, refusedFile, "b.png", secretary, "no-such-step")).Text).RootElement.GetProperty("rule").GetString());
+        var owner = service.Arguments.Single(a => a.StartsWith("--Storage:PostgresMigrations=", StringComparison.Ordinal)).Split('=', 2)[1];
+        await using var connection = new Npgsql.NpgsqlConnection(owner);
+        await connection.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM attachments WHERE sha256 = @sha", connection);
+        count.Parameters.AddWithValue("sha", Convert.ToHexStringLower(SHA256.HashData(refusedFile)));
+        Assert.Equal(0L, (long)(await count.ExecuteScalarAsync())!);
+        count.Parameters["sha"].Value = sha;
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Hosting;
@@ -10,13 +9,13 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 
 /// <summary>
 /// Attaches a document to the proposal's current step: the type is read from the file's first bytes (PDF,
-/// JPEG, PNG; not from its name or the browser's word), the file is stored once under its SHA-256, and the
-/// engine records DocumentAttached with the hash, name, type and size (its limits apply, 10 MiB).
+/// JPEG, PNG; not from its name or the browser's word), the file is stored once under its SHA-256 in the same
+/// transaction as the engine's DocumentAttached with the hash, name, type and size (its limits apply, 10 MiB).
 /// </summary>
 public sealed record AttachDocumentUpload(Caller Caller, string ProposalId, string StepId, string FileName, byte[] Content, string? Description)
     : ICommand<ActionResult>, IProposalMessage, IChangeMessage;
 
-public sealed class AttachDocumentUploadHandler(WorkflowStore store, ISender sender, AdjustableClock clock, WorkflowLibrary library, InstanceCache cache) : ICommandHandler<AttachDocumentUpload, ActionResult>
+public sealed class AttachDocumentUploadHandler(WorkflowStore store, ProposalRunner runner, AdjustableClock clock, WorkflowLibrary library, InstanceCache cache) : ICommandHandler<AttachDocumentUpload, ActionResult>
 {
     public async ValueTask<ActionResult> Handle(AttachDocumentUpload command, CancellationToken cancellationToken)
     {
@@ -37,9 +36,9 @@ public sealed class AttachDocumentUploadHandler(WorkflowStore store, ISender sen
         var sha = Convert.ToHexStringLower(SHA256.HashData(command.Content));
         var attach = new AttachDocument(command.StepId, sha, Path.GetFileName(command.FileName.Replace('\\', '/')), type, command.Content.Length,
             string.IsNullOrWhiteSpace(command.Description) ? null : command.Description.Trim());
-        await store.SaveAttachmentAsync(sha, type, command.Content, clock.Real.GetUtcNow(), command.Caller.Id, cancellationToken);
-        return await sender.Send(new ActOnProposal(command.Caller, command.ProposalId, "attach-document", attach,
-            JsonSerializer.Serialize(attach, EventCodec.Json), null, null), cancellationToken);
+        // The file is stored in the same transaction as its event: a refused attachment leaves nothing behind.
+        return await runner.RunAsync(command.ProposalId, command.Caller.Actor, attach, null, cancellationToken,
+            attachment: new AttachmentBlob(sha, type, command.Content, clock.Real.GetUtcNow(), command.Caller.Id));
     }
 
     /// <summary>The document's type from its first bytes, or null when it is none of the allowed ones.</summary>
