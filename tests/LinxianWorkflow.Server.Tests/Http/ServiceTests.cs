@@ -291,6 +291,11 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
         Assert.All(retries, r => Assert.Equal(first.Json.GetProperty("events").ToString(), r.Json.GetProperty("events").ToString()));
         Assert.Equal(count, (await Api.Get($"/api/proposals/{id}/history", secretary)).Json.GetProperty("events").GetArrayLength());
 
+        // The same request laid out differently (members reordered, spaces) is the same request: replayed, not refused.
+        var relaid = await Api.Send(HttpMethod.Post, $"/api/proposals/{id}/actions/complete-task", "{ \"outcome\" : \"accepted\",\n  \"stepId\": \"intake\" }", secretary, key);
+        Assert.True(relaid.Code == 200, relaid.ToString());
+        Assert.Equal(first.Json.GetProperty("events").ToString(), relaid.Json.GetProperty("events").ToString());
+
         // The same key on a different request is refused, not replayed.
         var other = await Api.Post($"/api/proposals/{id}/actions/complete-task", new { stepId = "intake", outcome = "declined", note = "不同" }, secretary, key);
         Assert.Equal(422, other.Code);

@@ -50,7 +50,7 @@ public sealed class TimerSweeperTests : IAsyncLifetime
     public async Task A_reminder_and_a_deadline_fire_when_the_clock_reaches_them_and_never_twice()
     {
         var started = await Sender.Send(new StartProposal(Secretary,
-            new NewProposal(Village, "修缮村委会屋顶", "预算3万元。", "public-welfare", 30_000m, "villager-suggestion"), "{}", null));
+            new NewProposal(Village, "修缮村委会屋顶", "预算3万元。", "public-welfare", 30_000m, "villager-suggestion"), null));
         var id = started.ProposalId;
 
         // Intake: 10 calendar days from 28 Sep → due 00:00 on 9 Oct (CST); reminder 2 days before, 00:00 on 7 Oct.
@@ -81,10 +81,10 @@ public sealed class TimerSweeperTests : IAsyncLifetime
     public async Task A_deadline_left_behind_is_cancelled_and_the_next_steps_deadline_is_the_one_that_counts()
     {
         var started = await Sender.Send(new StartProposal(Secretary,
-            new NewProposal(Village, "清理村内河道", "预算1万元。", "public-welfare", 10_000m, "villager-suggestion"), "{}", null));
+            new NewProposal(Village, "清理村内河道", "预算1万元。", "public-welfare", 10_000m, "villager-suggestion"), null));
         _time.Advance(TimeSpan.FromDays(1));
         var accepted = new Engine.Instances.CompleteTask("intake", "accepted");
-        await Sender.Send(new ActOnProposal(Secretary, started.ProposalId, "complete-task", accepted, "{}", null, null));
+        await Sender.Send(new ActOnProposal(Secretary, started.ProposalId, "complete-task", accepted, null, null));
 
         _time.Advance(TimeSpan.FromDays(30));
         Assert.Equal(0, await Sweeper.SweepAsync(default));

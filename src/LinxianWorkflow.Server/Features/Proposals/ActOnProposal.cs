@@ -1,5 +1,7 @@
+using System.Text.Json;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Proposals;
@@ -10,10 +12,11 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 /// the engine decides, by the definition and the rule profile, whether this caller may and whether the rules
 /// are met. One use case for all of them, because the engine is where they differ (docs/decisions/0002).
 /// </summary>
-public sealed record ActOnProposal(Caller Caller, string ProposalId, string Action, WorkflowCommand Command, string BodyText, int? ExpectedVersion, string? IdempotencyKey)
+public sealed record ActOnProposal(Caller Caller, string ProposalId, string Action, WorkflowCommand Command, int? ExpectedVersion, string? IdempotencyKey)
     : ICommand<ActionResult>, IVersionedMessage, IChangeMessage, IIdempotentMessage
 {
-    public string Fingerprint() => $"act\n{ProposalId}\n{Action}\n{ExpectedVersion}\n{BodyText}";
+    // The bound command, not the bytes it came in: a retry whose JSON is laid out differently is the same request.
+    public string Fingerprint() => $"act\n{ProposalId}\n{Action}\n{ExpectedVersion}\n{JsonSerializer.Serialize(Command, Command.GetType(), EventCodec.Json)}";
 }
 
 public sealed class ActOnProposalHandler(ProposalRunner runner) : ICommandHandler<ActOnProposal, ActionResult>

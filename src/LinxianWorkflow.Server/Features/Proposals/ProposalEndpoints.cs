@@ -15,8 +15,8 @@ public static class ProposalEndpoints
 
         api.MapPost("/proposals", async (HttpContext http, ISender sender) =>
         {
-            var (body, text) = await JsonBody.ReadAsync<NewProposal>(http.Request);
-            var result = await sender.Send(new StartProposal(http.Caller(), body, text, Api.IdempotencyKey(http.Request)), http.RequestAborted);
+            var (body, _) = await JsonBody.ReadAsync<NewProposal>(http.Request);
+            var result = await sender.Send(new StartProposal(http.Caller(), body, Api.IdempotencyKey(http.Request)), http.RequestAborted);
             http.Response.Headers.ETag = $"\"{result.Version}\"";
             return Results.Json(result, Api.Json, statusCode: StatusCodes.Status201Created);
         })
@@ -47,9 +47,9 @@ public static class ProposalEndpoints
                 throw ServerText.Problem(StatusCodes.Status400BadRequest, "action.unknown", "ActionUnknown", action, string.Join(", ", ActionCatalog.Commands.Keys.Order(StringComparer.Ordinal)));
             }
 
-            var (command, text) = await JsonBody.ReadAsync(http.Request, type);
+            var (command, _) = await JsonBody.ReadAsync(http.Request, type);
             var result = await sender.Send(
-                new ActOnProposal(http.Caller(), id, action, (Engine.Instances.WorkflowCommand)command, text, Api.ExpectedVersion(http.Request), Api.IdempotencyKey(http.Request)),
+                new ActOnProposal(http.Caller(), id, action, (Engine.Instances.WorkflowCommand)command, Api.ExpectedVersion(http.Request), Api.IdempotencyKey(http.Request)),
                 http.RequestAborted);
             http.Response.Headers.ETag = $"\"{result.Version}\"";
             return Api.Ok(result);

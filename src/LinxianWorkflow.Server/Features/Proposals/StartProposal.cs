@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Storage;
 using Mediator;
 using EngineStart = LinxianWorkflow.Engine.Instances.StartProposal;
 
@@ -19,10 +21,11 @@ public sealed record NewProposal(
     bool SecretaryIsChair = false);
 
 /// <summary>Registers a matter (议题受理) in a village; the engine checks the caller's role there.</summary>
-public sealed partial record StartProposal(Caller Caller, NewProposal Proposal, string BodyText, string? IdempotencyKey)
+public sealed partial record StartProposal(Caller Caller, NewProposal Proposal, string? IdempotencyKey)
     : ICommand<ActionResult>, IChangeMessage, IIdempotentMessage, IValidatedMessage
 {
-    public string Fingerprint() => "start\n" + BodyText;
+    // The bound proposal, not the bytes it came in: a retry whose JSON is laid out differently is the same request.
+    public string Fingerprint() => "start\n" + JsonSerializer.Serialize(Proposal, EventCodec.Json);
 
     public ProblemException? Validate() =>
         AreaPath().IsMatch(Proposal.VillagePath) && Proposal.VillagePath.Split('/').Length == 3

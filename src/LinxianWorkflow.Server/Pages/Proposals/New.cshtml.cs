@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Features.Proposals;
-using LinxianWorkflow.Server.Http;
 using LinxianWorkflow.Server.Web;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -49,7 +47,7 @@ public sealed class NewModel(ISender sender, WorkflowLibrary library) : AppPageM
         {
             var amount = decimal.TryParse(AmountYuan, NumberStyles.Number, CultureInfo.InvariantCulture, out var a) ? a : -1;
             var proposal = new NewProposal(VillagePath ?? "", (Title ?? "").Trim(), (Summary ?? "").Trim(), Category ?? "", amount, Source ?? "");
-            var result = await sender.Send(new Features.Proposals.StartProposal(Caller, proposal, JsonSerializer.Serialize(proposal, Api.Json), FormKey.Posted(Request)), HttpContext.RequestAborted);
+            var result = await sender.Send(new Features.Proposals.StartProposal(Caller, proposal, FormKey.Posted(Request)), HttpContext.RequestAborted);
             return Redirect($"/proposals/{Uri.EscapeDataString(result.ProposalId)}?done=start");
         }
         catch (ProblemException problem)
