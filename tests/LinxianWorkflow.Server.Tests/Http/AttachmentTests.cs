@@ -57,6 +57,17 @@ public sealed class AttachmentTests(PostgresService service) : IClassFixture<Pos
         Assert.Equal("step.unknown", JsonDocument.Parse((await UploadAsync(id, Png, "a.png", secretary, "no-such-step")).Text).RootElement.GetProperty("rule").GetString());
         Assert.Equal(version, (await service.Api.Get($"/api/proposals/{id}", secretary)).Json.GetProperty("version").GetInt32());
 
+        // An upload cut short (no closing boundary) is a 400 naming it, not a 500.
+        using (var http = new HttpClient { BaseAddress = service.Server.Url })
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secretary);
+            using var truncated = new ByteArrayContent("--XYZ\r\nContent-Disposition: form-data; name=\"stepId\"\r\n\r\nintake\r\n--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4 cut"u8.ToArray());
+            truncated.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=XYZ");
+            using var reply = await http.PostAsync(new Uri($"/api/proposals/{id}/attachments", UriKind.Relative), truncated);
+            Assert.Equal(400, (int)reply.StatusCode);
+            Assert.Equal("input.multipart", JsonDocument.Parse(await reply.Content.ReadAsStringAsync()).RootElement.GetProperty("rule").GetString());
+        }
+
         // A file the engine refused is not kept either: it is stored with its event, in one transaction, or not at all.
         byte[] refusedFile = [.. Png, .. "只在被拒绝的上传里"u8.ToArray()];
         Assert.Equal("step.unknown", JsonDocument.Parse((await UploadAsync(id, refusedFile, "b.png", secretary, "no-such-step")).Text).RootElement.GetProperty("rule").GetString());

@@ -270,6 +270,13 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         Assert.Equal(HttpStatusCode.BadRequest, forged.Status);
         Assert.Contains("form.rejected", forged.Document.QuerySelector(".rule")!.TextContent, StringComparison.Ordinal);
 
+        // A return address with CR/LF in it (a header split) or another host is never followed.
+        var split = await anonymous.GetAsync("/login?return=%2F%0d%0aSet-Cookie:%20x=1");
+        Assert.Equal("/", split.Document.QuerySelector("input[name=return]")!.GetAttribute("value"));
+        var language = await anonymous.GetAsync("/language?to=en&return=%2F%0d%0aSet-Cookie:%20x=1");
+        Assert.Equal("/", language.Response.Headers.Location?.ToString());
+        Assert.Equal("/", (await anonymous.GetAsync("/language?to=en&return=//evil.example")).Response.Headers.Location?.ToString());
+
         var api = await anonymous.GetAsync("/api/no-such-thing");
         Assert.Equal("application/problem+json; charset=utf-8", api.Response.Content.Headers.ContentType?.ToString());
     }

@@ -116,7 +116,17 @@ public static class ProposalEndpoints
             throw ServerText.Problem(StatusCodes.Status415UnsupportedMediaType, "input.content-type", "BodyContentType");
         }
 
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // Cut short, a boundary missing, a part too long: the upload is not a form we can read.
+            throw ServerText.Problem(StatusCodes.Status400BadRequest, "input.multipart", "MultipartBroken");
+        }
+
         var file = form.Files.GetFile("file") ?? throw ServerText.Problem(StatusCodes.Status400BadRequest, "attachment.missing", "AttachmentMissing");
         if (file.Length > Engine.Instances.Limits.AttachmentBytes)
         {
