@@ -7,6 +7,7 @@ using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Web;
 using LinxianWorkflow.Server.Scheduling;
+using LinxianWorkflow.Server.Telemetry;
 
 // `create-admin <userName> [county]` adds the first administrator and prints a generated password.
 if (args.Length > 0 && args[0] == "create-admin")
@@ -26,6 +27,7 @@ builder.AddApplication();
 builder.AddIdentity();
 builder.AddHttpApi();
 builder.AddHealth();
+builder.AddTelemetry();
 builder.AddScheduling();
 builder.AddPages();
 
@@ -42,5 +44,6 @@ app.MapAdmin();
 app.MapAudit();
 app.MapAreas();
 app.MapPages();
+app.MapTelemetry();
 await app.RunAsync();
 return 0;

@@ -14,9 +14,11 @@ if (args.Length > 0 && args[0] == "timers")
     return await TimerBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5000);
 }
 
-// `nolog` as the last argument runs the server without the Merkle log's batcher: the cost the log adds to a command.
-var withLog = !(args.Length > 0 && args[^1] == "nolog");
-args = withLog ? args : args[..^1];
+// `nolog` runs the server without the Merkle log's batcher (the cost the log adds to a command); `telemetry` runs it
+// with OpenTelemetry on (traces and metrics, served at /metrics): the cost telemetry adds.
+var withLog = !args.Contains("nolog");
+var withTelemetry = args.Contains("telemetry");
+args = [.. args.Where(a => a is not ("nolog" or "telemetry"))];
 var clients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 32;
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
 var warmup = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
@@ -26,10 +28,10 @@ var (app, owner) = await PostgresServer.CreateDatabaseAsync("load");
 await using var server = await ServerProcess.StartAsync(
 [
     "--Storage:Provider=postgres", $"--Storage:Postgres={app};Maximum Pool Size=64", $"--Storage:PostgresMigrations={owner}", "--demo",
-    "--Logging:LogLevel:Default=Warning", $"--Audit:Batcher={withLog}",
+    "--Logging:LogLevel:Default=Warning", $"--Audit:Batcher={withLog}", $"--Telemetry:Prometheus={withTelemetry}",
 ]);
 using var api = new ApiClient(server.Url);
-Console.WriteLine($"server {server.Url} on PostgreSQL (durable settings), Merkle log batcher {(withLog ? "on" : "off")}, {clients} clients, {seconds} s after {warmup} s of warm-up, {Environment.ProcessorCount} cores");
+Console.WriteLine($"server {server.Url} on PostgreSQL (durable settings), Merkle log batcher {(withLog ? "on" : "off")}, telemetry {(withTelemetry ? "on" : "off")}, {clients} clients, {seconds} s after {warmup} s of warm-up, {Environment.ProcessorCount} cores");
 
 async Task<string> Token(string user)
 {

@@ -23,6 +23,10 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
         string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct, int? expectedVersion = null,
         AttachmentBlob? attachment = null)
     {
+        var name = command.GetType().Name;
+        using var activity = Telemetry.WorkflowMetrics.Activities.StartActivity("command " + name);
+        activity?.SetTag("linxian.proposal", proposalId);
+
         // Load: the cached fold when the read row says the stream has not moved, else the stream itself.
         var row = RequestProposal.Get(proposalId) ?? await store.GetProposalAsync(proposalId, ct);
         var (state, lastHash) = await cache.LoadAsync(store, proposalId, row, ct);
@@ -41,7 +45,15 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
         var decision = WorkflowEngine.Decide(definition, profile, state, actor, command, now);
         if (decision.Violation is { } violation)
         {
+            Telemetry.WorkflowMetrics.Decided(name, violation.Rule);
+            activity?.SetTag("linxian.refused", violation.Rule);
             throw ProblemException.From(violation, villagePath, areas);
+        }
+
+        Telemetry.WorkflowMetrics.Decided(name, "accepted");
+        if (command is FireTimer fire && state.Timers.TryGetValue(fire.TimerId, out var due))
+        {
+            Telemetry.WorkflowMetrics.TimerFired(now - due.DueAt);
         }
 
         if (decision.Events.Count == 0)
@@ -65,9 +77,11 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
             }
             : null;
         var commit = Projection.Build(definition, profile, state, decision, chained, actor, now, idempotency) with { Attachment = attachment };
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await store.CommitAsync(commit, ct);
+            Telemetry.WorkflowMetrics.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
         catch (ConcurrencyConflictException)
         {

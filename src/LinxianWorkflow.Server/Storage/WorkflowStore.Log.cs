@@ -124,4 +124,16 @@ public sealed partial class WorkflowStore
             "SELECT position AS Position, instance_id AS InstanceId, seq AS Seq, leaf_hash AS LeafHash FROM log_leaves WHERE instance_id = @instanceId AND seq = @seq",
             new { instanceId, seq });
     }
+
+    /// <summary>What is waiting (for the telemetry gauges): events not in a signed checkpoint, undelivered notifications, timers past due.</summary>
+    public async Task<Telemetry.Backlog> BacklogAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        var row = await connection.QuerySingleAsync<(long Unsigned, long Pending, long Overdue)>(
+            "SELECT (SELECT count(*) FROM events) - COALESCE((SELECT max(size) FROM checkpoints), 0), " +
+            "(SELECT count(*) FROM notifications WHERE delivered_at IS NULL), " +
+            "(SELECT count(*) FROM timers WHERE status = 'pending' AND due_at < @now)",
+            new { now = now.ToUniversalTime() });
+        return new Telemetry.Backlog(row.Unsigned, row.Pending, row.Overdue);
+    }
 }

@@ -113,7 +113,7 @@ public static class PageSetup
     /// <summary>True for a page's path (anything but the API, the OpenAPI document and reference, and the Hangfire dashboard).</summary>
     public static bool IsPage(PathString path) =>
         !path.StartsWithSegments("/api") && !path.StartsWithSegments("/hangfire") && !path.StartsWithSegments("/scalar")
-        && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/health");
+        && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics");
 
     /// <summary>A return address on this site only (never another host, never a header split).</summary>
     public static string LocalOnly(string? target) =>
