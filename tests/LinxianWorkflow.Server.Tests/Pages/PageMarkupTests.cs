@@ -258,6 +258,66 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_villager_follows_the_objection_by_receipt_number_and_takes_the_answer_to_the_township()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("标记测试：异议查询");
+        var chair = await service.TokenFor("xiwan-chair");
+        for (var i = 0; i < 30; i++)
+        {
+            var view = (await service.Api.Get($"/api/proposals/{id}", chair)).Json;
+            if (view.GetProperty("disclosure") is { ValueKind: System.Text.Json.JsonValueKind.Object } d && d.GetProperty("publishedAt").ValueKind != System.Text.Json.JsonValueKind.Null)
+            {
+                break;
+            }
+
+            await walker.StepAsync(id);
+        }
+
+        // The villager objects on the notice page and is given the receipt number and where to follow it.
+        using var villager = new Session(service.Server.Url);
+        var board = await villager.GetAsync("/villages/141124109207");
+        var noticePath = board.Document.QuerySelectorAll("article.notice-card a").First(a => a.TextContent.Contains("异议查询", StringComparison.Ordinal)).GetAttribute("href")!;
+        var notice = await villager.GetAsync(noticePath);
+        var form = notice.Document.QuerySelector("form.narrow")!;
+        var fields = Session.Fields(form);
+        fields.Add(new("text", "公示的施工单位与会议记录不一致。"));
+        fields.Add(new("contact", ""));
+        var lodged = await villager.PostAsync(form.GetAttribute("action")!, fields);
+        Assert.Equal(HttpStatusCode.Created, lodged.Status);
+        var follow = lodged.Document.QuerySelector("a[href^='/receipts?number=']")!.GetAttribute("href")!;
+        var receipt = follow.Split('=')[1];
+
+        var waiting = await villager.GetAsync(follow);
+        AssertWellFormed(follow, waiting.Html, waiting.Document);
+        Assert.True(waiting.Document.QuerySelector("ol.timeline") is not null, waiting.Document.QuerySelector("main")?.TextContent);
+        Assert.Contains("公示的施工单位与会议记录不一致", waiting.Document.QuerySelector("ol.timeline")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("碛口镇西湾村", waiting.Document.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(waiting.Document.QuerySelector("dl.facts dd:nth-of-type(3)")); // the answer's due time
+
+        // The committee answers; the villager reads the answer and, not satisfied, takes it to the township.
+        var step = (await service.Api.Get($"/api/proposals/{id}", chair)).Json.GetProperty("currentStep").GetProperty("id").GetString();
+        var answered = await service.Api.Post($"/api/proposals/{id}/actions/answer-objection",
+            new { stepId = step, objectionId = receipt, answer = "施工单位以合同为准，会议记录另行更正。", ruling = "dismissed" }, chair);
+        Assert.True(answered.Code == 200, answered.ToString());
+        var read = await villager.GetAsync(follow);
+        Assert.Contains("施工单位以合同为准", read.Document.QuerySelector("ol.timeline")!.TextContent, StringComparison.Ordinal);
+        var escalate = read.Document.QuerySelector("form[action*='escalate']")!;
+        var reasons = Session.Fields(escalate);
+        reasons.Add(new("reason", "答复没有说明为什么记录不一致。"));
+        var escalated = await villager.PostAsync(escalate.GetAttribute("action")!, reasons);
+        Assert.Equal(HttpStatusCode.OK, escalated.Status);
+        Assert.NotNull(escalated.Document.QuerySelector("[role=status]"));
+        Assert.NotNull(escalated.Document.QuerySelector("ol.timeline .ev-ObjectionEscalated"));
+        Assert.Null(escalated.Document.QuerySelector("form[action*='escalate']")); // once only
+
+        // A number nobody was given finds nothing, and says so.
+        var unknown = await villager.GetAsync("/receipts?number=YY0000000000");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Contains("objection.receipt-unknown", unknown.Document.QuerySelector(".rule")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Errors_on_pages_are_pages()
     {
         using var anonymous = new Session(service.Server.Url);
