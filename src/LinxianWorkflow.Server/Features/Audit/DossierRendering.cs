@@ -73,10 +73,26 @@ public static class DossierRendering
             ? value.GetString() ?? ""
             : "";
 
-
     private static string Invariant(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Any table as CSV the same way: UTF-8 with BOM, RFC 4180 quoting, formula-like cells neutralised.</summary>
+    public static string Csv(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var csv = new StringBuilder(Bom);
+        Row(csv, header);
+        foreach (var row in rows)
+        {
+            Row(csv, row);
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>A cell a spreadsheet would run as a formula (= + - @, tab, CR at the start), prefixed with an apostrophe.</summary>
+    public static string Neutralised(string value) =>
+        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
 
     private static void Row(StringBuilder csv, IEnumerable<string> cells)
     {
@@ -86,10 +102,7 @@ public static class DossierRendering
     private static string Cell(string value)
     {
         // A leading = + - @ (or tab/CR) makes spreadsheets evaluate the cell: neutralise it (OWASP CSV injection).
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
+        value = Neutralised(value);
 
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }

@@ -66,6 +66,18 @@ public static class ProposalEndpoints
         .Produces<LinxianWorkflow.Audit.Dossier>()
         .WithSummary("The proposal's dossier: records, chain hashes, log proofs, the signed checkpoint and witnessed ones, for independent verification (?since=N adds the proof it extends your checkpoint of size N)");
 
+        api.MapGet("/proposals/ledger.csv", async (HttpContext http, ISender sender) =>
+            Results.Text((await sender.Send(new ExportLedger(http.Caller(), Filter(http.Request.Query)), http.RequestAborted)).Csv(), "text/csv; charset=utf-8"))
+        .WithSummary("台账 as CSV: one row per proposal the caller may read, filtered like GET /api/proposals (limit and offset ignored; at most 5,000 rows)");
+
+        api.MapGet("/proposals/ledger.xlsx", async (HttpContext http, ISender sender) =>
+        {
+            var ledger = await sender.Send(new ExportLedger(http.Caller(), Filter(http.Request.Query)), http.RequestAborted);
+            var name = $"台账-{Engine.Time.ChinaTime.DateOf(DateTimeOffset.UtcNow):yyyy-MM-dd}.xlsx";
+            return Results.File(await ledger.XlsxAsync(http.RequestAborted), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+        })
+        .WithSummary("台账 as an Excel workbook, the same rows as ledger.csv");
+
         api.MapGet("/proposals/{id}/dossier.csv", async (string id, HttpContext http, ISender sender) =>
             Results.Text(Features.Audit.DossierRendering.Csv(await sender.Send(new ExportDossier(http.Caller(), id), http.RequestAborted)), "text/csv; charset=utf-8"))
         .WithSummary("The dossier as CSV: one row per event (UTF-8 with BOM, opens in spreadsheet programs)");
