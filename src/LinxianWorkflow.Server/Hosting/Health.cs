@@ -52,7 +52,7 @@ public static class Health
 }
 
 /// <summary>The database answers, within two seconds, and has every migration this build ships.</summary>
-public sealed class StoreHealthCheck(WorkflowStore store) : IHealthCheck
+public sealed partial class StoreHealthCheck(WorkflowStore store, ILogger<StoreHealthCheck> log) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -67,9 +67,14 @@ public sealed class StoreHealthCheck(WorkflowStore store) : IHealthCheck
                 ? HealthCheckResult.Healthy($"{(store.IsPostgres ? "PostgreSQL" : "SQLite")}, migration {applied}")
                 : HealthCheckResult.Unhealthy($"migration {applied?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} of {expected}");
         }
-        catch (Exception e) when (StoreFailure.IsUnavailable(e) || e is OperationCanceledException)
+        catch (Exception e) when (StoreFailure.IsUnavailable(e) || e is OperationCanceledException || e is System.Data.Common.DbException)
         {
-            return HealthCheckResult.Unhealthy("database unreachable: " + e.GetBaseException().Message);
+            // The reason goes to the log; the anonymous answer says only what is wrong, not where the database is.
+            LogUnreachable(log, e.GetBaseException().Message);
+            return HealthCheckResult.Unhealthy("database unreachable");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness: the database is unreachable: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, string reason);
 }

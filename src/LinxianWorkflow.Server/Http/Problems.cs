@@ -88,7 +88,8 @@ public static partial class Problems
 
     /// <summary>An exception that is an expected answer (a refusal, a lost race, a bad request, the database away), not a failure.</summary>
     public static bool Expected(Exception? exception) =>
-        exception is ProblemException or ConcurrencyConflictException or BadHttpRequestException || StoreFailure.IsUnavailable(exception);
+        exception is ProblemException or ConcurrencyConflictException or BadHttpRequestException
+        || StoreFailure.IsRetryableConflict(exception) || StoreFailure.IsUnavailable(exception);
 
     /// <summary>The answer an expected exception gets, or null for a failure.</summary>
     public static ProblemException? Known(Exception? exception) => exception switch
@@ -96,6 +97,7 @@ public static partial class Problems
         ProblemException p => p,
         ConcurrencyConflictException => ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.conflict", "ConcurrencyConflict"),
         BadHttpRequestException bad => new ProblemException(bad.StatusCode, "input.bad-request", ServerText.Get("RequestRefused", bad.StatusCode)),
+        _ when StoreFailure.IsRetryableConflict(exception) => ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.conflict", "ConcurrencyConflict"),
         _ when StoreFailure.IsUnavailable(exception) => StoreFailure.Unavailable(),
         _ => null,
     };
@@ -104,7 +106,7 @@ public static partial class Problems
     public static partial void LogStoreUnavailable(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error {Reference} on {Method} {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception? exception, string reference, string method, string path);
+    public static partial void LogUnhandled(ILogger logger, Exception? exception, string reference, string method, string path);
 
     private static LocalizedText TitleFor(int status) => ServerText.Get(status switch
     {

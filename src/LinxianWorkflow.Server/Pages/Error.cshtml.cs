@@ -3,6 +3,7 @@ using LinxianWorkflow.Server.Storage;
 using LinxianWorkflow.Server.Web;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace LinxianWorkflow.Server.Pages;
@@ -25,6 +26,17 @@ public sealed class ErrorModel(ILogger<ErrorModel> logger) : AppPageModel
 
     public IActionResult OnPost() => Show();
 
+    // Any other method (a PUT re-executed here) has no handler: the problem is drawn all the same.
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (context.HandlerMethod is null)
+        {
+            Show();
+        }
+
+        await base.OnPageHandlerExecutionAsync(context, next);
+    }
+
     private PageResult Show()
     {
         var status = int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code)
@@ -40,6 +52,11 @@ public sealed class ErrorModel(ILogger<ErrorModel> logger) : AppPageModel
             >= 500 => ServerText.Problem(StatusCodes.Status500InternalServerError, "server.error", "InternalError", HttpContext.TraceIdentifier),
             _ => ServerText.Problem(status, "http.refused", "RequestRefused", status),
         };
+        if (problem.Rule == "server.error")
+        {
+            Http.Problems.LogUnhandled(logger, exception, HttpContext.TraceIdentifier, Request.Method, Request.Path);
+        }
+
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             Response.Headers.RetryAfter = StoreFailure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

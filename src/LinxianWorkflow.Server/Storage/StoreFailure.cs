@@ -15,18 +15,21 @@ public static class StoreFailure
     /// <summary>Seconds a client is told to wait before trying again.</summary>
     public const int RetryAfterSeconds = 5;
 
-    /// <summary>True when <paramref name="exception"/> (or one inside it) says the database could not be reached or went away.</summary>
+    /// <summary>
+    /// True when <paramref name="exception"/> says the database could not be reached or went away: a connection-level
+    /// failure inside Npgsql (socket, stream, Npgsql's own timeout), PostgreSQL shutting down or refusing connections
+    /// (57P01–57P03, 53300), SQLite busy or locked. Not a deadlock, a full disk or a slow query's own error: those are
+    /// faults to log, not outages to wait out.
+    /// </summary>
     public static bool IsUnavailable(Exception? exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
             {
-                case NpgsqlException { IsTransient: true }:
                 case PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" }:
+                case NpgsqlException { InnerException: IOException or SocketException or TimeoutException } and not PostgresException:
                 case SqliteException { SqliteErrorCode: 5 or 6 }: // busy, locked: another writer holds the file
-                case SocketException:
-                case TimeoutException:
                     return true;
                 default:
                     break;
@@ -36,13 +39,17 @@ public static class StoreFailure
         return false;
     }
 
-    /// <summary>True when the database refused the connection outright (so nothing of the command reached it).</summary>
+    /// <summary>
+    /// True when the command surely did not reach the database: the connection was refused or never opened, PostgreSQL
+    /// refused it, or SQLite was busy (its commit is all or nothing and did not happen).
+    /// </summary>
     public static bool NeverConnected(Exception? exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable }
-                or PostgresException { SqlState: "57P03" or "53300" })
+                or PostgresException { SqlState: "57P03" or "53300" }
+                or SqliteException { SqliteErrorCode: 5 or 6 })
             {
                 return true;
             }
@@ -50,6 +57,10 @@ public static class StoreFailure
 
         return false;
     }
+
+    /// <summary>True for a deadlock or a serialization failure: nothing was saved, and the same request may simply be sent again.</summary>
+    public static bool IsRetryableConflict(Exception? exception) =>
+        exception is PostgresException { SqlState: "40P01" or "40001" } || exception?.InnerException is PostgresException { SqlState: "40P01" or "40001" };
 
     /// <summary>Notes on the request that the database could not be reached while identifying the caller.</summary>
     public static void Mark(HttpContext context, Exception exception) => context.Items[typeof(StoreFailure)] = exception;

@@ -116,11 +116,11 @@ public sealed partial class WorkflowStore
             DisclosureSelect + "WHERE d.village_code = @villageCode ORDER BY d.published_at DESC LIMIT 200", new { villageCode })];
     }
 
-    /// <summary>Every village with a proposal, by code (the noticeboards' index).</summary>
-    public async Task<List<string>> VillageCodesAsync(CancellationToken ct = default)
+    /// <summary>The villages with at least one published disclosure.</summary>
+    public async Task<List<string>> DisclosingVillagesAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
-        return [.. await connection.QueryAsync<string>("SELECT DISTINCT village_code FROM proposals ORDER BY village_code")];
+        return [.. await connection.QueryAsync<string>("SELECT DISTINCT village_code FROM disclosures ORDER BY village_code")];
     }
 
     /// <summary>Every disclosure ever published, oldest first (the open-data export).</summary>

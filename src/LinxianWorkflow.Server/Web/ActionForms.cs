@@ -12,7 +12,7 @@ namespace LinxianWorkflow.Server.Web;
 /// </summary>
 public static class ActionForms
 {
-    public enum Kind { Text, TextArea, Whole, Money, DateTime, Date, Select, Checks, Bool, Exclusions }
+    public enum Kind { Text, TextArea, Whole, Money, DateTime, Date, Select, Checks, Bool, YesNo, Exclusions }
 
     public sealed record Field(string Path, string Label, Kind Kind, bool Required = true, IReadOnlyList<string>? Options = null);
 
@@ -40,7 +40,7 @@ public static class ActionForms
         "complete-implementation" => [new("summary", "Summary", Kind.TextArea), new("totalCostYuan", "TotalCost", Kind.Money)],
         "intervene" => [new("reason", "Reason", Kind.TextArea)],
         "demand-rehearing" => [new("targetStepId", "TargetStep", Kind.Select), new("reasons", "Reasons", Kind.TextArea)],
-        "answer-rehearing" => [new("accepted", "Accepted", Kind.Bool, false), new("answer", "Answer", Kind.TextArea)],
+        "answer-rehearing" => [new("accepted", "Accepted", Kind.YesNo), new("answer", "Answer", Kind.TextArea)],
         "raise-concern" => [new("stepId", "ConcernStep", Kind.Select), new("text", "ConcernText", Kind.TextArea)],
         _ => [],
     };
@@ -105,6 +105,11 @@ public static class ActionForms
                 case Kind.Bool:
                     node = JsonValue.Create(text == "true");
                     break;
+                case Kind.YesNo when text is "true" or "false":
+                    node = JsonValue.Create(text == "true");
+                    break;
+                case Kind.YesNo:
+                    continue; // not chosen: the strict reader names the field
                 case Kind.Exclusions:
                     node = new JsonArray([.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                         .Select(line => line.Split(['：', ':'], 2))

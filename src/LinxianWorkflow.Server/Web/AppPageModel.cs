@@ -31,6 +31,13 @@ public abstract class AppPageModel : PageModel
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
+        // A method (or a POST handler) the page does not have: 405, drawn by the error page, never the page without its data.
+        if (context.HandlerMethod is null && ChecksInput && !HttpMethods.IsGet(Request.Method) && !HttpMethods.IsHead(Request.Method))
+        {
+            context.Result = StatusCode(StatusCodes.Status405MethodNotAllowed);
+            return;
+        }
+
         if (ChecksInput && Storage.StoreFailure.Marked(HttpContext) is { } unreachable && !Caller.IsAuthenticated)
         {
             throw unreachable; // the session could not be checked: the error page says the database is away (503)
@@ -60,5 +67,9 @@ public abstract class AppPageModel : PageModel
     {
         Problem = problem;
         Response.StatusCode = problem.Status;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            Response.Headers.RetryAfter = Storage.StoreFailure.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
     }
 }

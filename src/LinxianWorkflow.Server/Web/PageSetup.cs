@@ -89,7 +89,8 @@ public static class PageSetup
             pages.UseExceptionHandler(new ExceptionHandlerOptions
             {
                 ExceptionHandlingPath = "/error/500",
-                SuppressDiagnosticsCallback = context => Http.Problems.Expected(context.Exception),
+                // Refusals and outages are answers; a real failure is logged once, by the error page, with the reference it shows.
+                SuppressDiagnosticsCallback = _ => true,
             });
             pages.UseStatusCodePagesWithReExecute("/error/{0}");
         });

@@ -384,7 +384,8 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         var secretary = await browser.SignedInAsync("xiwan-secretary");
         await secretary.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
         var answer = secretary.Locator("form.action[id='f-answer-rehearing']");
-        await answer.Locator("input[name=accepted]").CheckAsync();
+        Assert.Equal("", await answer.Locator("select[name=accepted]").InputValueAsync()); // neither answer chosen in advance
+        await answer.Locator("select[name=accepted]").SelectOptionAsync("true");
         await answer.Locator("textarea[name=answer]").FillAsync("同意重新召开。");
         await answer.Locator("button[type=submit]").ClickAsync();
         await ArrivedAsync(secretary, "done=answer-rehearing", "answering the rehearing");

@@ -50,6 +50,12 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
             Assert.Equal(HttpStatusCode.Redirect, signedIn.Status);
         }
 
+        public async Task<HttpStatusCode> SendAsync(HttpMethod method, string path)
+        {
+            using var response = await _http.SendAsync(new HttpRequestMessage(method, path));
+            return response.StatusCode;
+        }
+
         public void Dispose() => _http.Dispose();
     }
 
@@ -284,12 +290,13 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         fields.Add(new("text", "公示的施工单位与会议记录不一致。"));
         fields.Add(new("contact", ""));
         var lodged = await villager.PostAsync(form.GetAttribute("action")!, fields);
-        Assert.Equal(HttpStatusCode.Created, lodged.Status);
-        var follow = lodged.Document.QuerySelector("a[href^='/receipts?number=']")!.GetAttribute("href")!;
-        var receipt = follow.Split('=')[1];
+        Assert.Equal(HttpStatusCode.Redirect, lodged.Status); // post, then redirect: a reload lodges nothing again
+        var follow = lodged.Response.Headers.Location!.ToString();
+        var receipt = follow.Split("number=")[1].Split('&')[0];
 
         var waiting = await villager.GetAsync(follow);
         AssertWellFormed(follow, waiting.Html, waiting.Document);
+        Assert.Contains(receipt, waiting.Document.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
         Assert.True(waiting.Document.QuerySelector("ol.timeline") is not null, waiting.Document.QuerySelector("main")?.TextContent);
         Assert.Contains("公示的施工单位与会议记录不一致", waiting.Document.QuerySelector("ol.timeline")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("碛口镇西湾村", waiting.Document.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
@@ -336,6 +343,12 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         var language = await anonymous.GetAsync("/language?to=en&return=%2F%0d%0aSet-Cookie:%20x=1");
         Assert.Equal("/", language.Response.Headers.Location?.ToString());
         Assert.Equal("/", (await anonymous.GetAsync("/language?to=en&return=//evil.example")).Response.Headers.Location?.ToString());
+
+        // A method a page does not take is refused (no anti-forgery token: 400), never a page drawn without its data
+        // (a 500 before); OPTIONS is answered as the page's GET.
+        Assert.Equal(HttpStatusCode.BadRequest, await anonymous.SendAsync(HttpMethod.Put, "/"));
+        Assert.Equal(HttpStatusCode.BadRequest, await anonymous.SendAsync(HttpMethod.Delete, "/notices/x/1"));
+        Assert.True((int)await anonymous.SendAsync(HttpMethod.Options, "/villages") < 500);
 
         var api = await anonymous.GetAsync("/api/no-such-thing");
         Assert.Equal("application/problem+json; charset=utf-8", api.Response.Content.Headers.ContentType?.ToString());

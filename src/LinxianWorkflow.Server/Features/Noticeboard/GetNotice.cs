@@ -20,11 +20,11 @@ public sealed class GetNoticeHandler(WorkflowStore store) : IQueryHandler<GetNot
     }
 }
 
-/// <summary>The villages that have matters on record, for the public index (which marks them).</summary>
+/// <summary>The villages that have published something, for the public index (which marks them; matters not yet disclosed stay unseen).</summary>
 public sealed record ListVillagesWithMatters : IQuery<IReadOnlySet<string>>;
 
 public sealed class ListVillagesWithMattersHandler(WorkflowStore store) : IQueryHandler<ListVillagesWithMatters, IReadOnlySet<string>>
 {
     public async ValueTask<IReadOnlySet<string>> Handle(ListVillagesWithMatters query, CancellationToken cancellationToken) =>
-        (await store.VillageCodesAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        (await store.DisclosingVillagesAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
 }

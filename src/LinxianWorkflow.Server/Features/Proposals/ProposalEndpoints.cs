@@ -145,6 +145,9 @@ public static class ProposalEndpoints
             throw ServerText.Problem(StatusCodes.Status413PayloadTooLarge, "attachment.size", "BodyTooLarge", Engine.Instances.Limits.AttachmentBytes);
         }
 
+        TextInput.Check("stepId", form["stepId"].ToString());
+        TextInput.Check("description", form["description"].ToString());
+        TextInput.Check("file", file.FileName);
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, http.RequestAborted);
         return (form["stepId"].ToString(), file.FileName, buffer.ToArray(), form["description"].ToString());

@@ -31,8 +31,6 @@ public sealed class ShowModel(ISender sender, AreaRegistry areas, IConfiguration
     [BindProperty(Name = "contact")]
     public string? Contact { get; set; }
 
-    public ObjectionReceipt? Receipt { get; private set; }
-
     public static string PathOf(PublicDisclosure n) => $"/notices/{Uri.EscapeDataString(n.ProposalId)}/{n.EventSequence}";
 
     public async Task OnGetAsync(string id, int seq) => await LoadAsync(id, seq);
@@ -43,9 +41,11 @@ public sealed class ShowModel(ISender sender, AreaRegistry areas, IConfiguration
         try
         {
             var contact = (Contact ?? "").Trim();
-            Receipt = await sender.Send(new LodgePublicObjection(id, new ObjectionForm(Text ?? "", contact.Length == 0 ? null : contact),
+            var receipt = await sender.Send(new LodgePublicObjection(id, new ObjectionForm(Text ?? "", contact.Length == 0 ? null : contact),
                 HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown"), HttpContext.RequestAborted);
-            Response.StatusCode = StatusCodes.Status201Created;
+
+            // Post, then redirect: the follow-up page shows the receipt number, and reloading it lodges nothing again.
+            return Redirect($"/receipts?number={receipt.ReceiptNumber}&new=1");
         }
         catch (ProblemException problem)
         {

@@ -18,7 +18,7 @@ public sealed record DossierSection(string? StepId, EventLine? Entered, IReadOnl
 /// <summary>
 /// 议题档案 as an auditor files it, printable on A4: a cover page (the matter, the village by name, the outcome, the
 /// log checkpoint it is proved against), then every step with its records in Chinese sentences with their content,
-/// then the verification appendix (each record's hash, the previous hash, its log position; the signed checkpoint, the
+/// then the verification appendix (each record's hash and log position; the signed checkpoint, the
 /// townships' witnessed checkpoints; how to verify offline).
 /// </summary>
 public sealed class DossierModel(ISender sender, WorkflowLibrary library, EventText eventText, TimeProvider time) : AppPageModel

@@ -76,10 +76,31 @@ public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText
             Refuse(problem);
             PostedForm = "f-" + name + (Request.Form["objectionId"].ToString() is { Length: > 0 } o ? "-" + o : "");
             PostedKey = FormKey.Of(Request);
-            await LoadAsync(id);
+            if (problem.Rule == "store.outcome-unknown")
+            {
+                // Sent again as it was (same key, same version), the form gets the first answer if it was saved.
+                PostedVersion = Request.Form["_version"].ToString();
+            }
+
+            try
+            {
+                await LoadAsync(id);
+            }
+            catch (Exception e) when (problem.Rule == "store.outcome-unknown" && Storage.StoreFailure.IsUnavailable(e))
+            {
+                throw problem; // the page cannot be drawn either: say the outcome is unknown, never "nothing was done"
+            }
+
             return Page();
         }
     }
+
+    /// <summary>The version a refused form is drawn with when its outcome is unknown (the posted one, so a resend replays).</summary>
+    public string? PostedVersion { get; private set; }
+
+    /// <summary>The version a form carries.</summary>
+    public string VersionFor(ActionView action) =>
+        PostedForm == ActionForms.FormId(action) && PostedVersion is { } posted ? posted : View.Version.ToString(CultureInfo.InvariantCulture);
 
     public async Task<IActionResult> OnPostAttachmentsAsync(string id)
     {
