@@ -42,13 +42,13 @@ public sealed class BrowserFixture : Infrastructure.SqliteService
     /// <summary>A browser context signed in as <paramref name="userName"/> through the sign-in page.</summary>
     public async Task<IPage> SignedInAsync(string userName, int width = 1280)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Url.ToString(), ViewportSize = new ViewportSize { Width = width, Height = 900 }, Locale = "zh-CN" });
-        var page = await context.NewPageAsync();
+        var page = await AnonymousAsync(width);
         await page.GotoAsync("/login");
         await page.FillAsync("#userName", userName);
         await page.FillAsync("#password", "linxian-demo");
         await page.ClickAsync("form.narrow button[type=submit]");
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        // Signed in is a named state: the header names the user (or the page says why not).
+        await page.Locator("header .who, main .error").First.WaitForAsync();
         Assert.True(!page.Url.Contains("/login", StringComparison.Ordinal), $"{userName} could not sign in: {string.Join(" / ", await page.Locator(".error").AllInnerTextsAsync())}");
         return page;
     }
@@ -56,6 +56,10 @@ public sealed class BrowserFixture : Infrastructure.SqliteService
     public async Task<IPage> AnonymousAsync(int width = 1280)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Url.ToString(), ViewportSize = new ViewportSize { Width = width, Height = 900 }, Locale = "zh-CN" });
+        // Every wait is for a named element or state; on a loaded 2-core machine running the other suites beside
+        // these, one can take longer than Playwright's 30 s default, so the limit is generous (a pass is not slower).
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         return await context.NewPageAsync();
     }
 }
