@@ -45,4 +45,9 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library) : AppPag
         .Append(new("limit", Filter.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToUriComponent() is var q ? "/" + q : "/";
 
     public string Query(string name) => Request.Query[name].ToString();
+
+    /// <summary>The current filters (not the paging) as a query string, for the 台账 exports.</summary>
+    public string FilterQuery => QueryString.Create(Request.Query
+        .Where(p => p.Key is not ("offset" or "limit"))
+        .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)))).ToUriComponent();
 }

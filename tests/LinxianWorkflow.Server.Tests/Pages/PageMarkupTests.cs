@@ -50,6 +50,13 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
             Assert.Equal(HttpStatusCode.Redirect, signedIn.Status);
         }
 
+        public async Task<byte[]> GetBytesAsync(string path)
+        {
+            using var response = await _http.GetAsync(path);
+            Assert.True(response.IsSuccessStatusCode, $"{path}: {response.StatusCode}");
+            return await response.Content.ReadAsByteArrayAsync();
+        }
+
         public async Task<HttpStatusCode> SendAsync(HttpMethod method, string path)
         {
             using var response = await _http.SendAsync(new HttpRequestMessage(method, path));
@@ -322,6 +329,34 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         var unknown = await villager.GetAsync("/receipts?number=YY0000000000");
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
         Assert.Contains("objection.receipt-unknown", unknown.Document.QuerySelector(".rule")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_ledger_exports_readable_rows_as_xlsx_and_csv_with_formulas_neutralised()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("=HYPERLINK(\"http://x\")台账测试");
+        await walker.StepAsync(id);
+        using var auditor = new Session(service.Server.Url);
+        await auditor.SignInAsync("auditor");
+        var home = await auditor.GetAsync("/?status=running");
+        var xlsxLink = home.Document.QuerySelector("a[href^='/api/proposals/ledger.xlsx']")!.GetAttribute("href")!;
+        Assert.Contains("status=running", xlsxLink, StringComparison.Ordinal);
+
+        var xlsx = await auditor.GetBytesAsync(xlsxLink);
+        using var stream = new MemoryStream(xlsx);
+        var rows = MiniExcelLibs.MiniExcel.Query(stream, useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        var row = rows.Single(r => r["议题编号"]?.ToString() == id);
+        Assert.Equal("碛口镇", row["乡镇"]?.ToString());
+        Assert.Equal("西湾村", row["村（社区）"]?.ToString());
+        Assert.StartsWith("'=HYPERLINK", row["议题名称"]?.ToString(), StringComparison.Ordinal); // never a formula
+        Assert.False(string.IsNullOrEmpty(row["议题受理"]?.ToString())); // the date each step was entered
+        Assert.Equal("办理中", row["状态"]?.ToString());
+        Assert.All(rows, r => Assert.Equal("办理中", r["状态"]?.ToString())); // filtered like the search
+
+        var csv = System.Text.Encoding.UTF8.GetString(await auditor.GetBytesAsync(xlsxLink.Replace("ledger.xlsx", "ledger.csv", StringComparison.Ordinal)));
+        Assert.StartsWith("\uFEFF序号,议题编号,乡镇,村（社区）", csv, StringComparison.Ordinal);
+        Assert.Contains(",'=HYPERLINK", csv.Replace("\"'=", ",'=", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]
