@@ -1,6 +1,5 @@
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
-using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
@@ -11,7 +10,16 @@ public sealed record ListUsers(Caller Caller) : IQuery<IReadOnlyList<UserView>>,
 
 public sealed record TokenView(string TokenId, string Kind, string Name, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
 
-public sealed record UserView(string Id, string UserName, string DisplayName, IReadOnlyList<RoleGrant> Grants, bool Disabled, DateTimeOffset? LockedUntil, IReadOnlyList<TokenView> Tokens);
+public sealed record UserView(string Id, string UserName, string DisplayName, IReadOnlyList<RoleGrant> Grants, bool Disabled, DateTimeOffset? LockedUntil, IReadOnlyList<TokenView> Tokens)
+{
+    /// <summary>A user row as the administrator reads it, with its tokens (ids only).</summary>
+    public static async Task<UserView> OfAsync(WorkflowStore store, UserRow u, CancellationToken ct)
+    {
+        var tokens = await store.ListTokensAsync(u.Id, ct);
+        return new UserView(u.Id, u.UserName, u.DisplayName, LinxianWorkflow.Server.Identity.Tokens.GrantsOf(u), u.Disabled, u.LockedUntil,
+            [.. tokens.Select(t => new TokenView(LinxianWorkflow.Server.Identity.Tokens.IdOf(t.TokenHash), t.Kind, t.Name, t.CreatedAt, t.ExpiresAt, t.RevokedAt))]);
+    }
+}
 
 public sealed class ListUsersHandler(WorkflowStore store) : IQueryHandler<ListUsers, IReadOnlyList<UserView>>
 {
@@ -20,11 +28,20 @@ public sealed class ListUsersHandler(WorkflowStore store) : IQueryHandler<ListUs
         var users = new List<UserView>();
         await foreach (var u in store.AllUsersAsync(cancellationToken))
         {
-            var tokens = await store.ListTokensAsync(u.Id, cancellationToken);
-            users.Add(new UserView(u.Id, u.UserName, u.DisplayName, Tokens.GrantsOf(u), u.Disabled, u.LockedUntil,
-                [.. tokens.Select(t => new TokenView(Tokens.IdOf(t.TokenHash), t.Kind, t.Name, t.CreatedAt, t.ExpiresAt, t.RevokedAt))]));
+            users.Add(await UserView.OfAsync(store, u, cancellationToken));
         }
 
         return users;
     }
+}
+
+/// <summary>An administrator reads one user, with grants and tokens (the user page: one user, not the whole list).</summary>
+public sealed record GetUser(Caller Caller, string UserId) : IQuery<UserView>, IAdministrationMessage;
+
+public sealed class GetUserHandler(WorkflowStore store) : IQueryHandler<GetUser, UserView>
+{
+    public async ValueTask<UserView> Handle(GetUser query, CancellationToken cancellationToken) =>
+        await store.GetUserAsync(query.UserId, cancellationToken) is { } user
+            ? await UserView.OfAsync(store, user, cancellationToken)
+            : throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", query.UserId);
 }

@@ -79,7 +79,5 @@ public sealed class UserModel(ISender sender, AreaRegistry areas) : AdminModel(a
 
     public static string Key(RoleGrant grant) => grant.Role + "@" + grant.Scope;
 
-    private async Task LoadAsync(string id) =>
-        Account = (await sender.Send(new ListUsers(Caller), HttpContext.RequestAborted)).FirstOrDefault(u => u.Id == id)
-            ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", id);
+    private async Task LoadAsync(string id) => Account = await sender.Send(new GetUser(Caller, id), HttpContext.RequestAborted);
 }
