@@ -61,10 +61,15 @@ public static class PageSetup
         {
             if (IsPage(context.Request.Path))
             {
-                var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-                headers["Referrer-Policy"] = "same-origin";
-                headers["X-Frame-Options"] = "DENY";
+                // Set as the response starts, so an error page (the exception handler clears the response) has them too.
+                context.Response.OnStarting(() =>
+                {
+                    var headers = context.Response.Headers;
+                    headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+                    headers["Referrer-Policy"] = "same-origin";
+                    headers["X-Frame-Options"] = "DENY";
+                    return Task.CompletedTask;
+                });
             }
 
             await next();

@@ -367,9 +367,19 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
         Assert.Equal("text/html; charset=utf-8", missing.Response.Content.Headers.ContentType?.ToString());
         Assert.Contains("http.not-found", missing.Document.QuerySelector(".rule")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("DENY", missing.Response.Headers.GetValues("X-Frame-Options").Single());
+
+        // A refusal raised outside a page's handler (the exception handler's path) is a page with the same headers.
+        using var clerk = new Session(service.Server.Url);
+        await clerk.SignInAsync("xiwan-secretary");
+        var admin = await clerk.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.Forbidden, admin.Status);
+        Assert.Contains("auth.administrator", admin.Document.QuerySelector(".rule")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("default-src 'none'", admin.Response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
 
         var forged = await anonymous.PostAsync("/login", [new("userName", "admin"), new("password", "x")]);
         Assert.Equal(HttpStatusCode.BadRequest, forged.Status);
+        Assert.Contains("default-src 'none'", forged.Response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         Assert.Contains("form.rejected", forged.Document.QuerySelector(".rule")!.TextContent, StringComparison.Ordinal);
 
         // A return address with CR/LF in it (a header split) or another host is never followed.
