@@ -47,6 +47,9 @@ public sealed class ErrorModel(ILogger<ErrorModel> logger) : AppPageModel
         var exception = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error;
         var problem = Http.Problems.Known(exception) ?? status switch
         {
+            // A file over the limit is cut off while the form is read, before any page sees it: say so, not "expired".
+            StatusCodes.Status400BadRequest or StatusCodes.Status413PayloadTooLarge when posted && Request.ContentLength > Engine.Instances.Limits.AttachmentBytes + (64 * 1024) =>
+                ServerText.Problem(StatusCodes.Status413PayloadTooLarge, "attachment.size", "BodyTooLarge", Engine.Instances.Limits.AttachmentBytes),
             StatusCodes.Status400BadRequest when posted => ServerText.Problem(status, "form.rejected", "ExpiredForm"),
             StatusCodes.Status404NotFound => ServerText.Problem(status, "http.not-found", "RouteNotFound"),
             >= 500 => ServerText.Problem(StatusCodes.Status500InternalServerError, "server.error", "InternalError", HttpContext.TraceIdentifier),
