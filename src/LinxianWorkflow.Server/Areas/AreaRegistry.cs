@@ -4,7 +4,7 @@ namespace LinxianWorkflow.Server.Areas;
 
 /// <summary>
 /// The counties, townships, villages and communities the service knows, by code: their names as people read
-/// them. Loaded at start from the <c>areas</c> table (seeded from <c>data/areas/*.csv</c> when empty) and held
+/// them. Loaded at start from the <c>areas</c> table (seeded from <c>workflows/areas/*.csv</c> when empty) and held
 /// in memory: a county is a few hundred rows. Every lookup takes a code or a path ("141124/141124109/141124109207",
 /// whose last segment is the code) and never throws: an unknown area reads as its code.
 /// </summary>

@@ -7,7 +7,7 @@ namespace LinxianWorkflow.Server.Areas;
 /// <summary>
 /// A table of areas read from a file, in either of two shapes (told apart by the header):
 /// <list type="bullet">
-/// <item><c>code,name,parent_code,level</c>: the shape shipped in <c>data/areas/</c>;</item>
+/// <item><c>code,name,parent_code,level</c>: the shape shipped in <c>workflows/areas/</c>;</item>
 /// <item><c>统计用区划代码,城乡分类代码,名称</c>: the National Bureau of Statistics' published tables, 12-digit codes
 /// (county 141124000000, township 141124109000, village 141124109207). Level and parent come from the digits; a
 /// village-level serial below 200 is a residents' committee (community), 200 and above a villagers' committee

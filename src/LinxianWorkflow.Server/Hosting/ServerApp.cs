@@ -42,7 +42,7 @@ public static class ServerApp
         var workflows = builder.Configuration.GetSection("Workflows").Get<WorkflowOptions>() ?? new WorkflowOptions();
         builder.Services.AddSingleton(new WorkflowLibrary(workflows));
 
-        // Areas by name (loaded in PrepareAsync); seeded from Areas:Folder, by default areas/ beside the program (copied from data/areas/).
+        // Areas by name (loaded in PrepareAsync); seeded from Areas:Folder, by default areas/ beside the program (copied from workflows/areas/).
         builder.Services.AddSingleton(new AreaRegistry(builder.Configuration["Areas:Folder"] ?? Path.Combine(AppContext.BaseDirectory, "areas")));
 
         builder.Services.AddSingleton<InstanceCache>();

@@ -2,7 +2,7 @@ using LinxianWorkflow.Server.Areas;
 
 namespace LinxianWorkflow.Server.Tests.Areas;
 
-// The registry over the table the service ships (data/areas/141124.csv, copied beside the program as areas/).
+// The registry over the table the service ships (workflows/areas/141124.csv, copied beside the program as areas/).
 public class AreaRegistryTests
 {
     private static readonly AreaRegistry Linxian = Shipped();
