@@ -1,5 +1,4 @@
 using System.Globalization;
-using LinxianWorkflow.Engine;
 using LinxianWorkflow.Engine.Time;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Identity;
@@ -8,7 +7,8 @@ using LinxianWorkflow.Server.Storage;
 namespace LinxianWorkflow.Server.Scheduling;
 
 /// <summary>
-/// Routine disclosures (law art. 30): each village's chair is reminded once per period, as the village's
+/// Routine disclosures (law art. 30): whoever publishes disclosures in a village (the roles of the definition's
+/// disclosure steps; the chair in 四议两公开) is reminded once per period, as the village's
 /// profile says (general affairs quarterly, finance monthly or quarterly). A recurring Hangfire job runs it
 /// daily at 00:05 China time and the sweeper once at start; a reminder already made for the period is not
 /// made again (a unique index), so a server down on the 1st still reminds, and twice is never.
@@ -19,16 +19,22 @@ public sealed class RoutineDisclosureJob(WorkflowStore store, WorkflowLibrary li
     {
         var now = time.GetUtcNow();
         var today = ChinaTime.DateOf(now);
-        // Every village where someone holds a village office, from every user (read page by page, never capped).
-        var scopes = new SortedSet<string>(StringComparer.Ordinal);
+        // Who publishes is the definition's: the roles of its disclosure steps. Every village where someone holds
+        // one of them is reminded, from every user (read page by page, never capped).
+        var villages = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         await foreach (var user in store.AllUsersAsync())
         {
-            scopes.UnionWith(Tokens.GrantsOf(user).Where(g => Roles.VillageLevel.Contains(g.Role)).Select(g => g.Scope));
+            foreach (var grant in Tokens.GrantsOf(user))
+            {
+                if (!villages.ContainsKey(grant.Scope) && Publishers(grant.Scope) is var publishers && publishers.Contains(grant.Role))
+                {
+                    villages[grant.Scope] = publishers;
+                }
+            }
         }
 
-        var villages = scopes;
         var reminders = new List<NotificationRow>();
-        foreach (var village in villages)
+        foreach (var (village, publishers) in villages)
         {
             var (_, profile) = library.ForNewProposal(village);
             foreach (var (kind, frequency) in profile.RoutineDisclosure)
@@ -38,20 +44,24 @@ public sealed class RoutineDisclosureJob(WorkflowStore store, WorkflowLibrary li
                     ? (today.ToString("yyyy-MM", CultureInfo.InvariantCulture), ServerText.Get("PeriodMonth", today.Year, today.Month))
                     : ($"{today.Year}-Q{quarter}", ServerText.Get("PeriodQuarter", today.Year, quarter));
                 var text = ServerText.Get("NotifyRoutineDisclosure", label, ServerText.Get(kind == "finance" ? "RoutineFinance" : "RoutineGeneral"));
-                reminders.Add(new NotificationRow
+                reminders.AddRange(publishers.Select(role => new NotificationRow
                 {
                     InstanceId = $"routine:{village}:{kind}:{period}",
-                    Role = Roles.VillageChair,
+                    Role = role,
                     AreaPath = village,
                     Kind = "routine-disclosure",
                     StepId = kind,
                     TextZh = text.Zh,
                     TextEn = text.En,
                     CreatedAt = now,
-                });
+                }));
             }
         }
 
         return await store.AddNotificationsOnceAsync(reminders);
     }
+
+    // The roles that publish disclosures in the definition new proposals of this area run on.
+    private IReadOnlyList<string> Publishers(string scope) =>
+        [.. library.ForNewProposal(scope).Definition.Steps.Where(s => s.Kind == Engine.Definitions.StepKind.Disclosure).SelectMany(s => s.Roles).Distinct(StringComparer.Ordinal)];
 }
