@@ -20,8 +20,6 @@ public sealed class Names(IStringLocalizer<PageText> text, AreaRegistry areas, W
         .SelectMany(p => p.Categories.Values).GroupBy(c => c.Id, StringComparer.Ordinal)
         .ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
 
-    public AreaRegistry Areas => areas;
-
     /// <summary>A village, township or county as people say it, with its township ("碛口镇西湾村"); the code when unknown.</summary>
     public string Area(string codeOrPath) => areas.DisplayName(codeOrPath);
 

@@ -19,8 +19,17 @@ public sealed class TelemetryTests
         ]);
         using var api = new ApiClient(server.Url);
         var token = (await api.Post("/api/auth/login", new { userName = "xiwan-secretary", password = "linxian-demo" })).Json.GetProperty("token").GetString()!;
-        var walker = new WalkerOn(api, token);
-        var id = await walker.StartAsync();
+        var started = await api.Post("/api/proposals", new
+        {
+            villagePath = "141124/141124109/141124109207",
+            title = "遥测测试",
+            summary = "计数",
+            category = "general",
+            amountYuan = 1000,
+            source = "cadre",
+        }, token);
+        Assert.True(started.Code == 201, started.ToString());
+        var id = started.Json.GetProperty("proposalId").GetString()!;
         var refused = await api.Post($"/api/proposals/{id}/actions/complete-task", new { stepId = "intake", outcome = "no-such-outcome" }, token);
         Assert.True(refused.Code is >= 400 and < 500, refused.ToString());
 
@@ -35,24 +44,5 @@ public sealed class TelemetryTests
         Assert.Contains("linxian_log_unsigned_events", metrics.Text, StringComparison.Ordinal);
         Assert.Contains("linxian_notifications_pending", metrics.Text, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds", metrics.Text, StringComparison.Ordinal);
-    }
-
-    /// <summary>Starts a proposal over the API with a token already in hand.</summary>
-    private sealed class WalkerOn(ApiClient api, string token)
-    {
-        public async Task<string> StartAsync()
-        {
-            var started = await api.Post("/api/proposals", new
-            {
-                villagePath = "141124/141124109/141124109207",
-                title = "遥测测试",
-                summary = "计数",
-                category = "general",
-                amountYuan = 1000,
-                source = "cadre",
-            }, token);
-            Assert.True(started.Code == 201, started.ToString());
-            return started.Json.GetProperty("proposalId").GetString()!;
-        }
     }
 }

@@ -17,7 +17,7 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 public sealed record ExportLedger(Caller Caller, ProposalFilter Filter) : IQuery<Ledger>, ICallerMessage;
 
 /// <summary>A table: its header and its rows, every cell text (numbers written invariantly).</summary>
-public sealed record Ledger(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows, bool Truncated)
+public sealed record Ledger(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows)
 {
     /// <summary>The ledger as CSV (UTF-8 with BOM, formula-like cells neutralised).</summary>
     public string Csv() => DossierRendering.Csv(Header, Rows);
@@ -92,7 +92,7 @@ public sealed class ExportLedgerHandler(WorkflowStore store, WorkflowLibrary lib
             rows.Add([.. header.Select((_, i) => i == 4 ? $"（只导出前 {MaxRows} 条，请缩小查询范围）" : "")]);
         }
 
-        return new Ledger(header, rows, truncated);
+        return new Ledger(header, rows);
     }
 
     // When each proposal first entered each step (China date), from the StepEntered events of one page of proposals.
