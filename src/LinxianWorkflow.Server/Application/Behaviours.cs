@@ -1,14 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Application;
 
-/// <summary>Role and jurisdiction: who may read a proposal, who may change anything, who administers.</summary>
-public sealed class AuthorizationBehaviour<TMessage, TResponse>(WorkflowStore store, AreaRegistry areas) : IPipelineBehavior<TMessage, TResponse>
+/// <summary>Who the caller is: signed in, an administrator for administration, not read-only for a change (jurisdiction over a proposal: <see cref="ProposalAccess"/>).</summary>
+public sealed class AuthorizationBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ICallerMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
@@ -27,18 +26,6 @@ public sealed class AuthorizationBehaviour<TMessage, TResponse>(WorkflowStore st
         if (message is IChangeMessage && caller.IsReadOnly)
         {
             throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.read-only", "AuthReadOnly");
-        }
-
-        if (message is IProposalMessage about)
-        {
-            var proposal = await store.GetProposalAsync(about.ProposalId, cancellationToken)
-                ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", about.ProposalId);
-            if (!caller.CanRead(proposal.VillagePath))
-            {
-                throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.jurisdiction", "AuthJurisdiction", areas.DisplayName(proposal.VillagePath));
-            }
-
-            RequestProposal.Set(proposal);
         }
 
         return await next(message, cancellationToken);
@@ -102,33 +89,6 @@ public sealed class IdempotencyBehaviour<TMessage, TResponse>(WorkflowStore stor
         }
 
         return JsonSerializer.Deserialize<TResponse>(stored.Response, EventCodec.Json);
-    }
-}
-
-/// <summary>Optimistic concurrency: an expected version older than the stream is refused; a lost race at commit is a 409 too.</summary>
-public sealed class ConcurrencyBehaviour<TMessage, TResponse>(WorkflowStore store) : IPipelineBehavior<TMessage, TResponse>
-    where TMessage : IVersionedMessage
-{
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
-    {
-        if (message.ExpectedVersion is { } expected)
-        {
-            var row = RequestProposal.Get(message.ProposalId) ?? await store.GetProposalAsync(message.ProposalId, cancellationToken);
-            var current = row?.Version ?? 0;
-            if (current != expected)
-            {
-                throw ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.stale-version", "VersionStale", expected, current);
-            }
-        }
-
-        try
-        {
-            return await next(message, cancellationToken);
-        }
-        catch (ConcurrencyConflictException)
-        {
-            throw ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.conflict", "ConcurrencyConflict");
-        }
     }
 }
 

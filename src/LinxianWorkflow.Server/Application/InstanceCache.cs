@@ -59,13 +59,3 @@ public sealed class InstanceCache
         return (state, lastHash);
     }
 }
-
-/// <summary>The proposal row the authorization behaviour read for this request, handed down to the handler.</summary>
-public static class RequestProposal
-{
-    private static readonly AsyncLocal<ProposalRow?> Current = new();
-
-    public static ProposalRow? Get(string id) => Current.Value is { } row && row.Id == id ? row : null;
-
-    public static void Set(ProposalRow row) => Current.Value = row;
-}

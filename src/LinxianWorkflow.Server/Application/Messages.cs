@@ -38,9 +38,3 @@ public interface IIdempotentMessage : ICallerMessage
     /// <summary>What makes two requests the same request (hashed and stored with the key).</summary>
     string Fingerprint();
 }
-
-/// <summary>A change sent against a version the caller saw (If-Match): a stale one is refused with 409.</summary>
-public interface IVersionedMessage : IProposalMessage
-{
-    int? ExpectedVersion { get; }
-}

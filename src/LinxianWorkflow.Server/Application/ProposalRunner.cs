@@ -8,7 +8,7 @@ using LinxianWorkflow.Server.Storage;
 namespace LinxianWorkflow.Server.Application;
 
 /// <summary>What an accepted command did: the proposal's new version, where it stands, and the events appended with their hashes.</summary>
-public sealed record ActionResult(string ProposalId, int Version, string Status, string CurrentStep, IReadOnlyList<AppendedEvent> Events);
+public sealed record ActionRecorded(string ProposalId, int Version, string Status, string CurrentStep, IReadOnlyList<AppendedEvent> Events);
 
 /// <summary>An appended event: its place, type and chain hash.</summary>
 public sealed record AppendedEvent(int Sequence, string Type, string Hash);
@@ -19,19 +19,19 @@ public sealed record AppendedEvent(int Sequence, string Type, string Hash);
 /// </summary>
 public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time, InstanceCache cache, TimerScheduler? scheduler = null, AuditLog.LogNudge? logNudge = null, AreaRegistry? areas = null)
 {
-    public async Task<ActionResult> RunAsync(
+    public async Task<ActionRecorded> RunAsync(
         string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct, int? expectedVersion = null,
-        AttachmentBlob? attachment = null)
+        AttachmentBlob? attachment = null, ProposalRow? row = null)
     {
         var name = command.GetType().Name;
         using var activity = Telemetry.WorkflowMetrics.Activities.StartActivity("command " + name);
         activity?.SetTag("linxian.proposal", proposalId);
 
-        // Load: the cached fold when the read row says the stream has not moved, else the stream itself.
-        var row = RequestProposal.Get(proposalId) ?? await store.GetProposalAsync(proposalId, ct);
+        // Load: the cached fold when the read row (the caller's, or read here) says the stream has not moved, else the stream itself.
+        row ??= await store.GetProposalAsync(proposalId, ct);
         var (state, lastHash) = await cache.LoadAsync(store, proposalId, row, ct);
 
-        // If-Match holds at decision time too: the stream may have moved since the pipeline looked.
+        // If-Match, checked once, at decision time (a lost race at commit is a 409 as well).
         if (expectedVersion is { } expected && state.Version != expected)
         {
             throw ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.stale-version", "VersionStale", expected, state.Version);
@@ -58,12 +58,12 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
 
         if (decision.Events.Count == 0)
         {
-            return new ActionResult(proposalId, state.Version, Status(state), state.CurrentStep ?? "", []);
+            return new ActionRecorded(proposalId, state.Version, Status(state), state.CurrentStep ?? "", []);
         }
 
         // Save, in one transaction.
         var chained = EventCodec.Chain(proposalId, lastHash, decision.Events);
-        var result = new ActionResult(proposalId, decision.State.Version, Status(decision.State), decision.State.CurrentStep!,
+        var result = new ActionRecorded(proposalId, decision.State.Version, Status(decision.State), decision.State.CurrentStep!,
             [.. chained.Select((e, i) => new AppendedEvent(e.Sequence, decision.Events[i].Data.GetType().Name, e.Hash))]);
         var idempotency = message?.IdempotencyKey is { } key
             ? new IdempotencyRow

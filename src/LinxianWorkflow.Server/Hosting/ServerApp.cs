@@ -47,6 +47,8 @@ public static class ServerApp
 
         builder.Services.AddSingleton<InstanceCache>();
         builder.Services.AddSingleton<ProposalRunner>();
+        builder.Services.AddSingleton<ProposalAccess>();
+        builder.Services.AddSingleton<Features.Proposals.Dossiers>();
 
         // The Merkle log's key, tree and wake-up (its batcher runs with the scheduling services).
         builder.Services.AddSingleton<AuditLog.LogKey>();
@@ -60,7 +62,6 @@ public static class ServerApp
                 typeof(AuthorizationBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
                 typeof(IdempotencyBehaviour<,>),
-                typeof(ConcurrencyBehaviour<,>),
             ];
         });
     }
@@ -86,14 +87,9 @@ public static class ServerApp
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
             kestrel.AddServerHeader = false;
         });
-        builder.Services.ConfigureHttpJsonOptions(json =>
-        {
-            foreach (var converter in Api.Json.Converters)
-            {
-                json.SerializerOptions.Converters.Add(converter);
-            }
-        });
-        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json => RequestJson.Configure(json.SerializerOptions));
+        builder.AddProblems();
+        builder.AddOpenApiDocument();
         var limit = builder.Configuration.GetValue("Public:ObjectionsPerWindow", 5);
         var window = TimeSpan.FromMinutes(builder.Configuration.GetValue("Public:ObjectionWindowMinutes", 10.0));
         builder.Services.AddRateLimiter(limiter =>

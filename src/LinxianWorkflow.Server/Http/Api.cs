@@ -15,6 +15,9 @@ public static class Api
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
     };
 
+    /// <summary>A JSON body's size limit unless the endpoint names its own (<see cref="BodyLimit"/>).</summary>
+    public const int DefaultBodyLimit = 256 * 1024;
+
     public static IResult Ok<T>(T value) => Results.Json(value, Json);
 
     /// <summary>The Idempotency-Key header, checked: 1 to 100 visible ASCII characters.</summary>
@@ -58,4 +61,10 @@ public static class Api
             ? n
             : throw ServerText.Problem(StatusCodes.Status400BadRequest, "query.number", "QueryNumber", name);
     }
+}
+
+/// <summary>An endpoint's request body limit in bytes, as endpoint metadata the server applies before the body is read.</summary>
+public sealed class BodyLimit(long bytes) : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata
+{
+    public long? MaxRequestBodySize { get; } = bytes;
 }

@@ -1,8 +1,9 @@
-using System.Text.Json;
+using System.Globalization;
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Storage;
-using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LinxianWorkflow.Server.Http;
 
@@ -12,8 +13,7 @@ namespace LinxianWorkflow.Server.Http;
 /// </summary>
 public static partial class Problems
 {
-    public const string ContentType = "application/problem+json; charset=utf-8";
-
+    /// <summary>Writes <paramref name="problem"/> through the framework's problem details service (<see cref="Customize"/> adds our members).</summary>
     public static async Task WriteAsync(HttpContext context, ProblemException problem)
     {
         if (context.Response.HasStarted)
@@ -21,69 +21,85 @@ public static partial class Problems
             return;
         }
 
-        var english = PrefersEnglish(context.Request);
-        var title = TitleFor(problem.Status);
-        var body = new Dictionary<string, object?>
-        {
-            ["type"] = "urn:linxian:rule:" + problem.Rule,
-            ["title"] = english ? title.En : title.Zh,
-            ["status"] = problem.Status,
-            ["detail"] = english ? problem.Text.En : problem.Text.Zh,
-            ["instance"] = context.Request.Path.Value,
-            ["rule"] = problem.Rule,
-            ["zh-CN"] = problem.Text.Zh,
-            ["en"] = problem.Text.En,
-        };
         context.Response.Clear();
         context.Response.StatusCode = problem.Status;
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            context.Response.Headers.RetryAfter = StoreFailure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = StoreFailure.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         }
-        context.Response.ContentType = ContentType;
-        await context.Response.WriteAsync(JsonSerializer.Serialize(body, EventCodec.Json));
+
+        var details = new ProblemDetails { Status = problem.Status };
+        details.Extensions[nameof(ProblemException)] = problem;
+        var written = new ProblemDetailsContext { HttpContext = context, ProblemDetails = details };
+        if (!await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(written))
+        {
+            // A client that accepts no JSON at all still gets the problem, as problem+json.
+            Customize(written);
+            await context.Response.WriteAsJsonAsync(details, RequestJson.Options, "application/problem+json", context.RequestAborted);
+        }
     }
 
-    /// <summary>The exception handler: refusals we raised, lost races, the framework's own bad-request errors; anything else is a logged 500 with a reference.</summary>
+    /// <summary>Problem details, ours and the framework's (no route, wrong method...): our members added, Chinese first.</summary>
+    public static void AddProblems(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Customize);
+        builder.Services.AddExceptionHandler<ProblemHandler>();
+
+        // A body that does not bind throws, so the handler can say which members are wrong.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+    }
+
+    /// <summary>
+    /// RFC 9457 members from the refusal (a framework status with none gets one): <c>type</c> urn:linxian:rule:…,
+    /// <c>title</c> and <c>detail</c> in the request's language, <c>rule</c>, and both languages in <c>zh-CN</c>/<c>en</c>.
+    /// </summary>
+    private static void Customize(ProblemDetailsContext context)
+    {
+        var details = context.ProblemDetails;
+        var status = details.Status ?? context.HttpContext.Response.StatusCode;
+        var problem = details.Extensions.Remove(nameof(ProblemException), out var raised) && raised is ProblemException p
+            ? p
+            : status switch
+            {
+                StatusCodes.Status404NotFound => ServerText.Problem(status, "http.not-found", "RouteNotFound"),
+                StatusCodes.Status413PayloadTooLarge => ServerText.Problem(status, "input.too-large", "BodyTooLarge",
+                    context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize?.ToString(CultureInfo.InvariantCulture) ?? "?"),
+                StatusCodes.Status415UnsupportedMediaType => ServerText.Problem(status, "input.content-type", "BodyContentType"),
+                _ => ServerText.Problem(status, "http.refused", "RequestRefused", status),
+            };
+        var english = PrefersEnglish(context.HttpContext.Request);
+        var title = TitleFor(problem.Status);
+        details.Type = "urn:linxian:rule:" + problem.Rule;
+        details.Title = english ? title.En : title.Zh;
+        details.Status = problem.Status;
+        details.Detail = english ? problem.Text.En : problem.Text.Zh;
+        details.Instance = context.HttpContext.Request.Path.Value;
+        details.Extensions["rule"] = problem.Rule;
+        details.Extensions["zh-CN"] = problem.Text.Zh;
+        details.Extensions["en"] = problem.Text.En;
+    }
+
+    /// <summary>The API's error handling: the exception handler (<see cref="ProblemHandler"/>) and bodies for bare status codes.</summary>
     public static void UseProblems(this WebApplication app)
     {
         // The pages have their own error pages (Web/PageSetup.cs); everything else answers problem+json.
         // Refusals and an unreachable database are expected answers, not failures of this program: the middleware
-        // records no error for them (an unreachable database is one warning line, below).
-        app.UseWhen(context => !Web.PageSetup.IsPage(context.Request.Path), api => api.UseExceptionHandler(new ExceptionHandlerOptions
+        // records no error for them (an unreachable database is one warning line, in the handler).
+        app.UseWhen(context => !Web.PageSetup.IsPage(context.Request.Path), api =>
         {
-            SuppressDiagnosticsCallback = context => Expected(context.Exception),
-            ExceptionHandler = async context =>
-        {
-            var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var problem = Known(exception);
-            if (problem?.Rule == "store.unavailable")
+            // A JSON body is kept, so that a refusal can name every member that did not bind, not only the first.
+            api.Use((context, next) =>
             {
-                LogStoreUnavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("LinxianWorkflow.Server"),
-                    context.Request.Method, context.Request.Path, exception?.GetBaseException().Message ?? "");
-            }
+                if (context.Request.HasJsonContentType())
+                {
+                    context.Request.EnableBuffering();
+                }
 
-            if (problem is null)
-            {
-                var reference = context.TraceIdentifier;
-                LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("LinxianWorkflow.Server"),
-                    exception, reference, context.Request.Method, context.Request.Path);
-                problem = ServerText.Problem(StatusCodes.Status500InternalServerError, "server.error", "InternalError", reference);
-            }
-
-            await WriteAsync(context, problem);
-        },
-        }));
-
-        // Status codes the framework sets with no body (no route, wrong method...) get a problem body too.
-        app.UseWhen(context => !Web.PageSetup.IsPage(context.Request.Path), api => api.UseStatusCodePages(async status =>
-        {
-            var code = status.HttpContext.Response.StatusCode;
-            var problem = code == StatusCodes.Status404NotFound
-                ? ServerText.Problem(code, "http.not-found", "RouteNotFound")
-                : ServerText.Problem(code, "http.refused", "RequestRefused", code);
-            await WriteAsync(status.HttpContext, problem);
-        }));
+                return next(context);
+            });
+            api.UseExceptionHandler(new ExceptionHandlerOptions { SuppressDiagnosticsCallback = context => Expected(context.Exception) });
+            api.UseStatusCodePages();
+        });
     }
 
     /// <summary>An exception that is an expected answer (a refusal, a lost race, a bad request, the database away), not a failure.</summary>
@@ -96,6 +112,8 @@ public static partial class Problems
     {
         ProblemException p => p,
         ConcurrencyConflictException => ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.conflict", "ConcurrencyConflict"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => ServerText.Problem(StatusCodes.Status415UnsupportedMediaType, "input.content-type", "BodyContentType"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ServerText.Problem(StatusCodes.Status413PayloadTooLarge, "input.too-large", "BodyTooLarge", "?"),
         BadHttpRequestException bad => new ProblemException(bad.StatusCode, "input.bad-request", ServerText.Get("RequestRefused", bad.StatusCode)),
         _ when StoreFailure.IsRetryableConflict(exception) => ServerText.Problem(StatusCodes.Status409Conflict, "concurrency.conflict", "ConcurrencyConflict"),
         _ when StoreFailure.IsUnavailable(exception) => StoreFailure.Unavailable(),

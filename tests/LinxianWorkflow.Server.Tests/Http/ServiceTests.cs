@@ -169,13 +169,44 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
         var openapi = await Api.Get("/openapi/v1.json");
         Assert.Equal(200, openapi.Code);
         var paths = openapi.Json.GetProperty("paths");
-        foreach (var path in new[] { "/api/proposals", "/api/proposals/{id}", "/api/proposals/{id}/history", "/api/proposals/{id}/actions/{action}",
+        foreach (var path in new[] { "/api/proposals", "/api/proposals/{id}", "/api/proposals/{id}/history",
             "/api/inbox", "/api/public/villages/{code}/disclosures", "/api/public/proposals/{id}/objections", "/api/auth/login", "/api/users", "/api/tokens" })
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }
 
         Assert.Equal(200, (await Api.Get("/scalar")).Code);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_actions_request_body_and_the_bearer_scheme()
+    {
+        var document = (await Api.Get("/openapi/v1.json")).Json;
+        var paths = document.GetProperty("paths");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.NotEmpty(LinxianWorkflow.Server.Application.ActionCatalog.Commands);
+        foreach (var (action, type) in LinxianWorkflow.Server.Application.ActionCatalog.Commands)
+        {
+            Assert.True(paths.TryGetProperty($"/api/proposals/{{id}}/actions/{action}", out var path), action);
+            var post = path.GetProperty("post");
+            var schema = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+            var name = schema.GetProperty("$ref").GetString()!.Split('/')[^1];
+            Assert.Equal(type.Name, name);
+
+            // Each required constructor parameter of the command is a required member of its schema.
+            var required = schemas.GetProperty(name).TryGetProperty("required", out var r) ? r.EnumerateArray().Select(e => e.GetString()).ToHashSet() : [];
+            foreach (var parameter in type.GetConstructors().Single().GetParameters().Where(p => !p.HasDefaultValue))
+            {
+                Assert.Contains(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!), required);
+            }
+
+            Assert.True(post.GetProperty("responses").TryGetProperty("422", out _), action);
+            Assert.Equal("bearer", post.GetProperty("security")[0].EnumerateObject().Single().Name);
+        }
+
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+        Assert.False(paths.GetProperty("/api/public/villages/{code}/disclosures").GetProperty("get").TryGetProperty("security", out _));
+        Assert.True(paths.GetProperty("/api/proposals").GetProperty("post").TryGetProperty("requestBody", out _));
     }
 
     [Fact]
@@ -332,6 +363,8 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
             (await Raw(""), 400, "input.body-missing"),
             (await Raw("{\"stepId\": \"intake\", \"outcome\": \"accepted\"}", "text/plain"), 415, "input.content-type"),
             (await Api.Send(HttpMethod.Post, path, new string('x', 2 * 1024 * 1024), token, expectContinue: true), 413, "input.too-large"),
+            (await Raw("{\"note\": \"" + new string('x', 300 * 1024) + "\"}"), 413, "input.too-large"),
+            (await Raw("{\"stepId\": \"intake\", \"outcome\": \"accepted\", \"note\": \"a\\u0000b\"}"), 400, "input.control-character"),
             (await Raw("{}", at: $"/api/proposals/{id}/actions/fly-to-the-moon"), 400, "action.unknown"),
             (await Raw("{\"stepId\": \"intake\", \"outcome\": \"teleported\"}"), 422, "task.outcome"),
             (await Raw("{\"stepId\": \"villager-resolution\", \"outcome\": \"accepted\"}"), 409, "step.not-current"),
@@ -352,6 +385,15 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
             Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("en").GetString()));
             Assert.Equal(problem.GetProperty("zh-CN").GetString(), problem.GetProperty("detail").GetString());
         }
+
+        // Every member that is wrong is named at once: the two missing and the one unknown.
+        var named = (await Raw("{\"extra\": 1}")).Json.GetProperty("en").GetString()!;
+        foreach (var member in (string[])["stepId", "outcome", "extra"])
+        {
+            Assert.Contains(member, named, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("note", (await Raw("{\"stepId\": \"intake\", \"outcome\": \"accepted\", \"note\": 5}")).Json.GetProperty("en").GetString(), StringComparison.Ordinal);
 
         // English first when the request prefers it.
         var english = await Api.Send(HttpMethod.Get, "/api/proposals/nothing-here", null, token, new Dictionary<string, string> { ["Accept-Language"] = "en-US,en;q=0.9" });

@@ -1,6 +1,7 @@
 using LinxianWorkflow.Server.Http;
 using LinxianWorkflow.Server.Identity;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LinxianWorkflow.Server.Features.Admin;
 
@@ -8,12 +9,11 @@ public static class AdminEndpoints
 {
     public static void MapAdmin(this WebApplication app)
     {
-        app.MapPost("/api/admin/clock", async (HttpContext http, ISender sender) =>
+        app.MapPost("/api/admin/clock", async ([FromBody] ClockChange change, HttpContext http, ISender sender) =>
         {
-            var (change, _) = await JsonBody.ReadAsync<ClockChange>(http.Request, 1024);
             return Api.Ok(await sender.Send(new AdvanceClock(http.Caller(), change), http.RequestAborted));
         })
-        .RequireAuthorization().WithTags("Administration").Accepts<ClockChange>("application/json").Produces<ClockView>()
+        .RequireAuthorization().WithTags("Administration").WithMetadata(new BodyLimit(1024)).Produces<ClockView>()
         .WithSummary("Move the clock forward (demo and test mode only)");
     }
 }

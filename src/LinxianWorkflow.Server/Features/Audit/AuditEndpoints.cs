@@ -2,6 +2,7 @@ using LinxianWorkflow.Server.Features.Proposals;
 using LinxianWorkflow.Server.Http;
 using LinxianWorkflow.Server.Identity;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LinxianWorkflow.Server.Features.Audit;
 
@@ -45,20 +46,18 @@ public static class AuditEndpoints
             Api.Ok(await sender.Send(new GetWitnessRequest(http.Caller(), http.Request.Query["township"].FirstOrDefault()), http.RequestAborted)))
         .Produces<WitnessRequest>().WithSummary("The newest checkpoint and the proof it extends the last one your township co-signed (township reviewers)");
 
-        api.MapPost("/witness/cosignatures", async (HttpContext http, ISender sender) =>
+        api.MapPost("/witness/cosignatures", async ([FromBody] CoSignature cosignature, HttpContext http, ISender sender) =>
         {
-            var (cosignature, _) = await JsonBody.ReadAsync<CoSignature>(http.Request, 16 * 1024);
             return Results.Json(await sender.Send(new CoSignCheckpoint(http.Caller(), cosignature), http.RequestAborted), Api.Json, statusCode: StatusCodes.Status201Created);
         })
-        .Accepts<CoSignature>("application/json").Produces<WitnessedView>(StatusCodes.Status201Created)
+        .WithMetadata(new BodyLimit(16 * 1024)).Produces<WitnessedView>(StatusCodes.Status201Created)
         .WithSummary("Hand in the checkpoint with your township's witness signature added (`linxian witness`)");
 
-        api.MapPost("/admin/witnesses", async (HttpContext http, ISender sender) =>
+        api.MapPost("/admin/witnesses", async ([FromBody] WitnessRegistration registration, HttpContext http, ISender sender) =>
         {
-            var (registration, _) = await JsonBody.ReadAsync<WitnessRegistration>(http.Request, 4096);
             return Api.Ok(await sender.Send(new RegisterWitness(http.Caller(), registration), http.RequestAborted));
         })
-        .Accepts<WitnessRegistration>("application/json").Produces<WitnessRegistration>()
+        .WithMetadata(new BodyLimit(4096)).Produces<WitnessRegistration>()
         .WithSummary("Register a township's witness verifier key (administrators)");
     }
 }

@@ -79,11 +79,12 @@ public sealed record VerifyProposal(Caller Caller, string ProposalId) : IQuery<V
 /// <summary>The verdict, how many events were checked, the checkpoint and which townships' witnessed checkpoints were checked too.</summary>
 public sealed record VerificationView(string ProposalId, bool Intact, int? Event, string Reason, int Events, long CheckpointSize, IReadOnlyList<string> Witnesses);
 
-public sealed class VerifyProposalHandler(WorkflowStore store, LogKey logKey, ISender sender) : IQueryHandler<VerifyProposal, VerificationView>
+public sealed class VerifyProposalHandler(ProposalAccess access, Dossiers dossiers, WorkflowStore store, LogKey logKey) : IQueryHandler<VerifyProposal, VerificationView>
 {
     public async ValueTask<VerificationView> Handle(VerifyProposal query, CancellationToken cancellationToken)
     {
-        var dossier = await sender.Send(new ExportDossier(query.Caller, query.ProposalId), cancellationToken);
+        await access.LoadAsync(query.Caller, query.ProposalId, cancellationToken);
+        var dossier = await dossiers.BuildAsync(query.ProposalId, null, cancellationToken);
         var size = Checkpoint.Parse(SignedNote.Open(dossier.Checkpoint, logKey.Verifier) ?? "")?.Size ?? 0;
         var witnesses = new List<NoteVerifierKey>();
         var names = new List<string>();

@@ -1,6 +1,7 @@
 using LinxianWorkflow.Server.Http;
 using LinxianWorkflow.Server.Identity;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LinxianWorkflow.Server.Features.Identity;
 
@@ -8,22 +9,20 @@ public static class IdentityEndpoints
 {
     public static void MapIdentity(this WebApplication app)
     {
-        app.MapPost("/api/auth/login", async (HttpContext http, ISender sender) =>
+        app.MapPost("/api/auth/login", async ([FromBody] Login login, HttpContext http, ISender sender) =>
         {
-            var (login, _) = await JsonBody.ReadAsync<Login>(http.Request, 4096);
             return Api.Ok(await sender.Send(login, http.RequestAborted));
         })
-        .AllowAnonymous().WithTags("Identity").Accepts<Login>("application/json").Produces<IssuedToken>()
+        .AllowAnonymous().WithTags("Identity").WithMetadata(new BodyLimit(4096)).Produces<IssuedToken>()
         .WithSummary("Sign in with a password; returns a 12-hour bearer token");
 
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Identity");
 
-        api.MapPost("/tokens", async (HttpContext http, ISender sender) =>
+        api.MapPost("/tokens", async ([FromBody] TokenRequest request, HttpContext http, ISender sender) =>
         {
-            var (request, _) = await JsonBody.ReadAsync<TokenRequest>(http.Request, 4096);
             return Results.Json(await sender.Send(new IssueToken(http.Caller(), request), http.RequestAborted), Api.Json, statusCode: StatusCodes.Status201Created);
         })
-        .Accepts<TokenRequest>("application/json").Produces<IssuedToken>(StatusCodes.Status201Created).WithSummary("Issue a long-lived token for a script");
+        .WithMetadata(new BodyLimit(4096)).Produces<IssuedToken>(StatusCodes.Status201Created).WithSummary("Issue a long-lived token for a script");
 
         api.MapDelete("/users/{userId}/tokens/{tokenId}", async (string userId, string tokenId, HttpContext http, ISender sender) =>
         {
@@ -36,19 +35,17 @@ public static class IdentityEndpoints
             Api.Ok(await sender.Send(new ListUsers(http.Caller()), http.RequestAborted)))
         .Produces<IReadOnlyList<UserView>>().WithSummary("Users, grants and tokens (administrator)");
 
-        api.MapPost("/users", async (HttpContext http, ISender sender) =>
+        api.MapPost("/users", async ([FromBody] NewUser user, HttpContext http, ISender sender) =>
         {
-            var (user, _) = await JsonBody.ReadAsync<NewUser>(http.Request, 16 * 1024);
             return Results.Json(await sender.Send(new CreateUser(http.Caller(), user), http.RequestAborted), Api.Json, statusCode: StatusCodes.Status201Created);
         })
-        .Accepts<NewUser>("application/json").Produces<CreatedUser>(StatusCodes.Status201Created).WithSummary("Add a user (administrator)");
+        .WithMetadata(new BodyLimit(16 * 1024)).Produces<CreatedUser>(StatusCodes.Status201Created).WithSummary("Add a user (administrator)");
 
-        api.MapPatch("/users/{userId}", async (string userId, HttpContext http, ISender sender) =>
+        api.MapPatch("/users/{userId}", async (string userId, [FromBody] UserChange change, HttpContext http, ISender sender) =>
         {
-            var (change, _) = await JsonBody.ReadAsync<UserChange>(http.Request, 16 * 1024);
             await sender.Send(new UpdateUser(http.Caller(), userId, change), http.RequestAborted);
             return Results.NoContent();
         })
-        .Accepts<UserChange>("application/json").WithSummary("Change a user's grants, disable them, reset their password (administrator)");
+        .WithMetadata(new BodyLimit(16 * 1024)).WithSummary("Change a user's grants, disable them, reset their password (administrator)");
     }
 }

@@ -2,6 +2,7 @@ using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Http;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LinxianWorkflow.Server.Features.Noticeboard;
 
@@ -29,24 +30,22 @@ public static class PublicEndpoints
         pub.MapGet("/log/key", (AuditLog.LogKey key) => Results.Text(key.Verifier.ToString(), "text/plain; charset=utf-8"))
             .WithSummary("The log's verifier key (name+keyid+base64)");
 
-        pub.MapPost("/proposals/{id}/objections", async (string id, HttpContext http, ISender sender) =>
+        pub.MapPost("/proposals/{id}/objections", async (string id, [FromBody] ObjectionForm form, HttpContext http, ISender sender) =>
         {
-            var (form, _) = await JsonBody.ReadAsync<ObjectionForm>(http.Request, ObjectionBodyLimit);
             var receipt = await sender.Send(new LodgePublicObjection(id, form, http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), http.RequestAborted);
             return Results.Json(receipt, Api.Json, statusCode: StatusCodes.Status201Created);
         })
         .RequireRateLimiting(ObjectionPolicy)
-        .Accepts<ObjectionForm>("application/json").Produces<ObjectionReceipt>(StatusCodes.Status201Created)
+        .WithMetadata(new BodyLimit(ObjectionBodyLimit)).Produces<ObjectionReceipt>(StatusCodes.Status201Created)
         .WithSummary("Lodge an objection to a posted disclosure, no sign-in (rate-limited per address)");
 
-        pub.MapPost("/proposals/{id}/objections/{receipt}/escalate", async (string id, string receipt, HttpContext http, ISender sender) =>
+        pub.MapPost("/proposals/{id}/objections/{receipt}/escalate", async (string id, string receipt, [FromBody] EscalationForm form, HttpContext http, ISender sender) =>
         {
-            var (form, _) = await JsonBody.ReadAsync<EscalationForm>(http.Request, ObjectionBodyLimit);
             var escalated = await sender.Send(new EscalatePublicObjection(id, receipt, form, http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), http.RequestAborted);
             return Results.Json(escalated, Api.Json, statusCode: StatusCodes.Status201Created);
         })
         .RequireRateLimiting(ObjectionPolicy)
-        .Accepts<EscalationForm>("application/json").Produces<EscalationReceipt>(StatusCodes.Status201Created)
+        .WithMetadata(new BodyLimit(ObjectionBodyLimit)).Produces<EscalationReceipt>(StatusCodes.Status201Created)
         .WithSummary("Take a dismissed objection to the township with its receipt number, no sign-in, within the county's window");
     }
 }

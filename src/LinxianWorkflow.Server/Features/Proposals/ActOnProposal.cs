@@ -13,14 +13,17 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 /// are met. One use case for all of them, because the engine is where they differ (docs/decisions/0002).
 /// </summary>
 public sealed record ActOnProposal(Caller Caller, string ProposalId, string Action, WorkflowCommand Command, int? ExpectedVersion, string? IdempotencyKey)
-    : ICommand<ActionResult>, IVersionedMessage, IChangeMessage, IIdempotentMessage
+    : ICommand<ActionRecorded>, IProposalMessage, IChangeMessage, IIdempotentMessage
 {
     // The bound command, not the bytes it came in: a retry whose JSON is laid out differently is the same request.
     public string Fingerprint() => $"act\n{ProposalId}\n{Action}\n{ExpectedVersion}\n{JsonSerializer.Serialize(Command, Command.GetType(), EventCodec.Json)}";
 }
 
-public sealed class ActOnProposalHandler(ProposalRunner runner) : ICommandHandler<ActOnProposal, ActionResult>
+public sealed class ActOnProposalHandler(ProposalAccess access, ProposalRunner runner) : ICommandHandler<ActOnProposal, ActionRecorded>
 {
-    public async ValueTask<ActionResult> Handle(ActOnProposal command, CancellationToken cancellationToken) =>
-        await runner.RunAsync(command.ProposalId, command.Caller.Actor, command.Command, command, cancellationToken, command.ExpectedVersion);
+    public async ValueTask<ActionRecorded> Handle(ActOnProposal command, CancellationToken cancellationToken)
+    {
+        var proposal = await access.LoadAsync(command.Caller, command.ProposalId, cancellationToken);
+        return await runner.RunAsync(command.ProposalId, command.Caller.Actor, command.Command, command, cancellationToken, command.ExpectedVersion, row: proposal);
+    }
 }

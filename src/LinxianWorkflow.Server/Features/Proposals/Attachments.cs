@@ -13,15 +13,15 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 /// transaction as the engine's DocumentAttached with the hash, name, type and size (its limits apply, 10 MiB).
 /// </summary>
 public sealed record AttachDocumentUpload(Caller Caller, string ProposalId, string StepId, string FileName, byte[] Content, string? Description)
-    : ICommand<ActionResult>, IProposalMessage, IChangeMessage;
+    : ICommand<ActionRecorded>, IProposalMessage, IChangeMessage;
 
-public sealed class AttachDocumentUploadHandler(WorkflowStore store, ProposalRunner runner, AdjustableClock clock, WorkflowLibrary library, InstanceCache cache) : ICommandHandler<AttachDocumentUpload, ActionResult>
+public sealed class AttachDocumentUploadHandler(ProposalAccess access, WorkflowStore store, ProposalRunner runner, AdjustableClock clock, WorkflowLibrary library, InstanceCache cache) : ICommandHandler<AttachDocumentUpload, ActionRecorded>
 {
-    public async ValueTask<ActionResult> Handle(AttachDocumentUpload command, CancellationToken cancellationToken)
+    public async ValueTask<ActionRecorded> Handle(AttachDocumentUpload command, CancellationToken cancellationToken)
     {
         // Before storing anything: the caller must be one who may attach in this village.
-        var row = RequestProposal.Get(command.ProposalId) ?? await store.GetProposalAsync(command.ProposalId, cancellationToken);
-        if (row is null || !await MayAttachAsync(row, command.Caller, cancellationToken))
+        var row = await access.LoadAsync(command.Caller, command.ProposalId, cancellationToken);
+        if (!await MayAttachAsync(row, command.Caller, cancellationToken))
         {
             throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.role", "AttachmentRole");
         }
@@ -38,7 +38,7 @@ public sealed class AttachDocumentUploadHandler(WorkflowStore store, ProposalRun
             string.IsNullOrWhiteSpace(command.Description) ? null : command.Description.Trim());
         // The file is stored in the same transaction as its event: a refused attachment leaves nothing behind.
         return await runner.RunAsync(command.ProposalId, command.Caller.Actor, attach, null, cancellationToken,
-            attachment: new AttachmentBlob(sha, type, command.Content, clock.Real.GetUtcNow(), command.Caller.Id));
+            attachment: new AttachmentBlob(sha, type, command.Content, clock.Real.GetUtcNow(), command.Caller.Id), row: row);
     }
 
     /// <summary>The document's type from its first bytes, or null when it is none of the allowed ones.</summary>
@@ -65,10 +65,11 @@ public sealed class AttachDocumentUploadHandler(WorkflowStore store, ProposalRun
 /// <summary>A document attached to this proposal (readers of the proposal only; the hash must be one its history attached).</summary>
 public sealed record GetAttachment(Caller Caller, string ProposalId, string Sha256) : IQuery<(AttachmentRow Row, string FileName)>, IProposalMessage;
 
-public sealed class GetAttachmentHandler(WorkflowStore store) : IQueryHandler<GetAttachment, (AttachmentRow Row, string FileName)>
+public sealed class GetAttachmentHandler(ProposalAccess access, WorkflowStore store) : IQueryHandler<GetAttachment, (AttachmentRow Row, string FileName)>
 {
     public async ValueTask<(AttachmentRow Row, string FileName)> Handle(GetAttachment query, CancellationToken cancellationToken)
     {
+        await access.LoadAsync(query.Caller, query.ProposalId, cancellationToken);
         var attached = (await store.LoadEventsAsync(query.ProposalId, cancellationToken))
             .Select(e => EventCodec.Decode(e.Record).Data).OfType<DocumentAttached>()
             .LastOrDefault(d => d.Sha256 == query.Sha256);

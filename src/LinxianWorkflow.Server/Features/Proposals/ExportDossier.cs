@@ -15,22 +15,32 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 /// </summary>
 public sealed record ExportDossier(Caller Caller, string ProposalId, long? Since = null) : IQuery<Dossier>, IProposalMessage;
 
-public sealed class ExportDossierHandler(WorkflowStore store, LogTree tree) : IQueryHandler<ExportDossier, Dossier>
+public sealed class ExportDossierHandler(ProposalAccess access, Dossiers dossiers) : IQueryHandler<ExportDossier, Dossier>
 {
     public async ValueTask<Dossier> Handle(ExportDossier query, CancellationToken cancellationToken)
     {
-        var log = await LogSnapshot.LoadAsync(store, tree, cancellationToken) ?? throw LogSnapshot.NotYet(query.ProposalId, 1);
+        await access.LoadAsync(query.Caller, query.ProposalId, cancellationToken);
+        return await dossiers.BuildAsync(query.ProposalId, query.Since, cancellationToken);
+    }
+}
+
+/// <summary>Assembles a proposal's dossier (see <see cref="ExportDossier"/>); the server's own verification reads the same one.</summary>
+public sealed class Dossiers(WorkflowStore store, LogTree tree)
+{
+    public async Task<Dossier> BuildAsync(string proposalId, long? since, CancellationToken cancellationToken)
+    {
+        var log = await LogSnapshot.LoadAsync(store, tree, cancellationToken) ?? throw LogSnapshot.NotYet(proposalId, 1);
         var events = new List<DossierEvent>();
-        foreach (var e in await store.LoadEventsAsync(query.ProposalId, cancellationToken))
+        foreach (var e in await store.LoadEventsAsync(proposalId, cancellationToken))
         {
-            var (leaf, proof) = await log.ProveAsync(store, query.ProposalId, e.Sequence, cancellationToken);
+            var (leaf, proof) = await log.ProveAsync(store, proposalId, e.Sequence, cancellationToken);
             events.Add(new DossierEvent(e.Sequence, e.Record, e.PreviousHash, e.Hash, leaf.Position, proof));
         }
 
         var size = log.Checkpoint.Size;
-        if (query.Since is { } since && (since < 0 || since > size))
+        if (since is { } from && (from < 0 || from > size))
         {
-            throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "log.range", "LogRange", since, size, size);
+            throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "log.range", "LogRange", from, size, size);
         }
 
         var witnessed = new List<WitnessedCheckpoint>();
@@ -39,7 +49,7 @@ public sealed class ExportDossierHandler(WorkflowStore store, LogTree tree) : IQ
             witnessed.Add(new WitnessedCheckpoint(w.Note, await log.ConsistencyAsync(w.Size, cancellationToken)));
         }
 
-        return new Dossier(query.ProposalId, events, log.Checkpoint.Note, witnessed,
-            query.Since is { } from ? new ConsistencyProof(from, await log.ConsistencyAsync(from, cancellationToken)) : null);
+        return new Dossier(proposalId, events, log.Checkpoint.Note, witnessed,
+            since is { } kept ? new ConsistencyProof(kept, await log.ConsistencyAsync(kept, cancellationToken)) : null);
     }
 }

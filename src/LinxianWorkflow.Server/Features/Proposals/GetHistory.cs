@@ -13,10 +13,11 @@ public sealed record HistoryEntry(int Sequence, JsonElement Record, string Recor
 
 public sealed record HistoryView(string ProposalId, bool Intact, string? Break, IReadOnlyList<HistoryEntry> Events);
 
-public sealed class GetHistoryHandler(WorkflowStore store) : IQueryHandler<GetHistory, HistoryView>
+public sealed class GetHistoryHandler(ProposalAccess access, WorkflowStore store) : IQueryHandler<GetHistory, HistoryView>
 {
     public async ValueTask<HistoryView> Handle(GetHistory query, CancellationToken cancellationToken)
     {
+        await access.LoadAsync(query.Caller, query.ProposalId, cancellationToken);
         var stored = await store.LoadEventsAsync(query.ProposalId, cancellationToken);
         var problem = EventCodec.Verify(query.ProposalId, stored);
         return new HistoryView(query.ProposalId, problem is null, problem,

@@ -41,12 +41,12 @@ public sealed record ProposalView(
     IReadOnlyList<ActionView> Actions,
     string LastHash);
 
-public sealed class GetProposalHandler(WorkflowStore store, WorkflowLibrary library, InstanceCache cache, Hosting.AdjustableClock clock, AreaRegistry areas) : IQueryHandler<GetProposal, ProposalView>
+public sealed class GetProposalHandler(ProposalAccess access, WorkflowStore store, WorkflowLibrary library, InstanceCache cache, Hosting.AdjustableClock clock, AreaRegistry areas) : IQueryHandler<GetProposal, ProposalView>
 {
     public async ValueTask<ProposalView> Handle(GetProposal query, CancellationToken cancellationToken)
     {
-        // The fold this node already has when the read row (read by the authorization step) says it is current.
-        var row = RequestProposal.Get(query.ProposalId) ?? await store.GetProposalAsync(query.ProposalId, cancellationToken);
+        // The fold this node already has when the read row says it is current.
+        var row = await access.LoadAsync(query.Caller, query.ProposalId, cancellationToken);
         var (state, lastHash) = await cache.LoadAsync(store, query.ProposalId, row, cancellationToken);
 
         var start = state.Start!;

@@ -4,6 +4,8 @@ using LinxianWorkflow.Server.Http;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LinxianWorkflow.Server.Features.Proposals;
 
@@ -13,14 +15,13 @@ public static class ProposalEndpoints
     {
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Proposals");
 
-        api.MapPost("/proposals", async (HttpContext http, ISender sender) =>
+        api.MapPost("/proposals", async ([FromBody] NewProposal body, HttpContext http, ISender sender) =>
         {
-            var (body, _) = await JsonBody.ReadAsync<NewProposal>(http.Request);
             var result = await sender.Send(new StartProposal(http.Caller(), body, Api.IdempotencyKey(http.Request)), http.RequestAborted);
             http.Response.Headers.ETag = $"\"{result.Version}\"";
             return Results.Json(result, Api.Json, statusCode: StatusCodes.Status201Created);
         })
-        .Accepts<NewProposal>("application/json").Produces<ActionResult>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .WithMetadata(new BodyLimit(Api.DefaultBodyLimit)).Produces<ActionRecorded>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .WithSummary("Start a proposal (议题受理)");
 
         api.MapGet("/proposals", async (HttpContext http, ISender sender) =>
@@ -40,22 +41,18 @@ public static class ProposalEndpoints
             Api.Ok(await sender.Send(new GetHistory(http.Caller(), id), http.RequestAborted)))
         .Produces<HistoryView>().WithSummary("A proposal's events, hash by hash");
 
-        api.MapPost("/proposals/{id}/actions/{action}", async (string id, string action, HttpContext http, ISender sender) =>
+        // One endpoint per action, its body the engine command it names: the OpenAPI document shows each one's schema.
+        var mapAction = typeof(ProposalEndpoints).GetMethod(nameof(MapAction), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        foreach (var (action, type) in ActionCatalog.Commands.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (!ActionCatalog.Commands.TryGetValue(action, out var type))
-            {
-                throw ServerText.Problem(StatusCodes.Status400BadRequest, "action.unknown", "ActionUnknown", action, string.Join(", ", ActionCatalog.Commands.Keys.Order(StringComparer.Ordinal)));
-            }
+            mapAction.MakeGenericMethod(type).Invoke(null, [api, action]);
+        }
 
-            var (command, _) = await JsonBody.ReadAsync(http.Request, type);
-            var result = await sender.Send(
-                new ActOnProposal(http.Caller(), id, action, (Engine.Instances.WorkflowCommand)command, Api.ExpectedVersion(http.Request), Api.IdempotencyKey(http.Request)),
-                http.RequestAborted);
-            http.Response.Headers.ETag = $"\"{result.Version}\"";
-            return Api.Ok(result);
-        })
-        .Produces<ActionResult>().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-        .WithSummary("Act on a proposal (If-Match: \"version\"; Idempotency-Key)");
+        // What the routes above do not take: a known action sent as anything but JSON (415), or an unknown one (400, listing them).
+        api.MapPost("/proposals/{id}/actions/{action}", IResult (string action) => throw (ActionCatalog.Commands.ContainsKey(action)
+            ? ServerText.Problem(StatusCodes.Status415UnsupportedMediaType, "input.content-type", "BodyContentType")
+            : ServerText.Problem(StatusCodes.Status400BadRequest, "action.unknown", "ActionUnknown", action, string.Join(", ", ActionCatalog.Commands.Keys.Order(StringComparer.Ordinal)))))
+        .ExcludeFromDescription();
 
         api.MapGet("/proposals/{id}/events/{seq:int}/proof", async (string id, int seq, HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new GetEventProof(http.Caller(), id, seq), http.RequestAborted)))
@@ -96,7 +93,7 @@ public static class ProposalEndpoints
             var result = await sender.Send(new AttachDocumentUpload(http.Caller(), id, stepId, fileName, content, description), http.RequestAborted);
             return Results.Json(result, Api.Json, statusCode: StatusCodes.Status201Created);
         })
-        .DisableAntiforgery().Accepts<IFormFile>("multipart/form-data").Produces<ActionResult>(StatusCodes.Status201Created)
+        .DisableAntiforgery().Accepts<IFormFile>("multipart/form-data").Produces<ActionRecorded>(StatusCodes.Status201Created)
         .WithSummary("Attach a document (PDF, JPEG, PNG; ≤ 10 MiB) to the current step: multipart form with file, stepId, description");
 
         api.MapGet("/proposals/{id}/attachments/{sha256}", async (string id, string sha256, HttpContext http, ISender sender) =>
@@ -114,6 +111,22 @@ public static class ProposalEndpoints
             Api.Ok(await sender.Send(new GetNotifications(http.Caller()), http.RequestAborted)))
         .Produces<IReadOnlyList<NotificationView>>().WithSummary("Reminders, missed deadlines and escalations for me");
     }
+
+    /// <summary>POST /api/proposals/{id}/actions/<paramref name="action"/>, its body read as <typeparamref name="TCommand"/>.</summary>
+    private static void MapAction<TCommand>(RouteGroupBuilder api, string action)
+        where TCommand : Engine.Instances.WorkflowCommand =>
+        api.MapPost($"/proposals/{{id}}/actions/{action}", async Task<Ok<ActionRecorded>> (string id, [FromBody] TCommand command, HttpContext http, ISender sender) =>
+        {
+            var result = await sender.Send(
+                new ActOnProposal(http.Caller(), id, action, command, Api.ExpectedVersion(http.Request), Api.IdempotencyKey(http.Request)),
+                http.RequestAborted);
+            http.Response.Headers.ETag = $"\"{result.Version}\"";
+            return TypedResults.Ok(result);
+        })
+        .WithName(action).WithMetadata(new BodyLimit(Api.DefaultBodyLimit))
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .WithSummary($"Act on a proposal: {action} (the engine's {typeof(TCommand).Name}); If-Match: \"version\"; Idempotency-Key");
 
     /// <summary>A multipart upload: the file (up to 10 MiB plus the form), its step and description.</summary>
     public static async Task<(string StepId, string FileName, byte[] Content, string? Description)> ReadUploadAsync(HttpContext http)

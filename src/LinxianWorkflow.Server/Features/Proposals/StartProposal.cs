@@ -22,7 +22,7 @@ public sealed record NewProposal(
 
 /// <summary>Registers a matter (议题受理) in a village; the engine checks the caller's role there.</summary>
 public sealed partial record StartProposal(Caller Caller, NewProposal Proposal, string? IdempotencyKey)
-    : ICommand<ActionResult>, IChangeMessage, IIdempotentMessage, IValidatedMessage
+    : ICommand<ActionRecorded>, IChangeMessage, IIdempotentMessage, IValidatedMessage
 {
     // The bound proposal, not the bytes it came in: a retry whose JSON is laid out differently is the same request.
     public string Fingerprint() => "start\n" + JsonSerializer.Serialize(Proposal, EventCodec.Json);
@@ -37,9 +37,9 @@ public sealed partial record StartProposal(Caller Caller, NewProposal Proposal, 
     public static partial Regex AreaPath();
 }
 
-public sealed class StartProposalHandler(ProposalRunner runner, TimeProvider time) : ICommandHandler<StartProposal, ActionResult>
+public sealed class StartProposalHandler(ProposalRunner runner, TimeProvider time) : ICommandHandler<StartProposal, ActionRecorded>
 {
-    public async ValueTask<ActionResult> Handle(StartProposal command, CancellationToken cancellationToken)
+    public async ValueTask<ActionRecorded> Handle(StartProposal command, CancellationToken cancellationToken)
     {
         var p = command.Proposal;
         var id = NewId(p.VillagePath, time.GetUtcNow());
