@@ -13,6 +13,15 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
 
     public bool IsAdministrator => Grants.Any(g => g.Role == Roles.Administrator);
 
+    /// <summary>True when one of this caller's administrator grants contains the area (a deployment-wide one, at the root, contains every area).</summary>
+    public bool Administers(string areaPath) => Grants.Any(g => g.Role == Roles.Administrator && (g.Scope.Length == 0 || g.Covers(areaPath)));
+
+    /// <summary>
+    /// True when this caller administers every one of a user's grants, so may list, change, reset or disable that user. A user with a
+    /// grant anywhere else belongs to another administrator; a user with no grant at all, to a deployment-wide one.
+    /// </summary>
+    public bool Administers(IReadOnlyList<RoleGrant> grants) => grants.Count == 0 ? Administers("") : grants.All(g => Administers(g.Scope));
+
     /// <summary>True when every grant is one that never acts (auditor, administrator): such callers read only.</summary>
     public bool IsReadOnly => Grants.Count > 0 && Grants.All(g => Roles.NeverAct.Contains(g.Role));
 

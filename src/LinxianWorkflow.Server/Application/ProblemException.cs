@@ -15,6 +15,9 @@ public sealed class ProblemException(int status, string rule, LocalizedText mess
 
     public LocalizedText Text { get; } = message;
 
+    /// <summary>When asking again may succeed (sent as Retry-After); null when waiting does not help.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>
     /// The engine's rule violation as a refusal: 403 for authorization, 409 for a stale step, 422 for the rest. The
     /// engine knows areas only by their paths, so where its message names the proposal's village by

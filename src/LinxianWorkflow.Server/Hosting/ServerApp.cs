@@ -70,6 +70,7 @@ public static class ServerApp
     {
         builder.Services.AddSingleton<IPasswordHasher<UserRow>, PasswordHasher<UserRow>>();
         builder.Services.AddSingleton<TokenCache>();
+        builder.Services.AddSingleton(Features.Identity.SignInLimits.From(builder.Configuration));
         builder.Services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
         builder.Services.AddAuthorization();

@@ -23,10 +23,7 @@ public static partial class Problems
 
         context.Response.Clear();
         context.Response.StatusCode = problem.Status;
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
-        {
-            context.Response.Headers.RetryAfter = StoreFailure.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        }
+        SetRetryAfter(context.Response, problem);
 
         var details = new ProblemDetails { Status = problem.Status };
         details.Extensions[nameof(ProblemException)] = problem;
@@ -36,6 +33,19 @@ public static partial class Problems
             // A client that accepts no JSON at all still gets the problem, as problem+json.
             Customize(written);
             await context.Response.WriteAsJsonAsync(details, RequestJson.Options, "application/problem+json", context.RequestAborted);
+        }
+    }
+
+    /// <summary>Retry-After for a refusal that waiting lifts: its own time, or the store's for a 503.</summary>
+    public static void SetRetryAfter(HttpResponse response, ProblemException problem)
+    {
+        if (problem.RetryAfter is { } wait)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+        else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            response.Headers.RetryAfter = StoreFailure.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         }
     }
 

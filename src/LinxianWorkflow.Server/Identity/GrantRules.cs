@@ -2,6 +2,7 @@ using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Features.Proposals;
+using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.Identity;
 
@@ -31,6 +32,41 @@ public static class GrantRules
 
         return null;
     }
+
+    /// <summary>
+    /// An administrator grants only inside the areas it administers, and never deployment-wide administration: an administrator at the
+    /// root is made on the server's command line (`create-admin`), rarely, and is never granted through the API or the pages.
+    /// <paramref name="held"/> are the grants the user has already, which may be kept.
+    /// </summary>
+    public static ProblemException? CheckGrantable(Caller caller, AreaRegistry areas, IReadOnlyList<RoleGrant> grants, IReadOnlyList<RoleGrant> held)
+    {
+        foreach (var grant in grants.Except(held))
+        {
+            if (grant.Role == Roles.Administrator && grant.Scope.Length == 0)
+            {
+                return ServerText.Problem(StatusCodes.Status403Forbidden, "admin.deployment-wide", "AdminDeploymentWide");
+            }
+
+            if (!caller.Administers(grant.Scope))
+            {
+                return ServerText.Problem(StatusCodes.Status403Forbidden, "admin.scope", "AdminGrantOutside",
+                    Engine.Instances.Authorization.RoleName(grant.Role), AreaName(areas, grant.Scope), Administered(caller, areas));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An administrator lists, reads, changes, resets or disables only users whose every grant lies in the areas it administers.</summary>
+    public static ProblemException? CheckAdministers(Caller caller, AreaRegistry areas, UserRow user) =>
+        caller.Administers(Tokens.GrantsOf(user))
+            ? null
+            : ServerText.Problem(StatusCodes.Status403Forbidden, "admin.scope", "AdminUserOutside", user.UserName, Administered(caller, areas));
+
+    private static string Administered(Caller caller, AreaRegistry areas) =>
+        string.Join("、", caller.Grants.Where(g => g.Role == Roles.Administrator).Select(g => AreaName(areas, g.Scope)));
+
+    private static string AreaName(AreaRegistry areas, string scope) => scope.Length == 0 ? "*" : areas.DisplayName(scope);
 
     /// <summary>
     /// The county's profile forbids one person some pairs of roles in the same village (separation of duties: the

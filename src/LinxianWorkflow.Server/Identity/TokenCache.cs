@@ -7,11 +7,12 @@ namespace LinxianWorkflow.Server.Identity;
 /// <summary>
 /// Tokens this node checked in the last <see cref="Lifetime"/>, so a busy client is not a database query per
 /// request. Revoking a token or changing a user clears it on this node; another node sees the change
-/// within <see cref="Lifetime"/>.
+/// within <see cref="Lifetime"/>, kept short because a revoked token (a password reset, a disabled user, sign out
+/// everywhere) must stop working on every node at once, not a while later.
 /// </summary>
 public sealed class TokenCache(AdjustableClock clock)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(3);
 
     private readonly ConcurrentDictionary<string, (UserRow User, DateTimeOffset Until)> _users = new(StringComparer.Ordinal);
 

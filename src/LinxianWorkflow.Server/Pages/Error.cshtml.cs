@@ -1,5 +1,4 @@
 using LinxianWorkflow.Server.Application;
-using LinxianWorkflow.Server.Storage;
 using LinxianWorkflow.Server.Web;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -60,13 +59,9 @@ public sealed class ErrorModel(ILogger<ErrorModel> logger) : AppPageModel
             Http.Problems.LogUnhandled(logger, exception, HttpContext.TraceIdentifier, Request.Method, Request.Path);
         }
 
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        if (problem.Rule == "store.unavailable")
         {
-            Response.Headers.RetryAfter = StoreFailure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (problem.Rule == "store.unavailable")
-            {
-                Http.Problems.LogStoreUnavailable(logger, Request.Method, Request.Path, exception?.GetBaseException().Message ?? "");
-            }
+            Http.Problems.LogStoreUnavailable(logger, Request.Method, Request.Path, exception?.GetBaseException().Message ?? "");
         }
 
         Refuse(problem);

@@ -27,7 +27,7 @@ public sealed class LoginModel(ISender sender) : AppPageModel
         Return = PageSetup.LocalOnly(Return);
         try
         {
-            var token = await sender.Send(new Login((UserName ?? "").Trim(), Password ?? ""), HttpContext.RequestAborted);
+            var token = await sender.Send(new Login(new Credentials((UserName ?? "").Trim(), Password ?? ""), HttpContext.Connection.RemoteIpAddress), HttpContext.RequestAborted);
             Response.Cookies.Append(PageSetup.SessionCookie, token.TokenId + ":" + token.Token, new CookieOptions
             {
                 HttpOnly = true,

@@ -6,12 +6,18 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace LinxianWorkflow.Server.Pages;
 
-/// <summary>Sign-out: the session's token is revoked (so the cookie is worthless even if kept) and the cookie cleared.</summary>
+/// <summary>
+/// Sign-out: the session's token is revoked (so the cookie is worthless even if kept) and the cookie cleared; with "everywhere", every
+/// session and script token of the account is revoked, on every device.
+/// </summary>
 public sealed class LogoutModel(ISender sender) : AppPageModel
 {
     protected override bool RequiresSignIn => false;
 
     public IActionResult OnGet() => Redirect("/");
+
+    [BindProperty(Name = "everywhere")]
+    public bool Everywhere { get; set; }
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -19,7 +25,14 @@ public sealed class LogoutModel(ISender sender) : AppPageModel
         {
             try
             {
-                await sender.Send(new RevokeToken(Caller, Caller.Id, tokenId), HttpContext.RequestAborted);
+                if (Everywhere)
+                {
+                    await sender.Send(new EndAllSessions(Caller), HttpContext.RequestAborted);
+                }
+                else
+                {
+                    await sender.Send(new RevokeToken(Caller, Caller.Id, tokenId), HttpContext.RequestAborted);
+                }
             }
             catch (ProblemException)
             {

@@ -89,6 +89,13 @@ public sealed class UserRow
     public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
 }
 
+/// <summary>A key's hits in its current window (<see cref="WorkflowStore.HitAsync"/>).</summary>
+public sealed class RateLimitRow
+{
+    public int Hits { get; set; }
+    public DateTimeOffset WindowStartedAt { get; set => field = value.ToUniversalTime(); }
+}
+
 public sealed class TokenRow
 {
     public string TokenHash { get; set; } = "";

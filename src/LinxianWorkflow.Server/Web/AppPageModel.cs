@@ -67,9 +67,6 @@ public abstract class AppPageModel : PageModel
     {
         Problem = problem;
         Response.StatusCode = problem.Status;
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
-        {
-            Response.Headers.RetryAfter = Storage.StoreFailure.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        }
+        Http.Problems.SetRetryAfter(Response, problem);
     }
 }

@@ -121,7 +121,14 @@ public static class PageSetup
         !path.StartsWithSegments("/api") && !path.StartsWithSegments("/hangfire") && !path.StartsWithSegments("/scalar")
         && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics");
 
-    /// <summary>A return address on this site only (never another host, never a header split).</summary>
+    /// <summary>
+    /// A return address on this site only (never another host, never a header split): a path of one '/' then neither '/' nor '\',
+    /// without control characters or white space; and its path once more URL-decoded the same, so "/%09/host" (which a browser
+    /// would read as "//host") and "/%2F/host" are refused too.
+    /// </summary>
     public static string LocalOnly(string? target) =>
-        target is { Length: > 1 } t && t[0] == '/' && t[1] != '/' && t[1] != '\\' && !t.Any(char.IsControl) ? t : "/";
+        target is not null && IsLocalPath(target) && IsLocalPath(Uri.UnescapeDataString(target).Split('?', '#')[0]) ? target : "/";
+
+    private static bool IsLocalPath(string t) =>
+        t.Length > 0 && t[0] == '/' && (t.Length == 1 || t[1] is not ('/' or '\\')) && !t.Any(c => char.IsControl(c) || char.IsWhiteSpace(c));
 }

@@ -417,7 +417,8 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await anonymous.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
         Assert.Contains("/login", anonymous.Url, StringComparison.Ordinal);
         await ShotAsync(anonymous, "login-phone");
-        // Five wrong passwords lock the account; the sixth attempt, even with the right one, says until when.
+        // Five wrong passwords lock the account; the sixth attempt, even with the right one, is refused in the words a wrong password
+        // gets (which say that the account may be locked), so the page tells no one whether the account exists or is locked.
         for (var i = 0; i < 5; i++)
         {
             await anonymous.GotoAsync("/login");

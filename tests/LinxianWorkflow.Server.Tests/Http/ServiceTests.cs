@@ -210,24 +210,29 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
     }
 
     [Fact]
-    public async Task A_revoked_token_is_refused_at_once_and_a_disabled_user_cannot_act()
+    public async Task A_revoked_token_is_refused_at_once_and_a_disabled_user_cannot_act_nor_keep_a_session()
     {
-        var session = (await Api.Post("/api/auth/login", new { userName = "xiwan-committee", password = "linxian-demo" })).Json.GetProperty("token").GetString();
+        // A user of its own: disabling ends every token, the fixture's too.
+        var admin = await Service.TokenFor("admin");
+        var userName = "revoke-" + Guid.NewGuid().ToString("N")[..8];
+        var userId = (await Api.Post("/api/users", new { userName, displayName = "陈委员", password = "linxian-demo", grants = new[] { new { role = "committee-member", scope = "141124/141124109/141124109207" } } }, admin))
+            .Json.GetProperty("id").GetString();
+        var session = (await Api.Post("/api/auth/login", new { userName, password = "linxian-demo" })).Json.GetProperty("token").GetString();
         var script = (await Api.Post("/api/tokens", new { name = "revoke-me", days = 30 }, session)).Json;
         var token = script.GetProperty("token").GetString();
         Assert.Equal(200, (await Api.Get("/api/inbox", token)).Code);
 
-        var revoked = await Api.Send(HttpMethod.Delete, $"/api/users/demo-xiwan-committee/tokens/{script.GetProperty("tokenId").GetString()}", null, session);
+        var revoked = await Api.Send(HttpMethod.Delete, $"/api/users/{userId}/tokens/{script.GetProperty("tokenId").GetString()}", null, session);
         Assert.Equal(204, revoked.Code);
         Assert.Equal(401, (await Api.Get("/api/inbox", token)).Code);
         Assert.Equal(200, (await Api.Get("/api/inbox", session)).Code);
 
-        var admin = await Service.TokenFor("admin");
-        Assert.Equal(204, (await Api.Send(HttpMethod.Patch, "/api/users/demo-xiwan-committee", "{\"disabled\":true}", admin)).Code);
+        Assert.Equal(204, (await Api.Send(HttpMethod.Patch, $"/api/users/{userId}", "{\"disabled\":true}", admin)).Code);
         Assert.Equal(401, (await Api.Get("/api/inbox", session)).Code);
-        Assert.Equal(401, (await Api.Post("/api/auth/login", new { userName = "xiwan-committee", password = "linxian-demo" })).Code);
-        Assert.Equal(204, (await Api.Send(HttpMethod.Patch, "/api/users/demo-xiwan-committee", "{\"disabled\":false}", admin)).Code);
-        Assert.Equal(200, (await Api.Get("/api/inbox", session)).Code);
+        Assert.Equal(401, (await Api.Post("/api/auth/login", new { userName, password = "linxian-demo" })).Code);
+        Assert.Equal(204, (await Api.Send(HttpMethod.Patch, $"/api/users/{userId}", "{\"disabled\":false}", admin)).Code);
+        Assert.Equal(401, (await Api.Get("/api/inbox", session)).Code); // disabling ended the session; enabling does not bring it back
+        Assert.Equal(200, (await Api.Post("/api/auth/login", new { userName, password = "linxian-demo" })).Code);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.Tests.Infrastructure;
 
@@ -19,6 +20,9 @@ public abstract class ServiceFixture : IAsyncLifetime
 
     protected abstract Task<IReadOnlyList<string>> StoreArgsAsync();
 
+    /// <summary>More arguments for a fixture of one test class (a trusted proxy, say).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
     private IReadOnlyList<string> _args = [];
 
     /// <summary>The arguments the server runs with (a second server on the same store takes them too).</summary>
@@ -28,7 +32,7 @@ public abstract class ServiceFixture : IAsyncLifetime
     {
         var scratch = Path.Combine(Path.GetTempPath(), "linxian-test-files-" + Guid.NewGuid().ToString("N"));
         _args = [.. await StoreArgsAsync(), "--demo", $"--Audit:KeyFile={scratch}/log-ed25519.key", $"--Notifications:LogPath={scratch}/notifications.log", "--Public:ObjectionsPerWindow=20", "--Public:ObjectionWindowMinutes=10",
-            "--Scheduling:SweepSeconds=0.5", "--Scheduling:JobHorizonHours=2400"];
+            "--Scheduling:SweepSeconds=0.5", "--Scheduling:JobHorizonHours=2400", .. ExtraArguments];
         await StartAsync();
     }
 
@@ -38,6 +42,18 @@ public abstract class ServiceFixture : IAsyncLifetime
         await Server.DisposeAsync();
         _tokens.Clear();
         await StartAsync();
+    }
+
+    /// <summary>The server's store, opened directly as an operator's tool would, to see what the service wrote.</summary>
+    public WorkflowStore OpenStore()
+    {
+        string? Argument(string name) => _args.FirstOrDefault(a => a.StartsWith($"--{name}=", StringComparison.Ordinal))?.Split('=', 2)[1];
+        return new WorkflowStore(new StoreOptions
+        {
+            Provider = Argument("Storage:Provider") ?? "sqlite",
+            SqlitePath = Argument("Storage:SqlitePath") ?? "",
+            Postgres = Argument("Storage:Postgres"),
+        });
     }
 
     public async Task<string> TokenFor(string userName)
@@ -82,7 +98,7 @@ public class SqliteService : ServiceFixture
     }
 }
 
-public sealed class PostgresService : ServiceFixture
+public class PostgresService : ServiceFixture
 {
     public override string StoreName => "postgres";
 

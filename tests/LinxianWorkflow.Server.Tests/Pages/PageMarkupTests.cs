@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using AngleSharp.Dom;
-using AngleSharp.Html.Parser;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 
 namespace LinxianWorkflow.Server.Tests.Pages;
@@ -17,54 +16,6 @@ namespace LinxianWorkflow.Server.Tests.Pages;
 public sealed partial class PageMarkupTests(SqliteService service) : IClassFixture<SqliteService>
 {
     private const int PageBudget = 100 * 1024;
-
-    private sealed class Session(Uri baseUrl) : IDisposable
-    {
-        private readonly HttpClient _http = new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = baseUrl };
-
-        public async Task<(HttpStatusCode Status, string Html, IDocument Document, HttpResponseMessage Response)> GetAsync(string path)
-        {
-            var response = await _http.GetAsync(path);
-            var html = await response.Content.ReadAsStringAsync();
-            return (response.StatusCode, html, await new HtmlParser().ParseDocumentAsync(html), response);
-        }
-
-        public async Task<(HttpStatusCode Status, string Html, IDocument Document, HttpResponseMessage Response)> PostAsync(string path, IEnumerable<KeyValuePair<string, string>> form)
-        {
-            var response = await _http.PostAsync(path, new FormUrlEncodedContent(form));
-            var html = await response.Content.ReadAsStringAsync();
-            return (response.StatusCode, html, await new HtmlParser().ParseDocumentAsync(html), response);
-        }
-
-        /// <summary>The fields of a form on a page, as a browser would post them untouched (hidden ones and the token).</summary>
-        public static List<KeyValuePair<string, string>> Fields(IElement form) =>
-            [.. form.QuerySelectorAll("input[type=hidden]").Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""))];
-
-        public async Task SignInAsync(string user)
-        {
-            var login = await GetAsync("/login");
-            var fields = Fields(login.Document.QuerySelector("form.narrow")!);
-            fields.Add(new("userName", user));
-            fields.Add(new("password", "linxian-demo"));
-            var signedIn = await PostAsync("/login", fields);
-            Assert.Equal(HttpStatusCode.Redirect, signedIn.Status);
-        }
-
-        public async Task<byte[]> GetBytesAsync(string path)
-        {
-            using var response = await _http.GetAsync(path);
-            Assert.True(response.IsSuccessStatusCode, $"{path}: {response.StatusCode}");
-            return await response.Content.ReadAsByteArrayAsync();
-        }
-
-        public async Task<HttpStatusCode> SendAsync(HttpMethod method, string path)
-        {
-            using var response = await _http.SendAsync(new HttpRequestMessage(method, path));
-            return response.StatusCode;
-        }
-
-        public void Dispose() => _http.Dispose();
-    }
 
     private static void AssertWellFormed(string path, string html, IDocument document)
     {
@@ -95,15 +46,15 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
     [Fact]
     public async Task Every_page_a_person_reads_is_well_formed_named_and_light()
     {
-        using var secretary = new Session(service.Server.Url);
+        using var secretary = new PageSession(service.Server.Url);
         await secretary.SignInAsync("xiwan-secretary");
         var home = await secretary.GetAsync("/");
         var proposal = home.Document.QuerySelector("#proposals ~ table a")!.GetAttribute("href")!;
-        using var admin = new Session(service.Server.Url);
+        using var admin = new PageSession(service.Server.Url);
         await admin.SignInAsync("admin");
         var users = await admin.GetAsync("/admin");
         var user = users.Document.QuerySelector("#users ~ table a")!.GetAttribute("href")!;
-        using var villager = new Session(service.Server.Url);
+        using var villager = new PageSession(service.Server.Url);
         var villages = await villager.GetAsync("/villages");
         var board = villages.Document.QuerySelector(".townships a")!.GetAttribute("href")!;
         var notice = (await villager.GetAsync("/villages/141124109230")).Document.QuerySelector("article.notice-card a")!.GetAttribute("href")!;
@@ -128,7 +79,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         var walker = new Walker(service);
         var id = await walker.StartAsync("标记测试：保留输入");
         await walker.StepAsync(id); // accepted: now the branch meeting
-        using var secretary = new Session(service.Server.Url);
+        using var secretary = new PageSession(service.Server.Url);
         await secretary.SignInAsync("xiwan-secretary");
         var path = $"/proposals/{Uri.EscapeDataString(id)}";
         var page = await secretary.GetAsync(path);
@@ -141,7 +92,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
             Assert.Null(select.QuerySelector("option[selected]"));
         }
 
-        var fields = Session.Fields(form);
+        var fields = PageSession.Fields(form);
         fields.AddRange(new Dictionary<string, string>
         {
             ["record.meetingKind"] = "branch-committee",
@@ -173,11 +124,11 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
     {
         var walker = new Walker(service);
         var id = await walker.StartAsync("标记测试：重复提交");
-        using var secretary = new Session(service.Server.Url);
+        using var secretary = new PageSession(service.Server.Url);
         await secretary.SignInAsync("xiwan-secretary");
         var path = $"/proposals/{Uri.EscapeDataString(id)}";
         var form = (await secretary.GetAsync(path)).Document.QuerySelector("form#f-complete-task")!;
-        var fields = Session.Fields(form);
+        var fields = PageSession.Fields(form);
         fields.Add(new("outcome", "accepted"));
         var first = await secretary.PostAsync(form.GetAttribute("action")!.Split('#')[0], fields);
         var second = await secretary.PostAsync(form.GetAttribute("action")!.Split('#')[0], fields);
@@ -199,11 +150,11 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
     {
         var walker = new Walker(service);
         var id = await walker.StartAsync("标记测试：空表单");
-        using var secretary = new Session(service.Server.Url);
+        using var secretary = new PageSession(service.Server.Url);
         await secretary.SignInAsync("xiwan-secretary");
-        using var admin = new Session(service.Server.Url);
+        using var admin = new PageSession(service.Server.Url);
         await admin.SignInAsync("admin");
-        using var villager = new Session(service.Server.Url);
+        using var villager = new PageSession(service.Server.Url);
         var board = (await villager.GetAsync("/villages/141124105209")).Document.QuerySelector("article.notice-card a")!.GetAttribute("href")!;
         var users = await admin.GetAsync("/admin");
         var user = users.Document.QuerySelector("#users ~ table a")!.GetAttribute("href")!;
@@ -215,7 +166,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
                 var target = form.GetAttribute("action")?.Split('#')[0] is { Length: > 0 } action ? action : path;
                 foreach (var extra in new[] { "", "\0" })
                 {
-                    var fields = Session.Fields(form);
+                    var fields = PageSession.Fields(form);
                     foreach (var field in form.QuerySelectorAll("input:not([type=hidden]), textarea, select"))
                     {
                         fields.Add(new(field.GetAttribute("name")!, extra));
@@ -238,7 +189,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
             await walker.StepAsync(id);
         }
 
-        using var auditor = new Session(service.Server.Url);
+        using var auditor = new PageSession(service.Server.Url);
         await auditor.SignInAsync("auditor");
         var path = $"/proposals/{Uri.EscapeDataString(id)}/dossier";
         var page = await auditor.GetAsync(path);
@@ -265,7 +216,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         Assert.Contains("linxian verify", page.Document.QuerySelector(".appendix")!.TextContent, StringComparison.Ordinal);
 
         // Another village's officer gets no dossier.
-        using var other = new Session(service.Server.Url);
+        using var other = new PageSession(service.Server.Url);
         await other.SignInAsync("nanguan-chair");
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync(path)).Status);
     }
@@ -288,12 +239,12 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         }
 
         // The villager objects on the notice page and is given the receipt number and where to follow it.
-        using var villager = new Session(service.Server.Url);
+        using var villager = new PageSession(service.Server.Url);
         var board = await villager.GetAsync("/villages/141124109207");
         var noticePath = board.Document.QuerySelectorAll("article.notice-card a").First(a => a.TextContent.Contains("异议查询", StringComparison.Ordinal)).GetAttribute("href")!;
         var notice = await villager.GetAsync(noticePath);
         var form = notice.Document.QuerySelector("form.narrow")!;
-        var fields = Session.Fields(form);
+        var fields = PageSession.Fields(form);
         fields.Add(new("text", "公示的施工单位与会议记录不一致。"));
         fields.Add(new("contact", ""));
         var lodged = await villager.PostAsync(form.GetAttribute("action")!, fields);
@@ -317,7 +268,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         var read = await villager.GetAsync(follow);
         Assert.Contains("施工单位以合同为准", read.Document.QuerySelector("ol.timeline")!.TextContent, StringComparison.Ordinal);
         var escalate = read.Document.QuerySelector("form[action*='escalate']")!;
-        var reasons = Session.Fields(escalate);
+        var reasons = PageSession.Fields(escalate);
         reasons.Add(new("reason", "答复没有说明为什么记录不一致。"));
         var escalated = await villager.PostAsync(escalate.GetAttribute("action")!, reasons);
         Assert.Equal(HttpStatusCode.OK, escalated.Status);
@@ -337,7 +288,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         var walker = new Walker(service);
         var id = await walker.StartAsync("=HYPERLINK(\"http://x\")台账测试");
         await walker.StepAsync(id);
-        using var auditor = new Session(service.Server.Url);
+        using var auditor = new PageSession(service.Server.Url);
         await auditor.SignInAsync("auditor");
         var home = await auditor.GetAsync("/?status=running");
         var xlsxLink = home.Document.QuerySelector("a[href^='/api/proposals/ledger.xlsx']")!.GetAttribute("href")!;
@@ -362,7 +313,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
     [Fact]
     public async Task Errors_on_pages_are_pages()
     {
-        using var anonymous = new Session(service.Server.Url);
+        using var anonymous = new PageSession(service.Server.Url);
         var missing = await anonymous.GetAsync("/no-such-page");
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
         Assert.Equal("text/html; charset=utf-8", missing.Response.Content.Headers.ContentType?.ToString());
@@ -370,7 +321,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         Assert.Equal("DENY", missing.Response.Headers.GetValues("X-Frame-Options").Single());
 
         // A refusal raised outside a page's handler (the exception handler's path) is a page with the same headers.
-        using var clerk = new Session(service.Server.Url);
+        using var clerk = new PageSession(service.Server.Url);
         await clerk.SignInAsync("xiwan-secretary");
         var admin = await clerk.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.Forbidden, admin.Status);

@@ -73,7 +73,7 @@ public sealed class TimerSweeperTests : IAsyncLifetime
 
         // Firing again by hand (a duplicate job) has no effect.
         var history = await Sender.Send(new GetHistory(Secretary, id));
-        Assert.False(await Sender.Send(new Features.Timers.FireDueTimer(id, "intake.1.intake-deadline")));
+        Assert.False(await Sender.Send(new Server.Features.Timers.FireDueTimer(id, "intake.1.intake-deadline")));
         Assert.Equal(history.Events.Count, (await Sender.Send(new GetHistory(Secretary, id))).Events.Count);
     }
 

@@ -10,7 +10,8 @@ namespace LinxianWorkflow.Server.Features.Identity;
 
 /// <summary>
 /// `create-admin &lt;userName&gt; [county]` on the command line: adds an administrator with a generated
-/// password (printed once). There is no default password; this is how a deployment gets its first account.
+/// password (printed once). There is no default password; this is how a deployment gets its first account, and the only
+/// way to make a deployment-wide administrator (no county): the API and the pages never grant that.
 /// </summary>
 public sealed record CreateFirstAdministrator(string UserName, string Scope) : ICommand<CreatedUser>, IValidatedMessage
 {
@@ -24,8 +25,6 @@ public sealed class CreateFirstAdministratorHandler(WorkflowStore store, TimePro
     public async ValueTask<CreatedUser> Handle(CreateFirstAdministrator command, CancellationToken cancellationToken)
     {
         var handler = new CreateUserHandler(store, time, hasher, library, areas);
-        return await handler.Handle(
-            new CreateUser(Caller.Anonymous, new NewUser(command.UserName, "系统管理员", [new RoleGrant(Roles.Administrator, command.Scope)])),
-            cancellationToken);
+        return await handler.AddAsync(new NewUser(command.UserName, "系统管理员", [new RoleGrant(Roles.Administrator, command.Scope)]), cancellationToken);
     }
 }

@@ -32,9 +32,14 @@ public sealed record CreateUser(Caller Caller, NewUser User) : ICommand<CreatedU
 
 public sealed class CreateUserHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher, WorkflowLibrary library, AreaRegistry areas) : ICommandHandler<CreateUser, CreatedUser>
 {
-    public async ValueTask<CreatedUser> Handle(CreateUser command, CancellationToken cancellationToken)
+    public async ValueTask<CreatedUser> Handle(CreateUser command, CancellationToken cancellationToken) =>
+        GrantRules.CheckGrantable(command.Caller, areas, command.User.Grants, []) is { } outside
+            ? throw outside
+            : await AddAsync(command.User, cancellationToken);
+
+    /// <summary>Adds the user whoever asks; <see cref="Handle"/> first checks that the caller may grant what the user holds.</summary>
+    public async Task<CreatedUser> AddAsync(NewUser u, CancellationToken cancellationToken)
     {
-        var u = command.User;
         if (GrantRules.CheckSeparation(library, areas, u.Grants) is { } conflict)
         {
             throw conflict;

@@ -9,12 +9,12 @@ public static class IdentityEndpoints
 {
     public static void MapIdentity(this WebApplication app)
     {
-        app.MapPost("/api/auth/login", async ([FromBody] Login login, HttpContext http, ISender sender) =>
+        app.MapPost("/api/auth/login", async ([FromBody] Credentials credentials, HttpContext http, ISender sender) =>
         {
-            return Api.Ok(await sender.Send(login, http.RequestAborted));
+            return Api.Ok(await sender.Send(new Login(credentials, http.Connection.RemoteIpAddress), http.RequestAborted));
         })
         .AllowAnonymous().WithTags("Identity").WithMetadata(new BodyLimit(4096)).Produces<IssuedToken>()
-        .WithSummary("Sign in with a password; returns a 12-hour bearer token");
+        .WithSummary("Sign in with a password; returns a 12-hour bearer token (limited per account and per client address)");
 
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Identity");
 
@@ -23,6 +23,10 @@ public static class IdentityEndpoints
             return Results.Json(await sender.Send(new IssueToken(http.Caller(), request), http.RequestAborted), Api.Json, statusCode: StatusCodes.Status201Created);
         })
         .WithMetadata(new BodyLimit(4096)).Produces<IssuedToken>(StatusCodes.Status201Created).WithSummary("Issue a long-lived token for a script");
+
+        api.MapPost("/sessions/revoke-all", async (HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new EndAllSessions(http.Caller()), http.RequestAborted)))
+        .Produces<SessionsEnded>().WithSummary("Sign out everywhere: revoke every session and script token of the caller, this one included");
 
         api.MapDelete("/users/{userId}/tokens/{tokenId}", async (string userId, string tokenId, HttpContext http, ISender sender) =>
         {

@@ -1,11 +1,16 @@
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
+using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Identity;
 
-/// <summary>An administrator lists users with their grants and tokens (ids only; a token is shown once, when issued).</summary>
+/// <summary>
+/// An administrator lists users with their grants and tokens (ids only; a token is shown once, when issued): the users whose every grant
+/// lies in the areas it administers, no others.
+/// </summary>
 public sealed record ListUsers(Caller Caller) : IQuery<IReadOnlyList<UserView>>, IAdministrationMessage;
 
 public sealed record TokenView(string TokenId, string Kind, string Name, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
@@ -28,7 +33,10 @@ public sealed class ListUsersHandler(WorkflowStore store) : IQueryHandler<ListUs
         var users = new List<UserView>();
         await foreach (var u in store.AllUsersAsync(cancellationToken))
         {
-            users.Add(await UserView.OfAsync(store, u, cancellationToken));
+            if (query.Caller.Administers(LinxianWorkflow.Server.Identity.Tokens.GrantsOf(u)))
+            {
+                users.Add(await UserView.OfAsync(store, u, cancellationToken));
+            }
         }
 
         return users;
@@ -38,10 +46,12 @@ public sealed class ListUsersHandler(WorkflowStore store) : IQueryHandler<ListUs
 /// <summary>An administrator reads one user, with grants and tokens (the user page: one user, not the whole list).</summary>
 public sealed record GetUser(Caller Caller, string UserId) : IQuery<UserView>, IAdministrationMessage;
 
-public sealed class GetUserHandler(WorkflowStore store) : IQueryHandler<GetUser, UserView>
+public sealed class GetUserHandler(WorkflowStore store, AreaRegistry areas) : IQueryHandler<GetUser, UserView>
 {
-    public async ValueTask<UserView> Handle(GetUser query, CancellationToken cancellationToken) =>
-        await store.GetUserAsync(query.UserId, cancellationToken) is { } user
-            ? await UserView.OfAsync(store, user, cancellationToken)
-            : throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", query.UserId);
+    public async ValueTask<UserView> Handle(GetUser query, CancellationToken cancellationToken)
+    {
+        var user = await store.GetUserAsync(query.UserId, cancellationToken)
+            ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", query.UserId);
+        return GrantRules.CheckAdministers(query.Caller, areas, user) is { } outsider ? throw outsider : await UserView.OfAsync(store, user, cancellationToken);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
@@ -7,7 +8,7 @@ using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Identity;
 
-/// <summary>Revokes one of a user's tokens: the caller's own, or anyone's for an administrator.</summary>
+/// <summary>Revokes one of a user's tokens: the caller's own, or, for an administrator, those of the users it administers.</summary>
 public sealed partial record RevokeToken(Caller Caller, string UserId, string TokenId) : ICommand<Unit>, ICallerMessage, IValidatedMessage
 {
     public ProblemException? Validate() =>
@@ -17,13 +18,23 @@ public sealed partial record RevokeToken(Caller Caller, string UserId, string To
     private static partial Regex TokenIdPattern();
 }
 
-public sealed class RevokeTokenHandler(WorkflowStore store, AdjustableClock clock, TokenCache cache) : ICommandHandler<RevokeToken, Unit>
+public sealed class RevokeTokenHandler(WorkflowStore store, AdjustableClock clock, TokenCache cache, AreaRegistry areas) : ICommandHandler<RevokeToken, Unit>
 {
     public async ValueTask<Unit> Handle(RevokeToken command, CancellationToken cancellationToken)
     {
-        if (command.UserId != command.Caller.Id && !command.Caller.IsAdministrator)
+        if (command.UserId != command.Caller.Id)
         {
-            throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.administrator", "AuthAdministrator");
+            if (!command.Caller.IsAdministrator)
+            {
+                throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.administrator", "AuthAdministrator");
+            }
+
+            var user = await store.GetUserAsync(command.UserId, cancellationToken)
+                ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "token.unknown", "TokenUnknown", command.TokenId);
+            if (GrantRules.CheckAdministers(command.Caller, areas, user) is { } outsider)
+            {
+                throw outsider;
+            }
         }
 
         var revoked = await store.RevokeTokenAsync(command.UserId, command.TokenId, clock.Real.GetUtcNow(), cancellationToken);

@@ -12,9 +12,13 @@ public abstract class AdminModel(AreaRegistry areas) : AppPageModel
     public static IReadOnlyList<string> GrantableRoles { get; } = [.. Roles.All.Where(r => Roles.GrantDepth(r) is not null)
         .OrderBy(r => Roles.GrantDepth(r)!.Value.Max).ThenBy(r => r, StringComparer.Ordinal)];
 
-    /// <summary>The areas a grant may name, as the picker groups them: the county, then each township with its villages.</summary>
-    public IReadOnlyList<(Area County, IReadOnlyList<(Area Township, IReadOnlyList<Area> Villages)> Townships)> AreaTree { get; } =
-        [.. areas.Counties().Select(c => (c, (IReadOnlyList<(Area, IReadOnlyList<Area>)>)[.. areas.Townships(c.Code).Select(t => (t, areas.Children(t.Code)))]))];
+    /// <summary>
+    /// The areas a grant may name, as the picker groups them: each county the caller administers, then each township with its villages
+    /// (never the whole deployment: that administrator is made on the command line).
+    /// </summary>
+    public IReadOnlyList<(Area County, IReadOnlyList<(Area Township, IReadOnlyList<Area> Villages)> Townships)> AreaTree => field ??=
+        [.. areas.Counties().Where(c => Caller.Administers(areas.PathOf(c.Code)))
+            .Select(c => (c, (IReadOnlyList<(Area, IReadOnlyList<Area>)>)[.. areas.Townships(c.Code).Select(t => (t, areas.Children(t.Code)))]))];
 
     public string PathOf(Area area) => areas.PathOf(area.Code);
 
