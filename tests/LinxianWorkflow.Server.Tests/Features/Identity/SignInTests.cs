@@ -104,10 +104,7 @@ public abstract class SignInTests<TService>(TService service) : IClassFixture<TS
     [Fact]
     public async Task A_password_reset_or_disabling_ends_every_session_and_token_on_every_node()
     {
-        var (name, id) = await NewUserAsync();
-        var first = await SessionAsync(name, Password);
-        var second = await SessionAsync(name, Password);
-        var script = (await Api.Post("/api/tokens", new { name = "script", days = 30 }, first)).Json.GetProperty("token").GetString()!;
+        var (name, id, first, second, script) = await UserWithTokensAsync();
         Assert.Equal(200, (await Api.Get("/api/inbox", first)).Code);
         await using var other = await ServerProcess.StartAsync(service.Arguments);
         using var otherApi = new ApiClient(other.Url);
@@ -132,10 +129,7 @@ public abstract class SignInTests<TService>(TService service) : IClassFixture<TS
     [Fact]
     public async Task Signing_out_everywhere_ends_every_session_of_the_caller_and_no_one_else_s()
     {
-        var (name, _) = await NewUserAsync();
-        var first = await SessionAsync(name, Password);
-        var second = await SessionAsync(name, Password);
-        var script = (await Api.Post("/api/tokens", new { name = "script", days = 30 }, first)).Json.GetProperty("token").GetString()!;
+        var (name, _, first, second, script) = await UserWithTokensAsync();
         var someoneElse = await service.TokenFor("xiwan-secretary");
 
         var ended = await Api.Post("/api/sessions/revoke-all", null, second);
@@ -197,6 +191,16 @@ public abstract class SignInTests<TService>(TService service) : IClassFixture<TS
         var reply = await SignInAsync(userName, password, "10.49.0.1");
         Assert.True(reply.Code == 200, reply.ToString());
         return reply.Json.GetProperty("token").GetString()!;
+    }
+
+    /// <summary>A new user signed in twice, with a script token taken from the first session.</summary>
+    private async Task<(string Name, string Id, string First, string Second, string Script)> UserWithTokensAsync()
+    {
+        var (name, id) = await NewUserAsync();
+        var first = await SessionAsync(name, Password);
+        var second = await SessionAsync(name, Password);
+        var script = (await Api.Post("/api/tokens", new { name = "script", days = 30 }, first)).Json.GetProperty("token").GetString()!;
+        return (name, id, first, second, script);
     }
 
     /// <summary>A committee member of 西湾村 with <see cref="Password"/>, made by the county's administrator: name and id.</summary>
