@@ -84,8 +84,11 @@ public sealed record CountersignDisclosure(string StepId, string? Opinion = null
 /// <summary>Posts a disclosure for <paramref name="PeriodDays"/> days (the definition's period when null; never below the profile's minimum).</summary>
 public sealed record PublishDisclosure(string StepId, string NoticeText, IReadOnlyList<string> Channels, int? PeriodDays = null) : StepCommand(StepId);
 
-/// <summary>A villager lodges an objection to a posted disclosure; <paramref name="ObjectionId"/> is the receipt number.</summary>
-public sealed record LodgeObjection(string StepId, string ObjectionId, string Text) : StepCommand(StepId);
+/// <summary>
+/// A villager lodges an objection to a posted disclosure; <paramref name="ObjectionId"/> is the receipt number;
+/// <paramref name="ContactCommitment"/> the keyed hash of a contact they left (the contact itself is kept outside the history).
+/// </summary>
+public sealed record LodgeObjection(string StepId, string ObjectionId, string Text, string? ContactCommitment = null) : StepCommand(StepId);
 
 /// <summary>How an objection is disposed of.</summary>
 public enum ObjectionRuling

@@ -55,7 +55,10 @@ internal sealed partial class Decider
         var refused = Authorize(Authorization.ObjectorRoles)
             ?? (State.Disclosure.PublishedAt is null ? Text.Violation("disclosure.not-published", "DisclosureNotPublished", step.Name) : null)
             ?? Required(c.ObjectionId, Limits.Name, "receipt")
-            ?? Required(c.Text, Limits.Objection, "objection");
+            ?? Required(c.Text, Limits.Objection, "objection")
+            ?? (c.ContactCommitment is null or { Length: 64 } && (c.ContactCommitment ?? "").All(char.IsAsciiHexDigitLower)
+                ? null
+                : Text.Violation("objection.contact-commitment", "ObjectionContactCommitment"));
         if (refused is not null)
         {
             return refused;
@@ -66,7 +69,7 @@ internal sealed partial class Decider
             return Text.Violation("objection.duplicate", "ObjectionDuplicate", c.ObjectionId);
         }
 
-        Emit(new ObjectionLodged(step.Id, State.Visit, c.ObjectionId, c.Text));
+        Emit(new ObjectionLodged(step.Id, State.Visit, c.ObjectionId, c.Text, c.ContactCommitment));
         Schedule(step, TimerAnchor.ObjectionLodged, c.ObjectionId, null);
         return null;
     }

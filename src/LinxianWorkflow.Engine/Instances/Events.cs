@@ -78,8 +78,18 @@ public sealed record DisclosureCountersigned(string StepId, int Visit, string? O
 /// <summary>A disclosure was posted; it may be closed from <paramref name="ClosableFrom"/>.</summary>
 public sealed record DisclosurePublished(string StepId, int Visit, string NoticeText, IReadOnlyList<string> Channels, int PeriodDays, DateTimeOffset ClosableFrom) : WorkflowEvent;
 
-/// <summary>A villager lodged an objection.</summary>
-public sealed record ObjectionLodged(string StepId, int Visit, string ObjectionId, string Text) : WorkflowEvent;
+/// <summary>
+/// A villager lodged an objection. A contact they left is not in the record: <paramref name="ContactCommitment"/> is a
+/// keyed hash of it (HMAC-SHA256, lower-case hex), so that the contact kept elsewhere can be erased and the record still
+/// verifies, and a contact shown later can be proved to be the one given. Absent when none was left.
+/// </summary>
+public sealed record ObjectionLodged(
+    string StepId,
+    int Visit,
+    string ObjectionId,
+    string Text,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? ContactCommitment = null)
+    : WorkflowEvent;
 
 /// <summary>The village committee answered an objection.</summary>
 public sealed record ObjectionAnswered(string StepId, string ObjectionId, string Answer, ObjectionRuling Ruling) : WorkflowEvent;

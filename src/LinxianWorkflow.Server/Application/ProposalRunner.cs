@@ -21,7 +21,7 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
 {
     public async Task<ActionRecorded> RunAsync(
         string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct, int? expectedVersion = null,
-        AttachmentBlob? attachment = null, ProposalRow? row = null)
+        AttachmentBlob? attachment = null, ProposalRow? row = null, ObjectionContact? contact = null)
     {
         var name = command.GetType().Name;
         using var activity = Telemetry.WorkflowMetrics.Activities.StartActivity("command " + name);
@@ -76,7 +76,7 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
                 CreatedAt = now,
             }
             : null;
-        var commit = Projection.Build(definition, profile, state, decision, chained, actor, now, idempotency) with { Attachment = attachment };
+        var commit = Projection.Build(definition, profile, state, decision, chained, actor, now, idempotency) with { Attachment = attachment, Contact = contact };
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {

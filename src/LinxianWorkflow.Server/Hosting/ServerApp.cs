@@ -48,6 +48,7 @@ public static class ServerApp
         builder.Services.AddSingleton<InstanceCache>();
         builder.Services.AddSingleton<ProposalRunner>();
         builder.Services.AddSingleton<ProposalAccess>();
+        builder.Services.AddSingleton<Privacy.PersonalDataKey>();
         builder.Services.AddSingleton<Features.Proposals.Dossiers>();
 
         // The Merkle log's key, tree and wake-up (its batcher runs with the scheduling services).

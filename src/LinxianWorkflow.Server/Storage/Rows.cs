@@ -150,6 +150,9 @@ public sealed record Commit(
 {
     /// <summary>A document the command attaches, stored in the same transaction as its event (or not at all).</summary>
     public AttachmentBlob? Attachment { get; init; }
+
+    /// <summary>A contact an objector left, kept outside the history (erasable) in the same transaction as its event.</summary>
+    public ObjectionContact? Contact { get; init; }
 }
 
 /// <summary>A document's bytes under its SHA-256, with who stored it when.</summary>

@@ -169,6 +169,12 @@ public sealed partial class WorkflowStore : IAsyncDisposable
                 $"VALUES ({b.P(a.Sha256)}, {b.P(a.MediaType)}, {b.P((long)a.Content.Length)}, {b.P(a.Content)}, {b.P(a.At.ToUniversalTime())}, {b.P(a.By)}) ON CONFLICT DO NOTHING");
         }
 
+        if (c.Contact is { } contact)
+        {
+            b.Add("INSERT INTO objection_contacts (proposal_id, objection_id, contact, lodged_at) " +
+                $"VALUES ({b.P(contact.ProposalId)}, {b.P(contact.ObjectionId)}, {b.P(contact.Contact)}, {b.P(contact.At.ToUniversalTime())})");
+        }
+
         b.Values("events", ["instance_id", "seq", "at", "actor_id", "role", "type", "record", "prev_hash", "hash"], c.Events, e =>
         {
             var header = System.Text.Json.Nodes.JsonNode.Parse(e.Record)!;

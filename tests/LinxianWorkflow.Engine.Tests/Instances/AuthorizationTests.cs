@@ -86,6 +86,22 @@ public class AuthorizationTests
     }
 
     [Fact]
+    public void An_objection_carries_a_commitment_to_a_contact_never_the_contact_and_a_malformed_one_is_refused()
+    {
+        var h = new Harness().Start().AdvanceTo("resolution-disclosure");
+        h.Do(Harness.Supervisor, new CountersignDisclosure("resolution-disclosure"));
+        h.Do(Harness.Chair, new PublishDisclosure("resolution-disclosure", "决议", ["公开栏"]));
+        h.Refuse(Harness.Villager, new LodgeObjection("resolution-disclosure", "R-1", "异议", "13912345678"), "objection.contact-commitment");
+        h.Refuse(Harness.Villager, new LodgeObjection("resolution-disclosure", "R-1", "异议", new string('A', 64)), "objection.contact-commitment");
+        var commitment = new string('a', 63) + "0";
+        var lodged = Assert.IsType<ObjectionLodged>(Assert.Single(h.Do(Harness.Villager, new LodgeObjection("resolution-disclosure", "R-1", "异议", commitment)),
+            e => e.Data is ObjectionLodged).Data);
+        Assert.Equal(commitment, lodged.ContactCommitment);
+        Assert.Null(Assert.IsType<ObjectionLodged>(Assert.Single(h.Do(Harness.Villager, new LodgeObjection("resolution-disclosure", "R-2", "异议")),
+            e => e.Data is ObjectionLodged).Data).ContactCommitment);
+    }
+
+    [Fact]
     public void Only_villagers_lodge_objections_and_only_the_system_fires_timers()
     {
         var h = new Harness().Start().AdvanceTo("resolution-disclosure");

@@ -1,5 +1,7 @@
+using LinxianWorkflow.Engine;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Privacy;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
@@ -16,13 +18,13 @@ public sealed record EscalatePublicObjection(string ProposalId, string ReceiptNu
 
 public sealed record EscalationReceipt(string ProposalId, string ReceiptNumber, int EventSequence, string EventHash);
 
-public sealed class EscalatePublicObjectionHandler(WorkflowStore store, ProposalRunner runner) : ICommandHandler<EscalatePublicObjection, EscalationReceipt>
+public sealed class EscalatePublicObjectionHandler(WorkflowStore store, ProposalRunner runner, PersonalDataKey personal) : ICommandHandler<EscalatePublicObjection, EscalationReceipt>
 {
     public async ValueTask<EscalationReceipt> Handle(EscalatePublicObjection command, CancellationToken cancellationToken)
     {
         var proposal = await store.GetProposalAsync(command.ProposalId, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", command.ProposalId);
-        var result = await runner.RunAsync(command.ProposalId, LodgePublicObjectionHandler.Objector(command.RemoteAddress),
+        var result = await runner.RunAsync(command.ProposalId, Actor.Villager(personal.Pseudonym(command.RemoteAddress)),
             new EscalateObjection(proposal.CurrentStep, command.ReceiptNumber, command.Form.Reason), null, cancellationToken);
         var escalated = result.Events.First(e => e.Type == nameof(ObjectionEscalated));
         return new EscalationReceipt(command.ProposalId, command.ReceiptNumber, escalated.Sequence, escalated.Hash);

@@ -103,6 +103,11 @@ public static class ProposalEndpoints
         })
         .WithSummary("Download an attached document (it is the file whose SHA-256 the history records)");
 
+        api.MapDelete("/proposals/{id}/objection-contacts", async (string id, HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new Noticeboard.EraseObjectionContacts(http.Caller(), id), http.RequestAborted)))
+        .Produces<Noticeboard.ContactsErased>().ProducesProblem(StatusCodes.Status409Conflict)
+        .WithSummary("Erase the contacts objectors left on an ended proposal (PIPL; the area's administrator); the history keeps only their commitments and still verifies");
+
         api.MapGet("/inbox", async (HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new GetInbox(http.Caller()), http.RequestAborted)))
         .Produces<IReadOnlyList<InboxItem>>().WithSummary("What waits for me");

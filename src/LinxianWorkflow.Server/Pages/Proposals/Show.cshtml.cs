@@ -2,12 +2,15 @@ using System.Globalization;
 using LinxianWorkflow.Engine.Definitions;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Features.Proposals;
 using LinxianWorkflow.Server.Http;
+using LinxianWorkflow.Server.Resources;
 using LinxianWorkflow.Server.Storage;
 using LinxianWorkflow.Server.Web;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 
 namespace LinxianWorkflow.Server.Pages.Proposals;
 
@@ -17,7 +20,7 @@ namespace LinxianWorkflow.Server.Pages.Proposals;
 /// and the refusal in words), the attachments, and the history as sentences with their content.
 /// </summary>
 [RequestSizeLimit(Limits.AttachmentBytes + (64 * 1024))]
-public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText eventText, Names names) : AppPageModel
+public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText eventText, Names names, IStringLocalizer<PageText> text) : AppPageModel
 {
     public ProposalView View { get; private set; } = null!;
 
@@ -177,7 +180,11 @@ public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText
             }
         }
 
-        Lines = eventText.Lines(View.Id, Definition, decoded);
+        // Contacts objectors left are not in the history; those who answer see them beside the objection.
+        var contacts = await sender.Send(new GetObjectionContacts(Caller, id), ct);
+        Lines = [.. eventText.Lines(View.Id, Definition, decoded).Select(l => l.Kind == nameof(ObjectionLodged) && ObjectionOf(l.Sequence) is { } o && contacts.TryGetValue(o, out var contact)
+            ? l with { Texts = [.. l.Texts, (text["ObjectorContact"].Value, contact ?? text["ObjectorContactErased"].Value)] }
+            : l)];
         // How often the history entered each step: once is the ordinary path, more is a step returned and taken again.
         var entered = decoded.Select(e => e.Event.Data).OfType<StepEntered>().GroupBy(s => s.StepId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

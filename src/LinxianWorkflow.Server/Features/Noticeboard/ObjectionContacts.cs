@@ -1,0 +1,52 @@
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Hosting;
+using LinxianWorkflow.Server.Storage;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Features.Noticeboard;
+
+/// <summary>
+/// The contacts objectors left on a proposal, for those who answer them (the village cadres and the township in its
+/// area; auditors and administrators read the history without them): objection id → contact, or null once erased.
+/// </summary>
+public sealed record GetObjectionContacts(Caller Caller, string ProposalId) : IQuery<IReadOnlyDictionary<string, string?>>, IProposalMessage;
+
+public sealed class GetObjectionContactsHandler(ProposalAccess access, WorkflowStore store) : IQueryHandler<GetObjectionContacts, IReadOnlyDictionary<string, string?>>
+{
+    public async ValueTask<IReadOnlyDictionary<string, string?>> Handle(GetObjectionContacts query, CancellationToken cancellationToken)
+    {
+        await access.LoadAsync(query.Caller, query.ProposalId, cancellationToken);
+        return query.Caller.IsReadOnly
+            ? new Dictionary<string, string?>()
+            : (await store.ObjectionContactsAsync(query.ProposalId, cancellationToken)).ToDictionary(r => r.ObjectionId, r => r.Contact, StringComparer.Ordinal);
+    }
+}
+
+/// <summary>
+/// Erases the contacts objectors left on an ended proposal (a deletion under PIPL, or the county's retention rule): the
+/// administrator of its area only. The history is untouched: its events hold commitments, never the contacts, so every
+/// chain and the log verify as before.
+/// </summary>
+public sealed record EraseObjectionContacts(Caller Caller, string ProposalId) : ICommand<ContactsErased>, IProposalMessage, IAdministrationMessage;
+
+public sealed record ContactsErased(string ProposalId, int Erased);
+
+public sealed class EraseObjectionContactsHandler(ProposalAccess access, WorkflowStore store, AdjustableClock clock) : ICommandHandler<EraseObjectionContacts, ContactsErased>
+{
+    public async ValueTask<ContactsErased> Handle(EraseObjectionContacts command, CancellationToken cancellationToken)
+    {
+        var proposal = await access.LoadAsync(command.Caller, command.ProposalId, cancellationToken);
+        if (!command.Caller.Administers(proposal.VillagePath))
+        {
+            throw ServerText.Problem(StatusCodes.Status403Forbidden, "admin.scope", "ContactsOutside", command.ProposalId);
+        }
+
+        if (proposal.Status != "ended")
+        {
+            throw ServerText.Problem(StatusCodes.Status409Conflict, "privacy.not-archived", "ContactsNotArchived", command.ProposalId);
+        }
+
+        var erased = await store.EraseObjectionContactsAsync(command.ProposalId, command.Caller.Id, clock.Real.GetUtcNow(), cancellationToken);
+        return new ContactsErased(command.ProposalId, erased);
+    }
+}
