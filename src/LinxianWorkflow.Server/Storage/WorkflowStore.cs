@@ -61,7 +61,11 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         return connection;
     }
 
-    /// <summary>Applies every numbered script not yet applied, each in its own transaction; safe to run twice, and from two nodes at once.</summary>
+    /// <summary>
+    /// Applies every numbered script not yet applied, each in its own transaction; safe to run twice, and from two nodes at
+    /// once. Each script's SHA-256 is kept with it: a script edited after it was applied is refused at start (name it and
+    /// add a new script instead); scripts applied before checksums were kept get theirs recorded on first sight.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         await using var connection = _postgresOwner is not null ? await _postgresOwner.OpenConnectionAsync(ct) : await OpenAsync(ct);
@@ -78,11 +82,27 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         {
             await connection.ExecuteAsync(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)");
+            await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_checksums (version integer PRIMARY KEY, sha256 text NOT NULL)");
             var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+            var checksums = (await connection.QueryAsync<(long Version, string Sha256)>("SELECT version, sha256 FROM schema_checksums"))
+                .ToDictionary(c => c.Version, c => c.Sha256);
             foreach (var (version, name, sql) in Scripts(IsPostgres ? "postgres" : "sqlite"))
             {
+                var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sql.ReplaceLineEndings("\n"))));
                 if (applied.Contains(version))
                 {
+                    if (checksums.TryGetValue(version, out var recorded) && recorded != sha256)
+                    {
+                        throw new InvalidOperationException(
+                            $"Migration {version:0000} ({name}) was changed after it was applied to this database (recorded SHA-256 {recorded}, this build's {sha256}). " +
+                            "Applied scripts are never edited: restore the script as it was and put the change in a new numbered script.");
+                    }
+
+                    if (!checksums.ContainsKey(version))
+                    {
+                        await connection.ExecuteAsync("INSERT INTO schema_checksums (version, sha256) VALUES (@version, @sha256)", new { version, sha256 });
+                    }
+
                     continue;
                 }
 
@@ -91,6 +111,7 @@ public sealed partial class WorkflowStore : IAsyncDisposable
                 await connection.ExecuteAsync(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, CURRENT_TIMESTAMP)",
                     new { version, name }, tx);
+                await connection.ExecuteAsync("INSERT INTO schema_checksums (version, sha256) VALUES (@version, @sha256)", new { version, sha256 }, tx);
                 await tx.CommitAsync(ct);
             }
         }

@@ -38,6 +38,23 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_script_changed_after_it_was_applied_is_refused_at_start_naming_it()
+    {
+        // As if this build's 0002 differed from the one the database ran: its recorded checksum no longer matches.
+        await using (var owner = await OpenOwnerAsync())
+        {
+            Assert.Equal(1, await owner.ExecuteAsync("UPDATE schema_checksums SET sha256 = @other WHERE version = 2", new { other = new string('0', 64) }));
+        }
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.MigrateAsync());
+        Assert.Contains("Migration 0002", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("new numbered script", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A connection as the schema's owner (the service's own login may not touch the migration tables).</summary>
+    protected virtual async Task<DbConnection> OpenOwnerAsync() => await Store.OpenAsync();
+
+    [Fact]
     public async Task A_sample_proposal_is_stored_event_by_event_and_reads_back_hash_by_hash()
     {
         var id = await WalkAsync(steps: 1000);
@@ -161,6 +178,13 @@ public sealed class PostgresStoreTests : StoreContractTests
         var (app, owner) = await PostgresServer.CreateDatabaseAsync("store");
         _owner = owner;
         return new StoreOptions { Provider = "postgres", Postgres = app, PostgresMigrations = owner };
+    }
+
+    protected override async Task<DbConnection> OpenOwnerAsync()
+    {
+        var connection = new NpgsqlConnection(_owner);
+        await connection.OpenAsync();
+        return connection;
     }
 
     [Fact]
