@@ -418,6 +418,9 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
 
         // The refused requests changed nothing.
         Assert.Equal("intake", (await Api.Get($"/api/proposals/{id}", token)).Json.GetProperty("currentStep").GetProperty("id").GetString());
+
+        // And none of them is an error in the server's log: a refusal is an answer, not a failure.
+        Assert.DoesNotContain(Service.Server.Output.Split('\n'), line => line.StartsWith("fail:", StringComparison.Ordinal) || line.Contains("unhandled exception", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
