@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace LinxianWorkflow.Engine.Tests;
+namespace LinxianWorkflow.Cli.Tests;
 
 // `linxian validate`, run as a real process the way a clerk or CI runs it.
 public class CliTests
