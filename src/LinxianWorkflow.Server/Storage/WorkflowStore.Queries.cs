@@ -116,6 +116,15 @@ public sealed partial class WorkflowStore
             DisclosureSelect + "WHERE d.village_code = @villageCode ORDER BY d.published_at DESC LIMIT 200", new { villageCode })];
     }
 
+    /// <summary>Disclosures whose title contains <paramref name="text"/>, newest first (at most <paramref name="limit"/>).</summary>
+    public async Task<List<DisclosureRow>> DisclosuresTitledAsync(string text, int limit, CancellationToken ct = default)
+    {
+        var pattern = "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
+        await using var connection = await OpenAsync(ct);
+        return [.. await connection.QueryAsync<DisclosureRow>(new CommandDefinition(
+            DisclosureSelect + @"WHERE d.title LIKE @pattern ESCAPE '\' ORDER BY d.published_at DESC LIMIT @limit", new { pattern, limit }, cancellationToken: ct))];
+    }
+
     /// <summary>The villages with at least one published disclosure.</summary>
     public async Task<List<string>> DisclosingVillagesAsync(CancellationToken ct = default)
     {

@@ -74,6 +74,23 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_noticeboard_search_finds_a_notice_by_words_of_its_title_with_its_village_named()
+    {
+        using var villager = new PageSession(service.Server.Url);
+        var found = await villager.GetAsync("/villages?q=" + Uri.EscapeDataString("供水管网"));
+        var notices = found.Document.QuerySelectorAll(".found-notices li");
+        var notice = Assert.Single(notices);
+        Assert.Equal("改造村内供水管网", notice.QuerySelector("a")!.TextContent);
+        Assert.Contains("三交镇孙家沟村", notice.TextContent, StringComparison.Ordinal);
+        Assert.StartsWith("/notices/", notice.QuerySelector("a")!.GetAttribute("href"), StringComparison.Ordinal);
+
+        // LIKE's wildcards are words like any other; one character searches no titles.
+        Assert.Null((await villager.GetAsync("/villages?q=" + Uri.EscapeDataString("%%"))).Document.QuerySelector(".found-notices"));
+        Assert.Null((await villager.GetAsync("/villages?q=" + Uri.EscapeDataString("__"))).Document.QuerySelector(".found-notices"));
+        Assert.Null((await villager.GetAsync("/villages?q=" + Uri.EscapeDataString("村"))).Document.QuerySelector(".found-notices"));
+    }
+
+    [Fact]
     public async Task A_refused_form_keeps_what_was_typed_and_says_why_inside_it()
     {
         var walker = new Walker(service);

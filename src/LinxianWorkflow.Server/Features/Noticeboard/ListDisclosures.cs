@@ -39,3 +39,30 @@ public sealed class ListDisclosuresHandler(WorkflowStore store) : IQueryHandler<
         return [.. rows.Select(r => PublicDisclosure.Of(r, checkpoint))];
     }
 }
+
+/// <summary>
+/// 公开栏 search: the county's disclosures whose title contains <paramref name="Text"/> (two characters or more), newest
+/// first, at most 50, each with its village; no sign-in, as the noticeboards themselves.
+/// </summary>
+public sealed record SearchDisclosures(string Text) : IQuery<IReadOnlyList<FoundDisclosure>>;
+
+/// <summary>A disclosure found by its title, and the code of the village that posted it.</summary>
+public sealed record FoundDisclosure(PublicDisclosure Disclosure, string VillageCode);
+
+public sealed class SearchDisclosuresHandler(WorkflowStore store) : IQueryHandler<SearchDisclosures, IReadOnlyList<FoundDisclosure>>
+{
+    public const int MinLength = 2;
+
+    public async ValueTask<IReadOnlyList<FoundDisclosure>> Handle(SearchDisclosures query, CancellationToken cancellationToken)
+    {
+        var text = query.Text.Trim();
+        if (text.Length < MinLength)
+        {
+            return [];
+        }
+
+        var rows = await store.DisclosuresTitledAsync(text[..Math.Min(text.Length, 50)], 50, cancellationToken);
+        var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
+        return [.. rows.Select(r => new FoundDisclosure(PublicDisclosure.Of(r, checkpoint), r.VillageCode))];
+    }
+}

@@ -21,6 +21,10 @@ public static class PublicEndpoints
             Api.Ok(await sender.Send(new ListDisclosures(code), http.RequestAborted)))
         .Produces<IReadOnlyList<PublicDisclosure>>().WithSummary("A village's noticeboard (公开栏), no sign-in");
 
+        pub.MapGet("/disclosures", async (string? q, HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new SearchDisclosures(q ?? ""), http.RequestAborted)))
+        .Produces<IReadOnlyList<FoundDisclosure>>().WithSummary("公开栏 search: the county's disclosures whose title contains q (two characters or more), newest first, at most 50, no sign-in");
+
         pub.MapGet("/log/checkpoint", async (WorkflowStore store, HttpContext http) =>
             await store.LatestCheckpointAsync(http.RequestAborted) is { } checkpoint
                 ? Results.Text(checkpoint.Note, "text/plain; charset=utf-8")

@@ -12,6 +12,9 @@ namespace LinxianWorkflow.Server.Pages.Villages;
 /// </summary>
 public sealed class IndexModel(AreaRegistry areas, ISender sender) : AppPageModel
 {
+    /// <summary>Areas by name, for the villages of the notices found.</summary>
+    public AreaRegistry Areas => areas;
+
     protected override bool RequiresSignIn => false;
 
     [BindProperty(SupportsGet = true, Name = "q")]
@@ -22,6 +25,9 @@ public sealed class IndexModel(AreaRegistry areas, ISender sender) : AppPageMode
 
     /// <summary>True when the reader typed a name: every township that matched is shown open.</summary>
     public bool Searching => !string.IsNullOrWhiteSpace(Query);
+
+    /// <summary>Notices whose title holds the words searched for (a villager may know the matter, not the village).</summary>
+    public IReadOnlyList<FoundDisclosure> Notices { get; private set; } = [];
 
     /// <summary>Villages that have matters on record.</summary>
     public IReadOnlySet<string> Active { get; private set; } = new HashSet<string>();
@@ -47,5 +53,9 @@ public sealed class IndexModel(AreaRegistry areas, ISender sender) : AppPageMode
         }
 
         Townships = list;
+        if (q.Length > 0)
+        {
+            Notices = await sender.Send(new SearchDisclosures(q), HttpContext.RequestAborted);
+        }
     }
 }
