@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Server.Storage;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace LinxianWorkflow.Server.Application;
 
@@ -8,17 +8,18 @@ namespace LinxianWorkflow.Server.Application;
 /// The last state this node folded for each proposal, with its version and last hash, so a command does not
 /// re-read and re-decode the whole stream. It is used only when the read row says the stream is still at
 /// that version (another node's commit moves the row on, and the stream is read again); the database's
-/// (proposal, seq) key stays the guard. Bounded: past <see cref="Capacity"/> entries it starts afresh.
+/// (proposal, seq) key stays the guard. Bounded: a memory cache of <see cref="Capacity"/> entries that evicts the
+/// least recently used when full, so the proposals in use stay folded.
 /// </summary>
-public sealed class InstanceCache
+public sealed class InstanceCache : IDisposable
 {
     public const int Capacity = 20_000;
 
-    private readonly ConcurrentDictionary<string, (InstanceState State, string LastHash)> _states = new(StringComparer.Ordinal);
+    private readonly MemoryCache _states = new(new MemoryCacheOptions { SizeLimit = Capacity, CompactionPercentage = 0.1 });
 
     public bool TryGet(string id, int version, out InstanceState state, out string lastHash)
     {
-        if (_states.TryGetValue(id, out var entry) && entry.State.Version == version)
+        if (_states.TryGetValue<(InstanceState State, string LastHash)>(id, out var entry) && entry.State.Version == version)
         {
             (state, lastHash) = entry;
             return true;
@@ -28,17 +29,12 @@ public sealed class InstanceCache
         return false;
     }
 
-    public void Set(string id, InstanceState state, string lastHash)
-    {
-        if (_states.Count >= Capacity)
-        {
-            _states.Clear();
-        }
+    public void Set(string id, InstanceState state, string lastHash) =>
+        _states.Set(id, (state, lastHash), new MemoryCacheEntryOptions { Size = 1 });
 
-        _states[id] = (state, lastHash);
-    }
+    public void Forget(string id) => _states.Remove(id);
 
-    public void Forget(string id) => _states.TryRemove(id, out _);
+    public void Dispose() => _states.Dispose();
 
     /// <summary>The proposal's state and last hash: the cached fold when <paramref name="row"/> says the stream has not moved, else the stream itself.</summary>
     public async Task<(InstanceState State, string LastHash)> LoadAsync(WorkflowStore store, string id, ProposalRow? row, CancellationToken ct)

@@ -22,15 +22,25 @@ public static class ServerApp
     /// <summary>--demo: a separate SQLite file with the demo county, demo users and a clock that may be moved.</summary>
     public static bool IsDemo(WebApplicationBuilder builder) => builder.Configuration.GetValue<bool>("Demo");
 
+    /// <summary>Settings read before the container exists, checked by the same rules the options pattern applies (OptionsValidationException naming each).</summary>
+    public static void Check<TOptions>(TOptions options)
+        where TOptions : class
+    {
+        var result = new Microsoft.Extensions.Options.DataAnnotationValidateOptions<TOptions>(null).Validate(null, options);
+        if (result.Failed)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(typeof(TOptions).Name, typeof(TOptions), result.Failures);
+        }
+    }
+
     public static void AddStorage(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Storage").Get<StoreOptions>() ?? new StoreOptions();
-        if (IsDemo(builder) && !options.IsPostgres && builder.Configuration["Storage:SqlitePath"] is null)
-        {
-            options.SqlitePath = "data/linxian-demo.db";
-        }
-
-        builder.Services.AddSingleton(options);
+        // The options pattern, checked when first read (before the store opens) and at start.
+        var demo = IsDemo(builder) && builder.Configuration["Storage:SqlitePath"] is null;
+        builder.Services.AddOptions<StoreOptions>().Bind(builder.Configuration.GetSection("Storage"))
+            .PostConfigure(options => options.SqlitePath = demo && !options.IsPostgres ? "data/linxian-demo.db" : options.SqlitePath)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value);
         builder.Services.AddSingleton<WorkflowStore>();
         var adjustable = IsDemo(builder) || builder.Configuration.GetValue<bool>("Clock:Adjustable");
         builder.Services.AddSingleton(sp => new AdjustableClock(TimeProvider.System, sp.GetRequiredService<WorkflowStore>(), adjustable));

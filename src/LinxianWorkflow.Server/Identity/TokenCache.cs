@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
-using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Storage;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace LinxianWorkflow.Server.Identity;
 
@@ -10,24 +9,22 @@ namespace LinxianWorkflow.Server.Identity;
 /// within <see cref="Lifetime"/>, kept short because a revoked token (a password reset, a disabled user, sign out
 /// everywhere) must stop working on every node at once, not a while later.
 /// </summary>
-public sealed class TokenCache(AdjustableClock clock)
+public sealed class TokenCache : IDisposable
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(3);
 
-    private readonly ConcurrentDictionary<string, (UserRow User, DateTimeOffset Until)> _users = new(StringComparer.Ordinal);
+    /// <summary>Tokens remembered at most (the least recently used go first when full).</summary>
+    public const int Capacity = 100_000;
 
-    public UserRow? Get(string tokenHash) =>
-        _users.TryGetValue(tokenHash, out var entry) && entry.Until > clock.Real.GetUtcNow() ? entry.User : null;
+    // Real time (the system clock): sessions never follow the demo's adjustable procedure clock.
+    private readonly MemoryCache _users = new(new MemoryCacheOptions { SizeLimit = Capacity });
 
-    public void Set(string tokenHash, UserRow user)
-    {
-        if (_users.Count >= 100_000)
-        {
-            _users.Clear();
-        }
+    public UserRow? Get(string tokenHash) => _users.TryGetValue<UserRow>(tokenHash, out var user) ? user : null;
 
-        _users[tokenHash] = (user, clock.Real.GetUtcNow() + Lifetime);
-    }
+    public void Set(string tokenHash, UserRow user) =>
+        _users.Set(tokenHash, user, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
 
     public void Clear() => _users.Clear();
+
+    public void Dispose() => _users.Dispose();
 }

@@ -21,7 +21,10 @@ public static class SchedulingSetup
     {
         var options = builder.Configuration.GetSection("Scheduling").Get<SchedulingOptions>() ?? new SchedulingOptions();
         var store = builder.Configuration.GetSection("Storage").Get<StoreOptions>() ?? new StoreOptions();
-        builder.Services.AddSingleton(options);
+        // Hangfire is configured from these now, so they are checked now as well as by the options pattern.
+        Hosting.ServerApp.Check(options);
+        builder.Services.AddOptions<SchedulingOptions>().Bind(builder.Configuration.GetSection("Scheduling")).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SchedulingOptions>>().Value);
         builder.Services.AddHangfire(hangfire =>
         {
             hangfire.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();

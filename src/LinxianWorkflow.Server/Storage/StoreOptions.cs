@@ -1,9 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace LinxianWorkflow.Server.Storage;
 
-/// <summary>Which database, and how to reach it (appsettings "Storage" section; docs/operations.md).</summary>
-public sealed class StoreOptions
+/// <summary>Which database, and how to reach it (appsettings "Storage" section; docs/operations.md); checked at start.</summary>
+public sealed class StoreOptions : IValidatableObject
 {
     /// <summary>"sqlite" (the embedded default) or "postgres".</summary>
+    [RegularExpression("(?i)^(sqlite|postgres)$", ErrorMessage = "Storage:Provider is sqlite or postgres.")]
     public string Provider { get; set; } = "sqlite";
 
     /// <summary>For SQLite, the database file (relative to the working directory).</summary>
@@ -16,4 +19,16 @@ public sealed class StoreOptions
     public string? PostgresMigrations { get; set; }
 
     public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (IsPostgres && string.IsNullOrWhiteSpace(Postgres))
+        {
+            yield return new ValidationResult("Storage:Postgres (the service's connection string) is required with Storage:Provider=postgres.", [nameof(Postgres)]);
+        }
+        else if (!IsPostgres && string.IsNullOrWhiteSpace(SqlitePath))
+        {
+            yield return new ValidationResult("Storage:SqlitePath is required with SQLite.", [nameof(SqlitePath)]);
+        }
+    }
 }
