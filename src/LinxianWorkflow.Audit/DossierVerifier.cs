@@ -82,8 +82,16 @@ public static class DossierVerifier
     /// proof that the dossier's checkpoint extends it. A log rewritten after the witness signed cannot prove
     /// that, even with the log's own key in the wrong hands.
     /// </summary>
-    public static Verdict Verify(Dossier dossier, NoteVerifierKey key, IReadOnlyList<NoteVerifierKey> witnesses)
+    public static Verdict Verify(Dossier dossier, NoteVerifierKey key, IReadOnlyList<NoteVerifierKey> witnesses) => Verify(dossier, [key], witnesses);
+
+    /// <summary>
+    /// As above for a log whose key was handed over: <paramref name="keys"/> are the log's keys the auditor accepts
+    /// (the first and those its hand-overs reach, <see cref="KeyHandOver.Follow"/>); the dossier's checkpoint and the
+    /// witnessed ones may each be signed by any of them.
+    /// </summary>
+    public static Verdict Verify(Dossier dossier, IReadOnlyList<NoteVerifierKey> keys, IReadOnlyList<NoteVerifierKey> witnesses)
     {
+        var key = keys.FirstOrDefault(k => SignedNote.Open(dossier.Checkpoint, k) is not null) ?? keys[^1];
         var verdict = Verify(dossier, key);
         if (!verdict.Intact)
         {
@@ -95,7 +103,7 @@ public static class DossierVerifier
         {
             var cosigned = (dossier.Witnessed ?? [])
                 .Where(w => SignedNote.Open(w.Note, witness) is not null)
-                .Select(w => (Text: SignedNote.Open(w.Note, key), w.Consistency))
+                .Select(w => (Text: keys.Select(k => SignedNote.Open(w.Note, k)).FirstOrDefault(t => t is not null), w.Consistency))
                 .Where(w => w.Text is not null && Checkpoint.Parse(w.Text) is not null)
                 .Select(w => (Checkpoint: Checkpoint.Parse(w.Text!)!, w.Consistency))
                 .ToList();

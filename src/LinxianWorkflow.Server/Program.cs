@@ -21,6 +21,12 @@ if (args.Length > 0 && args[0] == "import-areas")
     return await ImportAreasCommand.RunAsync(args[1..]);
 }
 
+// `rotate-log-key [--after-restore]` hands the Merkle log over to a new key, signed by the old one.
+if (args.Length > 0 && args[0] == "rotate-log-key")
+{
+    return await RotateLogKeyCommand.RunAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(ServerArgs.Options(args));
 builder.AddStorage();
 builder.AddApplication();

@@ -9,9 +9,10 @@ namespace LinxianWorkflow.Server.AuditLog;
 /// the commands not yet logged (their outbox rows, oldest first), appends each of their events as a leaf
 /// (SHA-256(0x00 ‖ the event's stored record)), and signs a checkpoint of the new size, all in one
 /// transaction; at once when a command published a disclosure (<see cref="LogNudge"/>). One batcher at a time
-/// across nodes (an advisory lock on PostgreSQL).
+/// across nodes (an advisory lock on PostgreSQL). Before each batch <see cref="LogIdentity"/> checks this node may
+/// sign; once it may not, the batcher stops and the events wait in the outbox for a node that may.
 /// </summary>
-public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge nudge, LogTree tree, TimeProvider time, IConfiguration configuration, ILogger<LogBatcher> log)
+public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogIdentity identity, LogNudge nudge, LogTree tree, TimeProvider time, IConfiguration configuration, ILogger<LogBatcher> log)
     : BackgroundService
 {
     private const int FeedLimit = 2000;
@@ -29,7 +30,7 @@ public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge
                 {
                     // Drain: a full batch means more are waiting.
                     var appended = FeedLimit;
-                    while (appended == FeedLimit && !stoppingToken.IsCancellationRequested)
+                    while (appended == FeedLimit && identity.Refusal is null && !stoppingToken.IsCancellationRequested)
                     {
                         appended = 0;
                         await store.WithLogLockAsync(async c => appended = await AppendAsync(c), stoppingToken);
@@ -60,8 +61,14 @@ public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge
         }
 
         var commands = feed.Select(f => f.OutboxId).Distinct().ToList();
+        (long Size, byte[] Root)? signed = null;
         await tree.AppendAsync(connection, async levels =>
         {
+            if (!await identity.MaySignAsync(connection, levels))
+            {
+                return;
+            }
+
             var leaves = new List<LogLeafRow>();
             foreach (var e in feed.Where(f => f.Record is not null))
             {
@@ -80,8 +87,15 @@ public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogNudge
                 CreatedAt = now,
             };
             await WorkflowStore.AppendLogAsync(connection, leaves, commands, checkpoint, now);
+            signed = (levels.Count, root);
         });
-        return commands.Count;
+        if (signed is var (size, signedRoot))
+        {
+            identity.RememberSigned(size, signedRoot);
+            return commands.Count;
+        }
+
+        return 0;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Appending to the Merkle log failed; the next batch tries again")]

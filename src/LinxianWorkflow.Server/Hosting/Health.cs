@@ -11,13 +11,17 @@ namespace LinxianWorkflow.Server.Hosting;
 /// <summary>
 /// Health as ASP.NET Core's health checks: <c>/health/live</c> (the process answers) and <c>/health/ready</c> (the
 /// database answers within two seconds and carries every migration this build knows; <c>/health</c> is the same
-/// check). Not ready is a 503 problem+json naming what is wrong, with Retry-After, so a load balancer takes the node
-/// out within seconds of PostgreSQL stopping and back when it returns.
+/// check; and this node may sign the log). Not ready is a 503 problem+json naming what is wrong, with Retry-After, so a
+/// load balancer takes the node out within seconds of PostgreSQL stopping and back when it returns. A node that may not
+/// sign the log (another key, a rolled-back database: <see cref="AuditLog.LogIdentity"/>) is not ready either, with the
+/// rule named: it would leave every event it takes unsigned, so traffic should go to a node that signs.
 /// </summary>
 public static class Health
 {
     public static void AddHealth(this WebApplicationBuilder builder) =>
-        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
+            .AddCheck<LogHealthCheck>("log", tags: ["ready"]);
 
     public static void MapHealth(this WebApplication app)
     {
@@ -38,8 +42,14 @@ public static class Health
     {
         if (report.Status == HealthStatus.Unhealthy)
         {
-            var reasons = string.Join("; ", report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => $"{e.Key}: {e.Value.Description}"));
-            return Problems.WriteAsync(context, ServerText.Problem(StatusCodes.Status503ServiceUnavailable, "store.unavailable", "NotReady", reasons));
+            var unhealthy = report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).ToList();
+            var reasons = string.Join("; ", unhealthy.Select(e => $"{e.Key}: {e.Value.Description}"));
+
+            // The database first: while it is away nothing else can be judged. Otherwise the check's own problem, rule named.
+            var problem = unhealthy.All(e => e.Key != "store") && unhealthy.Select(e => e.Value.Data.GetValueOrDefault("problem")).OfType<ProblemException>().FirstOrDefault() is { } own
+                ? own
+                : ServerText.Problem(StatusCodes.Status503ServiceUnavailable, "store.unavailable", "NotReady", reasons);
+            return Problems.WriteAsync(context, problem);
         }
 
         context.Response.ContentType = "application/json; charset=utf-8";
@@ -77,4 +87,13 @@ public sealed partial class StoreHealthCheck(WorkflowStore store, ILogger<StoreH
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness: the database is unreachable: {Reason}")]
     private static partial void LogUnreachable(ILogger logger, string reason);
+}
+
+/// <summary>This node may sign the log: its key is the deployment's and the database was not rolled back (<see cref="AuditLog.LogIdentity"/>).</summary>
+public sealed class LogHealthCheck(AuditLog.LogIdentity identity) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(identity.Refusal is { } refusal
+            ? HealthCheckResult.Unhealthy($"{refusal.Rule}: {refusal.Text.En}", data: new Dictionary<string, object> { ["problem"] = refusal.Problem() })
+            : HealthCheckResult.Healthy($"signs with {identity.Verifier}"));
 }

@@ -65,6 +65,7 @@ public static class ServerApp
         builder.Services.AddSingleton<AuditLog.LogKey>();
         builder.Services.AddSingleton<AuditLog.LogNudge>();
         builder.Services.AddSingleton<AuditLog.LogTree>();
+        builder.Services.AddSingleton<AuditLog.LogIdentity>();
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -117,12 +118,13 @@ public static class ServerApp
         });
     }
 
-    /// <summary>Migrates the store, loads the areas, restores the clock, seeds the demo when asked; the service answers /health only after this.</summary>
+    /// <summary>Migrates the store, loads the areas, checks this node may sign the log (or says why not), restores the clock, seeds the demo when asked; the service answers /health only after this.</summary>
     public static async Task PrepareAsync(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<WorkflowStore>();
         await store.MigrateAsync();
         await app.Services.GetRequiredService<AreaRegistry>().LoadAsync(store);
+        await app.Services.GetRequiredService<AuditLog.LogIdentity>().PrepareAsync();
         await app.Services.GetRequiredService<AdjustableClock>().LoadAsync(CancellationToken.None);
         if (app.Configuration.GetValue<bool>("Demo"))
         {

@@ -7,11 +7,11 @@ using Mediator;
 namespace LinxianWorkflow.Server.Pages;
 
 /// <summary>The public log: its verifier key (to keep), its latest signed checkpoint, what each township witnessed.</summary>
-public sealed class LogModel(ISender sender, WorkflowStore store, LogKey key) : AppPageModel
+public sealed class LogModel(ISender sender, WorkflowStore store, LogIdentity identity) : AppPageModel
 {
     protected override bool RequiresSignIn => false;
 
-    public string Verifier => key.Verifier.ToString();
+    public string Verifier => identity.Verifier.ToString();
 
     public string? Checkpoint { get; private set; }
 

@@ -29,6 +29,21 @@ public sealed class CheckpointRow
     public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
 }
 
+/// <summary>A key the log signs (or signed) with: its place in the deployment's sequence of keys, the sizes it signs, the hand-over naming it.</summary>
+public sealed class LogKeyRow
+{
+    public int Seq { get; set; }
+    public string VerifierKey { get; set; } = "";
+
+    /// <summary>The key signs checkpoints larger than this size (0 for the first key).</summary>
+    public long SignsAfter { get; set; }
+
+    /// <summary>The signed note in which the previous key named this one; null for the first key.</summary>
+    public string? HandOver { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
+}
+
 public sealed partial class WorkflowStore
 {
     private const long LogLock = 0x4c6f67; // "Log": one batcher at a time across nodes
@@ -113,8 +128,7 @@ public sealed partial class WorkflowStore
     public async Task<CheckpointRow?> LatestCheckpointAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<CheckpointRow>(
-            "SELECT size AS Size, root AS Root, note AS Note, created_at AS CreatedAt FROM checkpoints ORDER BY size DESC LIMIT 1");
+        return await LatestCheckpointAsync(connection);
     }
 
     public async Task<LogLeafRow?> LogLeafAsync(string instanceId, int seq, CancellationToken ct = default)
@@ -136,4 +150,31 @@ public sealed partial class WorkflowStore
             new { now = now.ToUniversalTime() });
         return new Telemetry.Backlog(row.Unsigned, row.Pending, row.Overdue);
     }
+
+    private const string LogKeyColumns = "seq AS Seq, verifier_key AS VerifierKey, signs_after AS SignsAfter, hand_over AS HandOver, created_at AS CreatedAt";
+
+    /// <summary>Every key of the deployment's log, oldest first (the last is the one that signs now).</summary>
+    public static async Task<List<LogKeyRow>> LogKeysAsync(DbConnection connection) =>
+        [.. await connection.QueryAsync<LogKeyRow>($"SELECT {LogKeyColumns} FROM log_keys ORDER BY seq")];
+
+    public async Task<List<LogKeyRow>> LogKeysAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await LogKeysAsync(connection);
+    }
+
+    /// <summary>Records a key; false when another took its place in the sequence first (two first starts, two rotations at once).</summary>
+    public static async Task<bool> AddLogKeyAsync(DbConnection connection, LogKeyRow row) =>
+        await connection.ExecuteAsync(
+            "INSERT INTO log_keys (seq, verifier_key, signs_after, hand_over, created_at) VALUES (@Seq, @VerifierKey, @SignsAfter, @HandOver, @CreatedAt) ON CONFLICT DO NOTHING",
+            row) == 1;
+
+    /// <summary>The newest checkpoint, on the batcher's connection.</summary>
+    public static Task<CheckpointRow?> LatestCheckpointAsync(DbConnection connection) =>
+        connection.QuerySingleOrDefaultAsync<CheckpointRow>(
+            "SELECT size AS Size, root AS Root, note AS Note, created_at AS CreatedAt FROM checkpoints ORDER BY size DESC LIMIT 1");
+
+    /// <summary>The largest checkpoint any township co-signed (its note), or null.</summary>
+    public static Task<string?> NewestWitnessedNoteAsync(DbConnection connection) =>
+        connection.QuerySingleOrDefaultAsync<string>("SELECT note FROM witness_signatures ORDER BY size DESC LIMIT 1");
 }

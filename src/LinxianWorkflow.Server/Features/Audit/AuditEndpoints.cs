@@ -16,6 +16,10 @@ public static class AuditEndpoints
             Api.Ok(await sender.Send(new GetConsistency(Api.QueryNumber(http.Request, "from") ?? 0, Api.QueryNumber(http.Request, "to")), http.RequestAborted)))
         .Produces<ConsistencyView>().WithSummary("Proof that the log of size ?from is a prefix of the checkpoint of size ?to (default: the latest)");
 
+        pub.MapGet("/log/keys", async (HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new ListLogKeys(), http.RequestAborted)))
+        .Produces<IReadOnlyList<LogKeyView>>().WithSummary("Every key the log signed with, oldest first: the sizes each signs and the hand-over its predecessor signed");
+
         pub.MapGet("/log/witnessed", async (HttpContext http, ISender sender) =>
             Api.Ok(await sender.Send(new ListWitnessed(), http.RequestAborted)))
         .Produces<IReadOnlyList<WitnessedView>>().WithSummary("Each township's newest co-signed checkpoint");

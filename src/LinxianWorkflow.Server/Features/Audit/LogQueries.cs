@@ -32,6 +32,24 @@ public sealed class GetConsistencyHandler(WorkflowStore store, LogTree tree) : I
     }
 }
 
+/// <summary>Every key of the log, for auditors following its hand-overs (issue 16).</summary>
+public sealed record ListLogKeys : IQuery<IReadOnlyList<LogKeyView>>;
+
+/// <summary>
+/// A key of the log: it signs the checkpoints larger than <paramref name="SignsAfter"/> and up to <paramref name="SignsUpTo"/>
+/// (null: the current key); <paramref name="HandOver"/> is the note its predecessor (and it) signed, null for the first key.
+/// </summary>
+public sealed record LogKeyView(string Key, string KeyId, long SignsAfter, long? SignsUpTo, string? HandOver, DateTimeOffset RecordedAt);
+
+public sealed class ListLogKeysHandler(WorkflowStore store) : IQueryHandler<ListLogKeys, IReadOnlyList<LogKeyView>>
+{
+    public async ValueTask<IReadOnlyList<LogKeyView>> Handle(ListLogKeys query, CancellationToken cancellationToken)
+    {
+        var keys = await store.LogKeysAsync(cancellationToken);
+        return [.. keys.Select((k, i) => new LogKeyView(k.VerifierKey, k.VerifierKey.Split('+')[1], k.SignsAfter, i + 1 < keys.Count ? keys[i + 1].SignsAfter : null, k.HandOver, k.CreatedAt))];
+    }
+}
+
 /// <summary>The inclusion proof of an event that published a disclosure: public, like the notice itself.</summary>
 public sealed record GetDisclosureProof(string ProposalId, int Sequence) : IQuery<EventProof>;
 
@@ -79,13 +97,14 @@ public sealed record VerifyProposal(Caller Caller, string ProposalId) : IQuery<V
 /// <summary>The verdict, how many events were checked, the checkpoint and which townships' witnessed checkpoints were checked too.</summary>
 public sealed record VerificationView(string ProposalId, bool Intact, int? Event, string Reason, int Events, long CheckpointSize, IReadOnlyList<string> Witnesses);
 
-public sealed class VerifyProposalHandler(ProposalAccess access, Dossiers dossiers, WorkflowStore store, LogKey logKey) : IQueryHandler<VerifyProposal, VerificationView>
+public sealed class VerifyProposalHandler(ProposalAccess access, Dossiers dossiers, WorkflowStore store, LogIdentity identity) : IQueryHandler<VerifyProposal, VerificationView>
 {
     public async ValueTask<VerificationView> Handle(VerifyProposal query, CancellationToken cancellationToken)
     {
         await access.LoadAsync(query.Caller, query.ProposalId, cancellationToken);
         var dossier = await dossiers.BuildAsync(query.ProposalId, null, cancellationToken);
-        var size = Checkpoint.Parse(SignedNote.Open(dossier.Checkpoint, logKey.Verifier) ?? "")?.Size ?? 0;
+        var keys = await identity.KeysAsync(cancellationToken);
+        var size = Checkpoint.Parse(LogIdentity.Open(dossier.Checkpoint, keys) ?? "")?.Size ?? 0;
         var witnesses = new List<NoteVerifierKey>();
         var names = new List<string>();
         foreach (var township in (await store.WitnessSignaturesUpToAsync(size, cancellationToken)).Select(s => s.Township))
@@ -97,7 +116,7 @@ public sealed class VerifyProposalHandler(ProposalAccess access, Dossiers dossie
             }
         }
 
-        var verdict = DossierVerifier.Verify(dossier, logKey.Verifier, witnesses);
+        var verdict = DossierVerifier.Verify(dossier, keys, witnesses);
         if (verdict.Intact)
         {
             // Events the log holds that the events table has lost (the newest cut off, say).

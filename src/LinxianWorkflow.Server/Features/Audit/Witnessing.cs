@@ -69,7 +69,7 @@ public sealed record CoSignature(string Note, string? Township = null);
 /// <summary>A checkpoint a township witnessed.</summary>
 public sealed record WitnessedView(string Township, long Size, string Note, DateTimeOffset SignedAt, string SignedBy);
 
-public sealed class CoSignCheckpointHandler(WorkflowStore store, LogKey logKey, LogTree tree, AdjustableClock clock, AreaRegistry areas) : ICommandHandler<CoSignCheckpoint, WitnessedView>
+public sealed class CoSignCheckpointHandler(WorkflowStore store, LogIdentity identity, LogTree tree, AdjustableClock clock, AreaRegistry areas) : ICommandHandler<CoSignCheckpoint, WitnessedView>
 {
     public async ValueTask<WitnessedView> Handle(CoSignCheckpoint command, CancellationToken cancellationToken)
     {
@@ -77,7 +77,8 @@ public sealed class CoSignCheckpointHandler(WorkflowStore store, LogKey logKey, 
         var witnessKey = NoteVerifierKey.Parse(await store.WitnessKeyAsync(township, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", areas.DisplayName(township)))!;
         var note = command.CoSignature.Note;
-        if (SignedNote.Open(note, logKey.Verifier) is not { } text || Checkpoint.Parse(text) is not { } checkpoint
+        var keys = await identity.KeysAsync(cancellationToken);
+        if (LogIdentity.Open(note, keys) is not { } text || Checkpoint.Parse(text) is not { } checkpoint
             || await store.CheckpointAsync(checkpoint.Size, cancellationToken) is not { } stored
             || stored.Root.Trim() != Convert.ToHexStringLower(checkpoint.Root))
         {
@@ -97,7 +98,7 @@ public sealed class CoSignCheckpointHandler(WorkflowStore store, LogKey logKey, 
                 throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.older", "WitnessOlder", previous.Size, checkpoint.Size);
             }
 
-            var before = Checkpoint.Parse(SignedNote.Open(previous.Note, logKey.Verifier) ?? "")
+            var before = Checkpoint.Parse(LogIdentity.Open(previous.Note, keys) ?? "")
                 ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.inconsistent", "WitnessInconsistent");
             var proof = await tree.ReadAsync(checkpoint.Size, t => t.ConsistencyProof(before.Size, checkpoint.Size), cancellationToken);
             if (!MerkleProof.VerifyConsistency(before.Size, checkpoint.Size, before.Root, checkpoint.Root, proof))
