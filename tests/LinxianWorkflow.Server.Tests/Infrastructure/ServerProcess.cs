@@ -8,6 +8,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
+    private bool _stopped;
 
     private ServerProcess(Process process, Uri url)
     {
@@ -44,7 +45,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException("LinxianWorkflow.Server.dll not found; build the solution first (tests/run.sh does).");
     }
 
-    public static async Task<ServerProcess> StartAsync(IEnumerable<string> args)
+    /// <summary>Starts the server with <paramref name="args"/>, and <paramref name="environment"/> added to its environment (a secret, say).</summary>
+    public static async Task<ServerProcess> StartAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -62,6 +64,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info)!;
         var started = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = new List<string>();
@@ -115,9 +122,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public static Task<(int Code, string Output)> RunCommandAsync(params string[] args) =>
         Command.RunAsync("dotnet", [ServerDll(), .. args], Path.GetTempPath());
 
-    /// <summary>Stops the server abruptly (SIGKILL): whatever was committed must survive.</summary>
+    /// <summary>Stops the server abruptly (SIGKILL): whatever was committed must survive. Stopping twice does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
