@@ -53,7 +53,7 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
             var refusal = await tree.ReadAsync(long.MaxValue, levels => Judge(facts, levels), ct);
             if (refusal is null && facts.Newest is { } newest && (_state.Read() is not { } remembered || remembered.Size < newest.Size))
             {
-                _state.Write(newest.Size, Convert.FromHexString(newest.Root.Trim())); // seen
+                _state.Write(new LogState(newest.Size, Convert.FromHexString(newest.Root.Trim()), KeyFor(facts.Keys, newest.Size)!.KeyId)); // seen
             }
 
             Refuse(refusal);
@@ -85,7 +85,7 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
         keys.Select(k => SignedNote.Open(note, k)).FirstOrDefault(t => t is not null);
 
     /// <summary>After a checkpoint committed: remembered beside the key.</summary>
-    public void RememberSigned(long size, byte[] root) => _state.Write(size, root);
+    public void RememberSigned(long size, byte[] root) => _state.Write(new LogState(size, root, Verifier.KeyId));
 
     private async Task<Facts> FirstStartAsync(CancellationToken ct)
     {
@@ -157,19 +157,27 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
             return new LogRefusal(LogRefusal.KeyMismatch, "LogKeyNotNewest", current.ToString(), newest.Size);
         }
 
-        return RolledBack(facts, levels) is var (size, _) ? new LogRefusal(LogRefusal.RolledBack, "LogRolledBack", size, levels.Count, _state.Path) : null;
+        return RolledBack(facts, levels) is { } gone ? new LogRefusal(LogRefusal.RolledBack, "LogRolledBack", gone.Size, levels.Count, _state.Path) : null;
     }
 
     /// <summary>The newest checkpoint remembered outside the database when the log no longer holds it at the same root.</summary>
-    private (long Size, byte[] Root)? RolledBack(Facts facts, MerkleLevels levels)
+    private LogState? RolledBack(Facts facts, MerkleLevels levels)
     {
         var remembered = _state.Read();
-        if (facts.Witnessed is { } w && (remembered is null || w.Size > remembered.Value.Size))
+
+        // A checkpoint an old key signed beyond the size its hand-over names was given up on the record (a hand-over after a restore).
+        var signer = remembered is null ? -1 : facts.Keys.FindIndex(k => NoteVerifierKey.Parse(k.VerifierKey)!.KeyId == remembered.KeyId);
+        if (signer >= 0 && signer + 1 < facts.Keys.Count && remembered!.Size > facts.Keys[signer + 1].SignsAfter)
         {
-            remembered = (w.Size, w.Root);
+            remembered = null;
         }
 
-        return remembered is var (size, root) && (levels.Count < size || !levels.Root(size).AsSpan().SequenceEqual(root)) ? remembered : null;
+        if (facts.Witnessed is { } w && (remembered is null || w.Size > remembered.Size))
+        {
+            remembered = new LogState(w.Size, w.Root, 0);
+        }
+
+        return remembered is { } r && (levels.Count < r.Size || !levels.Root(r.Size).AsSpan().SequenceEqual(r.Root)) ? remembered : null;
     }
 
     private void Refuse(LogRefusal? refusal)
@@ -233,7 +241,7 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
 
         var size = facts.Newest?.Size ?? 0;
         var root = facts.Newest is { } newest ? Convert.FromHexString(newest.Root.Trim()) : MerkleTree.EmptyRoot();
-        var abandoned = Refusal is null ? null : _state.Read() is var (goneSize, goneRoot) ? new Checkpoint(key.Origin, goneSize, goneRoot) : null;
+        var abandoned = Refusal is null ? null : _state.Read() is { } gone ? new Checkpoint(key.Origin, gone.Size, gone.Root) : null;
         var handOver = new KeyHandOver(key.Origin, old, successor, size, root, abandoned);
         var note = handOver.Sign(key.Key!, next);
         LogKey.Write(newKeyFile, next);
@@ -250,7 +258,7 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
             throw new InvalidOperationException("another rotation took place meanwhile");
         }
 
-        _state.Write(size, root);
+        _state.Write(new LogState(size, root, old.KeyId));
         LogRotated(log, old, successor, size);
         return new LogKeyRotation(old, successor, handOver, note, newKeyFile);
     }

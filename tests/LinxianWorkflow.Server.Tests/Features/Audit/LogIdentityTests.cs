@@ -127,6 +127,14 @@ public sealed class LogIdentityRollbackTests(PostgresService service) : IClassFi
             "the state file beside the key remembers the newest checkpoint");
         LogNodes.AssertOwnerOnly(state);
 
+        // Another node saw the same log: its own state file, beside a key path of its own (the key from the environment).
+        var keyFile = LogNodes.Argument(service, "Audit:KeyFile");
+        var elsewhere = Path.Combine(Directory.CreateTempSubdirectory("linxian-node-").FullName, "log.key");
+        await using (var other = await LogNodes.StartAsync(service, elsewhere, await File.ReadAllTextAsync(keyFile)))
+        {
+            Assert.True(File.Exists(elsewhere + ".state"));
+        }
+
         // The database goes back to the log of `before`: the newest checkpoints and leaves gone, their commands waiting again.
         await LogNodes.OwnerSqlAsync(service,
             $"DELETE FROM checkpoints WHERE size > {before.Size}",
@@ -150,6 +158,15 @@ public sealed class LogIdentityRollbackTests(PostgresService service) : IClassFi
 
         await service.RestartAsync();
         Assert.Equal(200, (await service.Api.Get("/health/ready")).Code);
+
+        // The other node, given the new key, signs too: what its state remembers the hand-over gave up on the record.
+        await using var later = await LogNodes.StartAsync(service, elsewhere, await File.ReadAllTextAsync(keyFile));
+        using (var api = new ApiClient(later.Url))
+        {
+            var laterReady = await api.Get("/health/ready");
+            Assert.True(laterReady.Code == 200, laterReady.ToString());
+        }
+
         var handOver = await LogNodes.HandOverAsync(service, old);
         Assert.Equal(before.Size, handOver.Size);
         Assert.Equal(after.Size, handOver.Abandoned!.Size);
