@@ -34,8 +34,8 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
 {
     private readonly LogStateFile _state = new(key.KeyFile + ".state");
 
-    /// <summary>The deployment's current verifier key (the recorded one; this node's own before it is recorded).</summary>
-    public NoteVerifierKey Verifier { get; private set; } = key.Verifier!;
+    /// <summary>The deployment's current verifier key (the recorded one; this node's own before it is recorded; null when neither is known).</summary>
+    public NoteVerifierKey? Verifier { get; private set; } = key.Verifier;
 
     public LogRefusal? Refusal { get; private set; }
 
@@ -59,9 +59,9 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
             Refuse(refusal);
         }
 
-        if (Refusal is null)
+        if (Refusal is null && Verifier is { } verifier)
         {
-            LogSigning(log, Verifier, key.Source);
+            LogSigning(log, verifier, key.Source);
         }
     }
 
@@ -85,7 +85,7 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
         keys.Select(k => SignedNote.Open(note, k)).FirstOrDefault(t => t is not null);
 
     /// <summary>After a checkpoint committed: remembered beside the key.</summary>
-    public void RememberSigned(long size, byte[] root) => _state.Write(new LogState(size, root, Verifier.KeyId));
+    public void RememberSigned(long size, byte[] root) => _state.Write(new LogState(size, root, Verifier!.KeyId));
 
     private async Task<Facts> FirstStartAsync(CancellationToken ct)
     {

@@ -11,7 +11,7 @@ public sealed class LogModel(ISender sender, WorkflowStore store, LogIdentity id
 {
     protected override bool RequiresSignIn => false;
 
-    public string Verifier => identity.Verifier.ToString();
+    public string Verifier => identity.Verifier?.ToString() ?? "";
 
     public string? Checkpoint { get; private set; }
 

@@ -31,7 +31,9 @@ public static class PublicEndpoints
                 : throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-yet", "LogNotYet", "-", 0))
         .WithSummary("The log's latest signed checkpoint (C2SP signed note)");
 
-        pub.MapGet("/log/key", (AuditLog.LogIdentity identity) => Results.Text(identity.Verifier.ToString(), "text/plain; charset=utf-8"))
+        pub.MapGet("/log/key", (AuditLog.LogIdentity identity) => identity.Verifier is { } verifier
+            ? Results.Text(verifier.ToString(), "text/plain; charset=utf-8")
+            : throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty"))
             .WithSummary("The log's current verifier key (name+keyid+base64); every key it signed with: /api/public/log/keys");
 
         pub.MapPost("/proposals/{id}/objections", async (string id, [FromBody] ObjectionForm form, HttpContext http, ISender sender) =>
