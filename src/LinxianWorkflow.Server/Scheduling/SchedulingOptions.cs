@@ -22,7 +22,7 @@ public sealed class SchedulingOptions
     public double PollSeconds { get; set; } = 1;
 
     /// <summary>A timer gets its Hangfire job once it is due within this many hours; the sweep schedules the rest as they come near.</summary>
-    [Range(0, 24 * 31)]
+    [Range(0, 24 * 366 * 10)]
     public double JobHorizonHours { get; set; } = 24;
 
     /// <summary>How often timers nearing the horizon are given their jobs (seconds).</summary>
