@@ -138,7 +138,11 @@ public static class Projection
         // One wake-up per command: the scheduler (issue 4) reads what changed from the timers table itself.
         outbox.Add(("events-appended", JsonSerializer.Serialize(
             new { id, from = stored[0].Sequence, to = stored[^1].Sequence, timers = newTimers.Count + settled.Count }, EventCodec.Json)));
-        return new Commit(id, before.Version, actor.Id, now, stored, proposal, tasks, newTimers, settled, disclosures, closed, outbox, notifications, idempotency);
+        var tallies = OverviewTally.Of(proposal.TownshipCode, before.CurrentStep, before.StepEnteredAt, before.Disclosure.ClosableFrom, decision.Events);
+        return new Commit(id, before.Version, actor.Id, now, stored, proposal, tasks, newTimers, settled, disclosures, closed, outbox, notifications, idempotency)
+        {
+            Tallies = tallies,
+        };
     }
 
     /// <summary>

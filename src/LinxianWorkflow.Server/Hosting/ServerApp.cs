@@ -123,6 +123,7 @@ public static class ServerApp
     {
         var store = app.Services.GetRequiredService<WorkflowStore>();
         await store.MigrateAsync();
+        await store.RefillOverviewTalliesAsync();
         await app.Services.GetRequiredService<AreaRegistry>().LoadAsync(store);
         await app.Services.GetRequiredService<AuditLog.LogIdentity>().PrepareAsync();
         await app.Services.GetRequiredService<AdjustableClock>().LoadAsync(CancellationToken.None);

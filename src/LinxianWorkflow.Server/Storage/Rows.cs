@@ -153,7 +153,13 @@ public sealed record Commit(
 
     /// <summary>A contact an objector left, kept outside the history (erasable) in the same transaction as its event.</summary>
     public ObjectionContact? Contact { get; init; }
+
+    /// <summary>What the command adds to the overview's counters (<see cref="Application.OverviewTally"/>), one row per key, sorted.</summary>
+    public IReadOnlyList<TallyRow> Tallies { get; init; } = [];
 }
+
+/// <summary>A counter of the overview: how many of <paramref name="Metric"/> at a step (in a bucket) a township has.</summary>
+public sealed record TallyRow(string TownshipCode, string Metric, string StepId, int Bucket, long N);
 
 /// <summary>A document's bytes under its SHA-256, with who stored it when.</summary>
 public sealed record AttachmentBlob(string Sha256, string MediaType, byte[] Content, DateTimeOffset At, string By);

@@ -246,6 +246,8 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         b.Values("outbox", ["instance_id", "kind", "payload", "created_at"], c.Outbox, o => [c.InstanceId, o.Kind, o.Payload, c.At]);
         b.Values("notifications", ["instance_id", "role", "area_path", "kind", "step_id", "text_zh", "text_en", "created_at"], c.Notifications,
             n => [n.InstanceId, n.Role, n.AreaPath, n.Kind, n.StepId, n.TextZh, n.TextEn, n.CreatedAt]);
+        b.Values("overview_tallies", ["township_code", "metric", "step_id", "bucket", "n"], c.Tallies, t => [t.TownshipCode, t.Metric, t.StepId, t.Bucket, t.N],
+            TallyConflict);
         if (c.Idempotency is { } k)
         {
             b.Values("idempotency_keys", ["user_id", "key", "request_hash", "status", "response", "created_at"], [k],
@@ -254,6 +256,8 @@ public sealed partial class WorkflowStore : IAsyncDisposable
 
         await connection.ExecuteAsync(b.Sql, b.Args, tx);
     }
+
+    private const string TallyConflict = "ON CONFLICT (township_code, metric, step_id, bucket) DO UPDATE SET n = overview_tallies.n + excluded.n";
 
     /// <summary>Statements and their parameters, gathered into one command.</summary>
     private sealed class Batch

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Server.Application;
+
+namespace LinxianWorkflow.Server.Storage;
+
+/// <summary>Proposals counted by where they stand: step, status and result, category and amount band.</summary>
+public sealed class StandingCount
+{
+    public string Step { get; set; } = "";
+    public string Status { get; set; } = "";
+    public string? Result { get; set; }
+    public string Category { get; set; } = "";
+    public int Band { get; set; }
+    public long N { get; set; }
+}
+
+/// <summary>Running proposals past their deadline in one village.</summary>
+public sealed class OverdueCount
+{
+    public string Township { get; set; } = "";
+    public string Village { get; set; } = "";
+    public long N { get; set; }
+}
+
+/// <summary>One counter of <c>overview_tallies</c>, summed over the townships asked for.</summary>
+public sealed class TallyCount
+{
+    public string Metric { get; set; } = "";
+    public string StepId { get; set; } = "";
+    public int Bucket { get; set; }
+    public long N { get; set; }
+}
+
+public sealed partial class WorkflowStore
+{
+    private const string TalliesSetting = "overview-tallies";
+
+    /// <summary>The upper limits of the amount bands in yuan (the last band has none): band i holds amounts below limit i.</summary>
+    public static readonly IReadOnlyList<long> AmountBandLimitsYuan = [10_000, 50_000, 200_000, 1_000_000];
+
+    /// <summary>Proposals of <paramref name="townships"/> (null: everywhere) by step, status, result, category and amount band: one index-only aggregate.</summary>
+    public async Task<List<StandingCount>> StandingCountsAsync(IReadOnlyCollection<string>? townships, CancellationToken ct = default)
+    {
+        var band = new StringBuilder("CASE");
+        for (var i = 0; i < AmountBandLimitsYuan.Count; i++)
+        {
+            band.Append(CultureInfo.InvariantCulture, $" WHEN amount_fen < {AmountBandLimitsYuan[i] * 100} THEN {i}");
+        }
+
+        band.Append(CultureInfo.InvariantCulture, $" ELSE {AmountBandLimitsYuan.Count} END");
+        return await OverviewQueryAsync<StandingCount>(
+            $"SELECT current_step AS Step, status AS Status, result AS Result, category AS Category, {band} AS Band, COUNT(*) AS N FROM proposals WHERE {{0}} GROUP BY 1, 2, 3, 4, 5",
+            townships, ct);
+    }
+
+    /// <summary>Running proposals past a deadline, by township and village (a partial index holds exactly these).</summary>
+    public Task<List<OverdueCount>> OverdueCountsAsync(IReadOnlyCollection<string>? townships, CancellationToken ct = default) =>
+        OverviewQueryAsync<OverdueCount>(
+            "SELECT township_code AS Township, village_code AS Village, COUNT(*) AS N FROM proposals WHERE overdue AND status = 'running' AND {0} GROUP BY township_code, village_code",
+            townships, ct);
+
+    /// <summary>The overview's counters (<see cref="OverviewTally"/>) summed over <paramref name="townships"/>.</summary>
+    public Task<List<TallyCount>> TallyCountsAsync(IReadOnlyCollection<string>? townships, CancellationToken ct = default) =>
+        OverviewQueryAsync<TallyCount>(
+            "SELECT metric AS Metric, step_id AS StepId, bucket AS Bucket, CAST(SUM(n) AS bigint) AS N FROM overview_tallies WHERE {0} GROUP BY metric, step_id, bucket",
+            townships, ct);
+
+    private async Task<List<T>> OverviewQueryAsync<T>(string sql, IReadOnlyCollection<string>? townships, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return [.. await connection.QueryAsync<T>(new CommandDefinition(
+            string.Format(CultureInfo.InvariantCulture, sql, townships is null ? "1 = 1" : "township_code IN @townships"), new { townships }, cancellationToken: ct))];
+    }
+
+    /// <summary>
+    /// Fills <c>overview_tallies</c> from the events once (the first start after migration 0010 made it): counted again from every
+    /// proposal's history under a lock that holds commits back, so a command committed meanwhile is counted exactly once.
+    /// </summary>
+    public async Task RefillOverviewTalliesAsync(CancellationToken ct = default)
+    {
+        if (await GetSettingAsync(TalliesSetting, ct) is not null)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (IsPostgres)
+        {
+            await connection.ExecuteAsync("LOCK TABLE overview_tallies IN EXCLUSIVE MODE", transaction: tx);
+        }
+
+        if (await connection.QuerySingleOrDefaultAsync<string>("SELECT value FROM settings WHERE key = @key", new { key = TalliesSetting }, tx) is not null)
+        {
+            return; // another node did it while this one waited for the lock
+        }
+
+        await connection.ExecuteAsync("DELETE FROM overview_tallies", transaction: tx);
+        var totals = new SortedDictionary<(string, string, string, int), long>();
+        var events = new List<RecordedEvent>();
+        (string Id, string Township) current = ("", "");
+        void Flush()
+        {
+            foreach (var t in OverviewTally.Of(current.Township, null, default, null, events))
+            {
+                var key = (t.TownshipCode, t.Metric, t.StepId, t.Bucket);
+                totals[key] = totals.GetValueOrDefault(key) + t.N;
+            }
+
+            events.Clear();
+        }
+
+        var rows = connection.Query<(string Township, string InstanceId, string Record)>(
+            "SELECT p.township_code, e.instance_id, e.record FROM events e JOIN proposals p ON p.id = e.instance_id WHERE e.type IN @types ORDER BY e.instance_id, e.seq",
+            new { types = OverviewTally.EventTypes }, tx, buffered: false);
+        foreach (var (township, instanceId, record) in rows)
+        {
+            if (instanceId != current.Id)
+            {
+                Flush();
+                current = (instanceId, township);
+            }
+
+            events.Add(EventCodec.Decode(record));
+        }
+
+        Flush();
+        foreach (var chunk in totals.Chunk(1000))
+        {
+            var b = new Batch();
+            b.Values("overview_tallies", ["township_code", "metric", "step_id", "bucket", "n"], chunk, t => [t.Key.Item1, t.Key.Item2, t.Key.Item3, t.Key.Item4, t.Value]);
+            await connection.ExecuteAsync(b.Sql, b.Args, tx);
+        }
+
+        await connection.ExecuteAsync(
+            "INSERT INTO settings (key, value) VALUES (@key, @value)", new { key = TalliesSetting, value = totals.Count.ToString(CultureInfo.InvariantCulture) }, tx);
+        await tx.CommitAsync(ct);
+    }
+}
