@@ -1,0 +1,135 @@
+using LinxianWorkflow.Engine;
+using LinxianWorkflow.Engine.Definitions;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
+using LinxianWorkflow.Server.Storage;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Features.Overview;
+
+/// <summary>
+/// The overview of a township or the county (issue 14): township reviewers see their township, county auditors and
+/// administrators their county (or one of its townships, <paramref name="Township"/>); anyone else is refused. Read from
+/// aggregates over the proposals table's indexes and the counters the projection keeps, never a scan of the histories.
+/// </summary>
+public sealed record GetOverview(Caller Caller, string? Township) : IQuery<OverviewData>, ICallerMessage
+{
+    /// <summary>The roles whose grant opens the overview: a township reviewer's township; an auditor's or administrator's county.</summary>
+    public static bool IsFor(Caller caller) => caller.Grants.Any(g => g.Role is Roles.TownshipReviewer or Roles.CountyAuditor or Roles.Administrator);
+}
+
+/// <summary>
+/// What the overview shows, for the county or township <c>AreaCode</c> ("" for several), narrowed to <c>Township</c> when asked;
+/// <c>Choices</c> are the townships the caller may narrow to (a county-level caller's county; a reviewer's own when more than one);
+/// <c>Steps</c> are the procedure's steps in the order it writes them.
+/// </summary>
+public sealed record OverviewData(
+    string AreaCode,
+    string? Township,
+    IReadOnlyList<Area> Choices,
+    IReadOnlyList<string> Steps,
+    IReadOnlyList<StandingCount> Standing,
+    IReadOnlyList<OverdueCount> Overdue,
+    IReadOnlyList<StepTime> StepTimes,
+    IReadOnlyList<DisclosureTimeliness> Disclosures,
+    ObjectionCounts Objections);
+
+/// <summary>How long a step stayed open (whole tenths of a day, nearest-rank percentiles) against the profile's deadline for it.</summary>
+public sealed record StepTime(string StepId, long Count, decimal MedianDays, decimal P90Days, int? DeadlineDays, bool WorkingDays);
+
+public sealed record DisclosureTimeliness(string StepId, long OnTime, long Late);
+
+public sealed record ObjectionCounts(long Lodged, long Answered, long Escalated, long Upheld);
+
+public sealed class GetOverviewHandler(WorkflowStore store, AreaRegistry areas, WorkflowLibrary library) : IQueryHandler<GetOverview, OverviewData>
+{
+    public async ValueTask<OverviewData> Handle(GetOverview query, CancellationToken cancellationToken)
+    {
+        var (area, townships, choices) = Scope(query.Caller, query.Township);
+        var (definition, profile) = library.ForNewProposal(areas.PathOf(area));
+        var standing = await store.StandingCountsAsync(townships, cancellationToken);
+        var overdue = await store.OverdueCountsAsync(townships, cancellationToken);
+        var tallies = await store.TallyCountsAsync(townships, cancellationToken);
+
+        // Steps in the order the procedure writes them (steps of older versions after them).
+        var order = definition.Steps.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        int Order(string step) => order.GetValueOrDefault(step, int.MaxValue);
+        long Sum(string metric) => tallies.Where(t => t.Metric == metric).Sum(t => t.N);
+
+        var stepTimes = tallies.Where(t => t.Metric == OverviewTally.StepTime)
+            .GroupBy(t => t.StepId, StringComparer.Ordinal)
+            .OrderBy(g => Order(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var histogram = g.OrderBy(t => t.Bucket).Select(t => (t.Bucket, t.N)).ToList();
+                var deadline = Deadline(definition, profile, g.Key);
+                return new StepTime(g.Key, histogram.Sum(h => h.N), Percentile(histogram, 50), Percentile(histogram, 90), deadline?.Days, deadline?.Working ?? false);
+            }).ToList();
+        var disclosures = tallies.Where(t => t.Metric == OverviewTally.DisclosureClosed)
+            .GroupBy(t => t.StepId, StringComparer.Ordinal)
+            .OrderBy(g => Order(g.Key))
+            .Select(g => new DisclosureTimeliness(g.Key, g.Where(t => t.Bucket == 1).Sum(t => t.N), g.Where(t => t.Bucket == 0).Sum(t => t.N)))
+            .ToList();
+        return new OverviewData(area, query.Township is { Length: > 0 } ? area : null, choices, [.. definition.Steps.Select(s => s.Id)], standing, overdue, stepTimes, disclosures, new ObjectionCounts(
+            Sum(OverviewTally.ObjectionLodged), Sum(OverviewTally.ObjectionAnswered), Sum(OverviewTally.ObjectionEscalated), Sum(OverviewTally.ObjectionUpheld)));
+    }
+
+    /// <summary>
+    /// The area shown, the townships counted (null: everywhere) and those the caller may choose: a county-level grant
+    /// (auditor, administrator) gives its county, a reviewer's grant its township; a township asked for must be one of them.
+    /// </summary>
+    private (string Area, IReadOnlyCollection<string>? Townships, IReadOnlyList<Area> Choices) Scope(Caller caller, string? township)
+    {
+        var county = caller.Grants.Where(g => g.Role is Roles.CountyAuditor or Roles.Administrator).Select(g => g.Scope).Distinct().ToList();
+        var own = caller.Grants.Where(g => g.Role == Roles.TownshipReviewer).Select(g => g.Scope.Split('/')[^1]).Distinct().ToList();
+        var everywhere = county.Contains("");
+        var counties = everywhere ? [.. areas.Counties().Select(c => c.Code)] : county.Select(c => c.Split('/')[^1]).ToList();
+        var choices = counties.SelectMany(areas.Townships)
+            .Concat(own.Where(t => !counties.Any(c => areas.PathOf(t).StartsWith(c + "/", StringComparison.Ordinal))).Select(t => areas.Find(t) ?? new Area(t, t, null, AreaLevel.Township)))
+            .ToList();
+        if (!GetOverview.IsFor(caller))
+        {
+            throw ServerText.Problem(StatusCodes.Status403Forbidden, "overview.forbidden", "OverviewForbidden");
+        }
+
+        if (township is { Length: > 0 })
+        {
+            return everywhere || choices.Any(c => c.Code == township)
+                ? (township, [township], choices)
+                : throw ServerText.Problem(StatusCodes.Status403Forbidden, "overview.township", "OverviewTownship");
+        }
+
+        if (everywhere)
+        {
+            return (counties.Count == 1 ? counties[0] : "", null, choices);
+        }
+
+        var area = county.Count == 0 && own.Count == 1 ? own[0] : counties.Count == 1 && own.Count == 0 ? counties[0] : "";
+        return (area, [.. choices.Select(c => c.Code)], choices.Count > 1 ? choices : []);
+    }
+
+    /// <summary>The step's deadline from being entered, in the profile's days (working days when the profile counts them so).</summary>
+    private static (int Days, bool Working)? Deadline(WorkflowDefinition definition, Engine.Rules.RuleProfile profile, string stepId) =>
+        definition.StepsById.TryGetValue(stepId, out var step)
+        && step.Timers.FirstOrDefault(t => t is { Kind: TimerKind.Deadline, Anchor: TimerAnchor.StepEntered }) is { } timer
+            ? (timer.Duration.DaysUnder(profile), timer.Duration.ProfileKey is { } key && profile.WorkingDayPeriods.Contains(key))
+            : null;
+
+    /// <summary>The nearest-rank percentile of a histogram of tenths of a day, in days: the smallest bucket holding at least p% of the stays.</summary>
+    public static decimal Percentile(IReadOnlyList<(int Bucket, long N)> histogram, int percent)
+    {
+        var total = histogram.Sum(h => h.N);
+        var rank = Math.Max(1, (total * percent + 99) / 100);
+        var seen = 0L;
+        foreach (var (bucket, n) in histogram)
+        {
+            seen += n;
+            if (seen >= rank)
+            {
+                return bucket / 10m;
+            }
+        }
+
+        return 0m;
+    }
+}
