@@ -72,8 +72,11 @@ public sealed partial class WorkflowStore
     {
         await using var connection = await OpenAsync(ct);
         return [.. await connection.QueryAsync<T>(new CommandDefinition(
-            string.Format(CultureInfo.InvariantCulture, sql, townships is null ? "1 = 1" : "township_code IN @townships"), new { townships }, cancellationToken: ct))];
+            string.Format(CultureInfo.InvariantCulture, sql, townships is null ? "1 = 1" : AnyOf("township_code", "townships")), new { townships = townships?.ToArray() }, cancellationToken: ct))];
     }
+
+    /// <summary>"column is one of @list": an array parameter on PostgreSQL (Dapper hands Npgsql the array whole), a list Dapper expands on SQLite.</summary>
+    private string AnyOf(string column, string list) => IsPostgres ? $"{column} = ANY(@{list})" : $"{column} IN @{list}";
 
     /// <summary>
     /// Fills <c>overview_tallies</c> from the events once (the first start after migration 0010 made it): counted again from every
@@ -114,8 +117,8 @@ public sealed partial class WorkflowStore
         }
 
         var rows = connection.Query<(string Township, string InstanceId, string Record)>(
-            "SELECT p.township_code, e.instance_id, e.record FROM events e JOIN proposals p ON p.id = e.instance_id WHERE e.type IN @types ORDER BY e.instance_id, e.seq",
-            new { types = OverviewTally.EventTypes }, tx, buffered: false);
+            $"SELECT p.township_code, e.instance_id, e.record FROM events e JOIN proposals p ON p.id = e.instance_id WHERE {AnyOf("e.type", "types")} ORDER BY e.instance_id, e.seq",
+            new { types = OverviewTally.EventTypes.ToArray() }, tx, buffered: false);
         foreach (var (township, instanceId, record) in rows)
         {
             if (instanceId != current.Id)

@@ -7,7 +7,7 @@ namespace LinxianWorkflow.Server.Tests.Infrastructure;
 /// Takes a proposal forward over HTTP the way the village's people would on the ordinary path: whoever
 /// the server says may act now does the step's action; periods are waited out by moving the demo clock.
 /// </summary>
-public sealed class Walker(ServiceFixture service, string village = "xiwan", string reviewer = "reviewer-109")
+public sealed class Walker(ServiceFixture service, string village = "xiwan", string reviewer = "reviewer-109", string? villagePath = null)
 {
     internal static readonly Dictionary<string, (string Kind, int NoticeDays, bool Attendee, int Members)> Meetings = new()
     {
@@ -21,7 +21,7 @@ public sealed class Walker(ServiceFixture service, string village = "xiwan", str
 
     public string[] People => [$"{village}-secretary", $"{village}-chair", $"{village}-supervisor", reviewer];
 
-    public string VillagePath => village switch
+    public string VillagePath => villagePath ?? village switch
     {
         "xiwan" => "141124/141124109/141124109207",
         "lijiashan" => "141124/141124109/141124109230",
@@ -29,15 +29,15 @@ public sealed class Walker(ServiceFixture service, string village = "xiwan", str
         _ => "141124/141124105/141124105209",
     };
 
-    public async Task<string> StartAsync(string title = "硬化村内主干道800米")
+    public async Task<string> StartAsync(string title = "硬化村内主干道800米", string category = "public-welfare", decimal amountYuan = 48000)
     {
         var reply = await service.Api.Post("/api/proposals", new
         {
             villagePath = VillagePath,
             title,
             summary = "拟使用集体资金硬化村内主干道800米，预算4.8万元。",
-            category = "public-welfare",
-            amountYuan = 48000,
+            category,
+            amountYuan,
             source = "villager-suggestion",
         }, await service.TokenFor($"{village}-secretary"));
         Assert.True(reply.Code == 201, reply.ToString());
