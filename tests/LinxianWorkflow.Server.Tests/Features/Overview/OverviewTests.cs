@@ -99,6 +99,23 @@ public abstract class OverviewTests<TService>(TService service) : IClassFixture<
         Assert.Equal(HttpStatusCode.Forbidden, (await secretary.GetAsync("/overview/csv?chart=steps")).Status);
     }
 
+    [Fact]
+    public async Task The_counters_refilled_from_the_events_equal_those_the_commits_kept()
+    {
+        await using var store = service.OpenStore();
+        var kept = await store.TallyCountsAsync(null);
+        Assert.Contains(kept, t => t.Metric == "step-time");
+        await using (var connection = await store.OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, "DELETE FROM overview_tallies; DELETE FROM settings WHERE key = 'overview-tallies'");
+        }
+
+        await store.RefillOverviewTalliesAsync();
+        var refilled = await store.TallyCountsAsync(null);
+        static List<(string, string, int, long)> Sorted(IEnumerable<Server.Storage.TallyCount> t) => [.. t.Select(x => (x.Metric, x.StepId, x.Bucket, x.N)).Order()];
+        Assert.Equal(Sorted(kept), Sorted(refilled));
+    }
+
     /// <summary>The four proposals, in an order that keeps each one's numbers known; their ids.</summary>
     private async Task<string[]> FixtureAsync()
     {
