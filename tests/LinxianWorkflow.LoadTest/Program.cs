@@ -9,6 +9,12 @@ using LinxianWorkflow.Server.Tests.Infrastructure;
 //   dotnet run -c Release --project tests/LinxianWorkflow.LoadTest -- [clients=32] [seconds=30] [warmup=10]
 //   dotnet run -c Release --project tests/LinxianWorkflow.LoadTest -- [clients] [seconds] [warmup] nolog   (without the Merkle log's batcher)
 //   dotnet run -c Release --project tests/LinxianWorkflow.LoadTest -- timers [proposals=5000]   (the timer benchmark, TimerBenchmark.cs)
+//   dotnet run -c Release --project tests/LinxianWorkflow.LoadTest -- overview [requests=50]   (the overview at county size, OverviewBenchmark.cs)
+if (args.Length > 0 && args[0] == "overview")
+{
+    return await OverviewBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
+}
+
 if (args.Length > 0 && args[0] == "timers")
 {
     return await TimerBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5000);

@@ -10,7 +10,7 @@ namespace LinxianWorkflow.Server.Application;
 /// </summary>
 public static class OverviewTally
 {
-    /// <summary>A step left: bucket = whole tenths of a day it was open (capped at <see cref="MaxBucket"/>).</summary>
+    /// <summary>A step left: bucket = how long it was open, in tenths of a day (see <see cref="Bucket"/>).</summary>
     public const string StepTime = "step-time";
 
     /// <summary>A disclosure closed: bucket 1 when within <see cref="CloseGrace"/> of its period's end, 0 when later.</summary>
@@ -87,6 +87,13 @@ public static class OverviewTally
     public static readonly IReadOnlyList<string> EventTypes =
         [nameof(StepEntered), nameof(DisclosurePublished), nameof(DisclosureClosed), nameof(ObjectionLodged), nameof(ObjectionAnswered), nameof(ObjectionEscalated), nameof(ObjectionRuled)];
 
-    /// <summary>Whole tenths of a day, 0 to <see cref="MaxBucket"/>.</summary>
-    public static int Bucket(TimeSpan open) => (int)Math.Clamp(open.Ticks / (TimeSpan.TicksPerDay / 10), 0, MaxBucket);
+    /// <summary>
+    /// A stay in tenths of a day, rounded down: to the tenth below 10 days, to the day below 100, to ten days beyond (at most
+    /// <see cref="MaxBucket"/>). Coarser where a tenth means nothing keeps the counters few (a few thousand rows a township).
+    /// </summary>
+    public static int Bucket(TimeSpan open)
+    {
+        var tenths = Math.Clamp(open.Ticks / (TimeSpan.TicksPerDay / 10), 0, MaxBucket);
+        return (int)(tenths < 100 ? tenths : tenths < 1000 ? tenths / 10 * 10 : tenths / 100 * 100);
+    }
 }

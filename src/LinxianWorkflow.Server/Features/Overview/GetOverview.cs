@@ -47,9 +47,11 @@ public sealed class GetOverviewHandler(WorkflowStore store, AreaRegistry areas, 
     {
         var (area, townships, choices) = Scope(query.Caller, query.Township);
         var (definition, profile) = library.ForNewProposal(areas.PathOf(area));
-        var standing = await store.StandingCountsAsync(townships, cancellationToken);
-        var overdue = await store.OverdueCountsAsync(townships, cancellationToken);
-        var tallies = await store.TallyCountsAsync(townships, cancellationToken);
+        // Three statements on three connections at once: the county's two aggregates take about the same time.
+        var standingQuery = store.StandingCountsAsync(townships, cancellationToken);
+        var overdueQuery = store.OverdueCountsAsync(townships, cancellationToken);
+        var talliesQuery = store.TallyCountsAsync(townships, cancellationToken);
+        var (standing, overdue, tallies) = (await standingQuery, await overdueQuery, await talliesQuery);
 
         // Steps in the order the procedure writes them (steps of older versions after them).
         var order = definition.Steps.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);

@@ -182,6 +182,13 @@ public abstract class OverviewTests<TService>(TService service) : IClassFixture<
         return [p1, p2, p3, p4];
     }
 
+    /// <summary>A stay as the overview rounds it down: to a tenth of a day below 10 days, to the day below 100, to ten days beyond.</summary>
+    private static long Tenths(TimeSpan stay)
+    {
+        var tenths = stay.Ticks / (TimeSpan.TicksPerDay / 10);
+        return tenths < 100 ? tenths : tenths < 1000 ? tenths / 10 * 10 : tenths / 100 * 100;
+    }
+
     /// <summary>Each step's stays, in whole tenths of a day from its StepEntered to the next, with nearest-rank median and 90th percentile.</summary>
     private async Task<List<List<string>>> StepTimesAsync(IEnumerable<string> ids)
     {
@@ -192,7 +199,7 @@ public abstract class OverviewTests<TService>(TService service) : IClassFixture<
             var entered = history.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("record"))
                 .Where(r => r.GetProperty("type").GetString() == "StepEntered")
                 .Select(r => (Step: r.GetProperty("data").GetProperty("stepId").GetString()!, At: r.GetProperty("at").GetDateTimeOffset())).ToList();
-            stays.AddRange(entered.Zip(entered.Skip(1), (a, b) => (a.Step, (b.At - a.At).Ticks / (TimeSpan.TicksPerDay / 10))));
+            stays.AddRange(entered.Zip(entered.Skip(1), (a, b) => (a.Step, Tenths(b.At - a.At))));
         }
 
         (string Id, string Name)[] steps =
