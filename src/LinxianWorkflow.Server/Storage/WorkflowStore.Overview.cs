@@ -76,7 +76,7 @@ public sealed partial class WorkflowStore
     }
 
     /// <summary>"column is one of @list": an array parameter on PostgreSQL (Dapper hands Npgsql the array whole), a list Dapper expands on SQLite.</summary>
-    private string AnyOf(string column, string list) => IsPostgres ? $"{column} = ANY(@{list})" : $"{column} IN @{list}";
+    public string AnyOf(string column, string list) => IsPostgres ? $"{column} = ANY(@{list})" : $"{column} IN @{list}";
 
     /// <summary>
     /// Fills <c>overview_tallies</c> from the events once (the first start after migration 0010 made it): counted again from every

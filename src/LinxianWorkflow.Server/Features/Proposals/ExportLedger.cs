@@ -106,7 +106,8 @@ public sealed class ExportLedgerHandler(WorkflowStore store, WorkflowLibrary lib
 
         await using var connection = await store.OpenAsync(ct);
         var records = await connection.QueryAsync<(string InstanceId, string Record)>(new CommandDefinition(
-            "SELECT instance_id, record FROM events WHERE type = 'StepEntered' AND instance_id IN @ids ORDER BY instance_id, seq", new { ids }, cancellationToken: ct));
+            $"SELECT instance_id, record FROM events WHERE type = 'StepEntered' AND {store.AnyOf("instance_id", "ids")} ORDER BY instance_id, seq",
+            new { ids = ids.ToArray() }, cancellationToken: ct));
         foreach (var (id, record) in records)
         {
             using var json = JsonDocument.Parse(record);
