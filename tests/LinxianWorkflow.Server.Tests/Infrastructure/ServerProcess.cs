@@ -52,7 +52,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
+            // A directory of its own: what a test does not place elsewhere (data/ with the log key and its state file,
+            // the privacy secret) is never shared with another test or an earlier run.
+            WorkingDirectory = Directory.CreateTempSubdirectory("linxian-server-").FullName,
         };
         info.ArgumentList.Add(ServerDll());
         info.ArgumentList.Add("--urls");
