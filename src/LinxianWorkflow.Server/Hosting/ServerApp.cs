@@ -1,8 +1,6 @@
-using System.Threading.RateLimiting;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Demo;
-using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Http;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
@@ -59,6 +57,7 @@ public static class ServerApp
         builder.Services.AddSingleton<ProposalRunner>();
         builder.Services.AddSingleton<ProposalAccess>();
         builder.Services.AddSingleton<Privacy.PersonalDataKey>();
+        builder.Services.AddSingleton<Features.Noticeboard.ObjectionLimit>();
         builder.Services.AddSingleton<Features.Proposals.Dossiers>();
 
         // The Merkle log's key, tree and wake-up (its batcher runs with the scheduling services).
@@ -103,19 +102,6 @@ public static class ServerApp
         builder.Services.ConfigureHttpJsonOptions(json => RequestJson.Configure(json.SerializerOptions));
         builder.AddProblems();
         builder.AddOpenApiDocument();
-        var limit = builder.Configuration.GetValue("Public:ObjectionsPerWindow", 5);
-        var window = TimeSpan.FromMinutes(builder.Configuration.GetValue("Public:ObjectionWindowMinutes", 10.0));
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            // Reading a notice is never limited; lodging an objection is, per address.
-            limiter.AddPolicy(PublicEndpoints.ObjectionPolicy, http => HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
-                ? RateLimitPartition.GetNoLimiter("read")
-                : RateLimitPartition.GetFixedWindowLimiter(
-                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = window, QueueLimit = 0 }));
-            limiter.OnRejected = (context, _) => new ValueTask(Problems.WriteAsync(context.HttpContext,
-                ServerText.Problem(StatusCodes.Status429TooManyRequests, "public.rate-limited", "RateLimited")));
-        });
     }
 
     /// <summary>Migrates the store, loads the areas, checks this node may sign the log (or says why not), restores the clock, seeds the demo when asked; the service answers /health only after this.</summary>
@@ -143,7 +129,6 @@ public static class ServerApp
         });
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealth();

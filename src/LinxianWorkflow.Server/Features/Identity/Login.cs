@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Identity;
@@ -42,7 +41,7 @@ public sealed class LoginHandler(WorkflowStore store, AdjustableClock clock, IPa
 
         // Both counts are taken before the password is checked, each in one statement, and given back on success: concurrent
         // attempts cannot all read the same count, so a burst checks no more passwords than the limits allow.
-        var address = "sign-in:" + AddressKey(command.Client);
+        var address = "sign-in:" + ClientAddress.Key(command.Client);
         var hit = await store.HitAsync(address, limits.AddressWindow, now, cancellationToken);
         if (hit.Hits > limits.FailuresPerAddress)
         {
@@ -62,24 +61,5 @@ public sealed class LoginHandler(WorkflowStore store, AdjustableClock clock, IPa
         var (token, row) = Tokens.Issue(user.Id, "session", "login", now, now + Tokens.SessionLifetime);
         await store.SignedInAsync(row, address, cancellationToken);
         return new IssuedToken(token, Tokens.IdOf(row.TokenHash), user.Id, user.DisplayName, row.ExpiresAt);
-    }
-
-    /// <summary>The address a limit counts: an IPv4 address, or an IPv6 address's /64 (one household's or one host's whole network).</summary>
-    private static string AddressKey(IPAddress? client)
-    {
-        if (client is null)
-        {
-            return "unknown";
-        }
-
-        client = client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client;
-        if (client.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return client.ToString();
-        }
-
-        var network = client.GetAddressBytes();
-        Array.Clear(network, 8, 8);
-        return new IPAddress(network) + "/64";
     }
 }

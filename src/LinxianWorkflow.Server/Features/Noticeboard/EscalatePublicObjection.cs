@@ -18,10 +18,11 @@ public sealed record EscalatePublicObjection(string ProposalId, string ReceiptNu
 
 public sealed record EscalationReceipt(string ProposalId, string ReceiptNumber, int EventSequence, string EventHash);
 
-public sealed class EscalatePublicObjectionHandler(WorkflowStore store, ProposalRunner runner, PersonalDataKey personal) : ICommandHandler<EscalatePublicObjection, EscalationReceipt>
+public sealed class EscalatePublicObjectionHandler(WorkflowStore store, ProposalRunner runner, PersonalDataKey personal, ObjectionLimit limit) : ICommandHandler<EscalatePublicObjection, EscalationReceipt>
 {
     public async ValueTask<EscalationReceipt> Handle(EscalatePublicObjection command, CancellationToken cancellationToken)
     {
+        await limit.TakeAsync(command.RemoteAddress, cancellationToken);
         var proposal = await store.GetProposalAsync(command.ProposalId, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", command.ProposalId);
         var result = await runner.RunAsync(command.ProposalId, Actor.Villager(personal.Pseudonym(command.RemoteAddress)),

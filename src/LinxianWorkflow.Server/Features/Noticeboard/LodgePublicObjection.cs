@@ -12,8 +12,8 @@ namespace LinxianWorkflow.Server.Features.Noticeboard;
 public sealed record ObjectionForm(string Text, string? Contact = null);
 
 /// <summary>
-/// A villager lodges an objection to a posted disclosure without an account (rate-limited per address at the
-/// HTTP layer). It is an event like any other; the receipt number is the objection's id. A contact left with it is
+/// A villager lodges an objection to a posted disclosure without an account (limited per client address,
+/// <see cref="ObjectionLimit"/>). It is an event like any other; the receipt number is the objection's id. A contact left with it is
 /// not part of the event: the event carries its HMAC commitment, the contact is kept in objection_contacts (in the same
 /// transaction) where an administrator can erase it once the matter is archived (<see cref="EraseObjectionContacts"/>).
 /// </summary>
@@ -21,10 +21,11 @@ public sealed record LodgePublicObjection(string ProposalId, ObjectionForm Form,
 
 public sealed record ObjectionReceipt(string ProposalId, string ReceiptNumber, int EventSequence, string EventHash);
 
-public sealed class LodgePublicObjectionHandler(WorkflowStore store, ProposalRunner runner, PersonalDataKey personal, TimeProvider time) : ICommandHandler<LodgePublicObjection, ObjectionReceipt>
+public sealed class LodgePublicObjectionHandler(WorkflowStore store, ProposalRunner runner, PersonalDataKey personal, ObjectionLimit limit, TimeProvider time) : ICommandHandler<LodgePublicObjection, ObjectionReceipt>
 {
     public async ValueTask<ObjectionReceipt> Handle(LodgePublicObjection command, CancellationToken cancellationToken)
     {
+        await limit.TakeAsync(command.RemoteAddress, cancellationToken);
         var proposal = await store.GetProposalAsync(command.ProposalId, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", command.ProposalId);
         var receipt = "YY" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5));

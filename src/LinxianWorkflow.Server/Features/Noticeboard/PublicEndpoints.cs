@@ -8,8 +8,6 @@ namespace LinxianWorkflow.Server.Features.Noticeboard;
 
 public static class PublicEndpoints
 {
-    public const string ObjectionPolicy = "objections";
-
     /// <summary>An objection's body limit: 2,000 characters of text fit well inside it.</summary>
     public const int ObjectionBodyLimit = 16 * 1024;
 
@@ -41,7 +39,6 @@ public static class PublicEndpoints
             var receipt = await sender.Send(new LodgePublicObjection(id, form, http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), http.RequestAborted);
             return Results.Json(receipt, Api.Json, statusCode: StatusCodes.Status201Created);
         })
-        .RequireRateLimiting(ObjectionPolicy)
         .WithMetadata(new BodyLimit(ObjectionBodyLimit)).Produces<ObjectionReceipt>(StatusCodes.Status201Created)
         .WithSummary("Lodge an objection to a posted disclosure, no sign-in (rate-limited per address)");
 
@@ -50,7 +47,6 @@ public static class PublicEndpoints
             var escalated = await sender.Send(new EscalatePublicObjection(id, receipt, form, http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), http.RequestAborted);
             return Results.Json(escalated, Api.Json, statusCode: StatusCodes.Status201Created);
         })
-        .RequireRateLimiting(ObjectionPolicy)
         .WithMetadata(new BodyLimit(ObjectionBodyLimit)).Produces<EscalationReceipt>(StatusCodes.Status201Created)
         .WithSummary("Take a dismissed objection to the township with its receipt number, no sign-in, within the county's window");
     }

@@ -13,7 +13,6 @@ namespace LinxianWorkflow.Server.Pages.Notices;
 /// One disclosure as a printable A4 notice whose QR code carries its address, event hash, log position and checkpoint
 /// size; while it is current, the objection form that returns a receipt number (rate-limited per address).
 /// </summary>
-[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(PublicEndpoints.ObjectionPolicy)]
 public sealed class ShowModel(ISender sender, AreaRegistry areas, IConfiguration configuration) : AppPageModel
 {
     protected override bool RequiresSignIn => false;

@@ -4,7 +4,6 @@ using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Web;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace LinxianWorkflow.Server.Pages.Receipts;
 
@@ -13,7 +12,6 @@ namespace LinxianWorkflow.Server.Pages.Receipts;
 /// committee's answer, the township's ruling), when the answer is due, and, while the law allows, takes the answer to
 /// the township from here. No account: the receipt number is the key. Rate-limited per address like lodging.
 /// </summary>
-[EnableRateLimiting(PublicEndpoints.ObjectionPolicy)]
 public sealed class IndexModel(ISender sender, AreaRegistry areas, EventText eventText) : AppPageModel
 {
     protected override bool RequiresSignIn => false;
