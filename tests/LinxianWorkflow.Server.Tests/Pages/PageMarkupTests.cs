@@ -74,6 +74,31 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_notice_prints_as_a_village_posts_it_with_the_matter_the_resolution_the_period_and_the_seal()
+    {
+        using var villager = new PageSession(service.Server.Url);
+        var board = await villager.GetAsync("/villages/141124105209");
+        var path = board.Document.QuerySelector("article.notice-card a")!.GetAttribute("href")!;
+        var notice = (await villager.GetAsync(path)).Document;
+        var paper = notice.QuerySelector("article.paper")!;
+        Assert.Equal("关于“改造村内供水管网”的公示", paper.QuerySelector(".paper-title")!.TextContent);
+        var facts = paper.QuerySelector("dl.paper-facts")!.TextContent;
+        Assert.Contains("更换老化供水管道2.3公里。", facts, StringComparison.Ordinal);
+        Assert.Contains("210,000 元", facts, StringComparison.Ordinal);
+        Assert.Contains("公益事业", facts, StringComparison.Ordinal);
+        var resolution = paper.QuerySelector("dd.resolution")!.TextContent;
+        Assert.Matches(@"于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}[^，]* 召开，应到 \d+ 人，实到 \d+ 人；同意 \d+ 人，反对 \d+ 人，弃权 \d+ 人，表决通过。", resolution);
+        Assert.Matches(@"^自 \d{4}-\d{2}-\d{2} \d{2}:\d{2}.* 起至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}.* 止（\d+ 天）$", paper.QuerySelector("dd.period")!.TextContent);
+        Assert.Contains("监督电话", paper.QuerySelector("dd.supervision")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains(path, facts, StringComparison.Ordinal); // where to object, without the QR code
+        var signature = paper.QuerySelector(".signature")!.TextContent;
+        Assert.Contains("孙家沟", signature, StringComparison.Ordinal);
+        Assert.Matches(@"\d{4}年\d{1,2}月\d{1,2}日", signature);
+        Assert.Contains("（盖章）", signature, StringComparison.Ordinal);
+        Assert.NotNull(paper.QuerySelector(".qr-code svg"));
+    }
+
+    [Fact]
     public async Task The_noticeboard_search_finds_a_notice_by_words_of_its_title_with_its_village_named()
     {
         using var villager = new PageSession(service.Server.Url);

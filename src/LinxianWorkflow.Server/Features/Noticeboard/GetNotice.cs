@@ -28,3 +28,34 @@ public sealed class ListVillagesWithMattersHandler(WorkflowStore store) : IQuery
     public async ValueTask<IReadOnlySet<string>> Handle(ListVillagesWithMatters query, CancellationToken cancellationToken) =>
         (await store.DisclosingVillagesAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
 }
+
+/// <summary>
+/// What a printed 公示 states besides the notice's own text, read from the proposal's record up to the event that
+/// published it: the matter (title, summary, category, amount) and the resolution it discloses (the last meeting that
+/// passed before it: its kind, date, attendance and votes). All of it is what the law has the village disclose; no
+/// minutes, no names.
+/// </summary>
+public sealed record GetNoticePaper(string ProposalId, int EventSequence) : IQuery<NoticePaper>;
+
+public sealed record NoticePaper(string Title, string Summary, string Category, decimal AmountYuan, NoticeResolution? Resolution);
+
+/// <summary>The resolution a notice discloses: the meeting, when it was held, how many were due and present, the votes.</summary>
+public sealed record NoticeResolution(string MeetingKind, DateTimeOffset HeldAt, int Due, int Present, int Yes, int No, int Abstain);
+
+public sealed class GetNoticePaperHandler(WorkflowStore store) : IQueryHandler<GetNoticePaper, NoticePaper>
+{
+    public async ValueTask<NoticePaper> Handle(GetNoticePaper query, CancellationToken cancellationToken)
+    {
+        _ = await store.DisclosureByEventAsync(query.ProposalId, query.EventSequence, cancellationToken)
+            ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-public", "ProofNotPublic", query.ProposalId, query.EventSequence);
+        var events = (await store.LoadEventsAsync(query.ProposalId, cancellationToken))
+            .Where(e => e.Sequence < query.EventSequence)
+            .Select(e => EventCodec.Decode(e.Record).Data)
+            .ToList();
+        var start = events.OfType<Engine.Instances.ProposalStarted>().Single();
+        var resolution = events.OfType<Engine.Instances.MeetingRecorded>().LastOrDefault(m => m.Verdict == Engine.Instances.MeetingVerdict.Passed) is { } m
+            ? new NoticeResolution(m.Record.MeetingKind, m.Record.HeldAt, m.Due, m.Record.Present, m.Record.Yes, m.Record.No, m.Record.Abstain)
+            : null;
+        return new NoticePaper(start.Title, start.Summary, start.Category, start.AmountYuan, resolution);
+    }
+}

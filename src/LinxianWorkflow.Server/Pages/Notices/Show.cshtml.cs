@@ -13,13 +13,27 @@ namespace LinxianWorkflow.Server.Pages.Notices;
 /// One disclosure as a printable A4 notice whose QR code carries its address, event hash, log position and checkpoint
 /// size; while it is current, the objection form that returns a receipt number (rate-limited per address).
 /// </summary>
-public sealed class ShowModel(ISender sender, AreaRegistry areas, IConfiguration configuration) : AppPageModel
+public sealed class ShowModel(ISender sender, AreaRegistry areas, Names names, IConfiguration configuration) : AppPageModel
 {
     protected override bool RequiresSignIn => false;
 
     public PublicDisclosure Notice { get; private set; } = null!;
 
     public string VillageName { get; private set; } = "";
+
+    /// <summary>The matter and the resolution the notice discloses, as the printed 公示 states them.</summary>
+    public NoticePaper Paper { get; private set; } = null!;
+
+    /// <summary>The village committee as registered (西湾村委会): the 落款 above its seal.</summary>
+    public string Committee { get; private set; } = "";
+
+    /// <summary>The supervision telephone the county prints on notices (<c>Notices:SupervisionPhone</c>); a line to fill in by hand when not set.</summary>
+    public string? SupervisionPhone => configuration["Notices:SupervisionPhone"] is { Length: > 0 } phone ? phone : null;
+
+    /// <summary>Where a villager objects without the QR code: this notice's address.</summary>
+    public string Address { get; private set; } = "";
+
+    public Names Names => names;
 
     /// <summary>The QR code as the library draws it (SVG).</summary>
     public string QrSvg { get; private set; } = "";
@@ -59,11 +73,14 @@ public sealed class ShowModel(ISender sender, AreaRegistry areas, IConfiguration
         var found = await sender.Send(new GetNotice(id, seq), HttpContext.RequestAborted);
         Notice = found.Notice;
         VillageName = areas.DisplayName(found.VillageCode);
+        Committee = areas.Find(found.VillageCode)?.Name ?? VillageName;
+        Paper = await sender.Send(new GetNoticePaper(id, seq), HttpContext.RequestAborted);
 
         // The QR code: this notice's address (on the configured public address, never a client's Host header when one
         // is configured) with the event hash, log position and checkpoint size in it.
         var origin = configuration["Public:BaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{Request.Scheme}://{Request.Host}";
-        var address = $"{origin}{PathOf(Notice)}?h={Notice.EventHash}"
+        Address = origin + PathOf(Notice);
+        var address = $"{Address}?h={Notice.EventHash}"
             + (Notice.LogPosition is { } p ? string.Create(CultureInfo.InvariantCulture, $"&p={p}&c={Notice.CheckpointSize}") : "");
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(address, QRCodeGenerator.ECCLevel.M);
