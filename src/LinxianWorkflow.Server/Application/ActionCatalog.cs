@@ -25,7 +25,8 @@ public sealed record ActionView(
     IReadOnlyList<LocalizedText>? Hints = null,
     DateTimeOffset? DueAt = null,
     DateTimeOffset? AvailableFrom = null,
-    DateTimeOffset? AvailableUntil = null)
+    DateTimeOffset? AvailableUntil = null,
+    IReadOnlyList<MeetingHint>? Meetings = null)
 {
     /// <summary>The allowed values of one input (empty when it has none).</summary>
     public IReadOnlyList<string> ChoicesOf(string path) => Inputs?.FirstOrDefault(i => i.Path == path)?.Choices ?? [];
@@ -53,7 +54,7 @@ public static class ActionCatalog
         a.Action == "complete-task" ? a.ChoicesOf("outcome") : null,
         a.InterventionId, a.DemandId,
         [.. a.Inputs.Select(i => new ActionInputView(i.Path, Projection.Kebab(i.Kind), i.Required, i.Choices, i.RequiredFor))],
-        a.Hints, a.DueAt, a.AvailableFrom, a.AvailableUntil);
+        a.Hints, a.DueAt, a.AvailableFrom, a.AvailableUntil, a.Meetings);
 
     /// <summary>True when the caller may attach documents to the proposal now (checked before a file is stored; the engine checks again).</summary>
     public static bool MayAttach(WorkflowDefinition definition, RuleProfile profile, InstanceState state, Caller caller, DateTimeOffset now) =>

@@ -61,7 +61,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
 
         foreach (var (session, path) in new[]
         {
-            (secretary, "/"), (secretary, "/proposals/new"), (secretary, proposal), (secretary, "/?status=ended"), (admin, "/admin"), (admin, user), (admin, "/overview"),
+            (secretary, "/"), (secretary, "/proposals/new"), (secretary, proposal), (secretary, proposal + "/papers"), (secretary, "/?status=ended"), (admin, "/admin"), (admin, user), (admin, "/overview"),
             (villager, "/villages"), (villager, "/villages?q=" + Uri.EscapeDataString("西湾")), (villager, board), (villager, notice), (villager, "/log"), (villager, "/login"),
         })
         {
@@ -71,6 +71,43 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
             Assert.Contains("default-src 'none'", page.Response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
             AssertWellFormed(path, page.Html, page.Document);
         }
+    }
+
+    [Fact]
+    public async Task Meeting_papers_print_the_notice_sign_in_sheet_and_ballot_before_and_the_minutes_after()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("文书测试：修建村卫生室");
+        Assert.True(await walker.StepAsync(id)); // intake accepted: the branch committee's meeting is next
+        using var secretary = new PageSession(service.Server.Url);
+        await secretary.SignInAsync("xiwan-secretary");
+        var before = (await secretary.GetAsync($"/proposals/{Uri.EscapeDataString(id)}/papers")).Document;
+        var notice = before.QuerySelector("section.meeting-notice")!;
+        Assert.Contains("文书测试：修建村卫生室", notice.QuerySelector(".agenda")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("经研究，西湾村定于下列时间召开村党组织会议", notice.TextContent, StringComparison.Ordinal);
+        Assert.Equal("村党组织会议通知", notice.QuerySelector(".paper-title")!.TextContent);
+        Assert.Matches(@"最早可于 \d{4}-\d{2}-\d{2} 召开", notice.TextContent);
+        var sheet = before.QuerySelector("section.sign-in-sheet table.sign-in")!;
+        Assert.True(sheet.QuerySelectorAll("tbody tr").Length > 0);
+        Assert.NotNull(before.QuerySelector("section.ballot .choices"));
+        Assert.Null(before.QuerySelector("section.minutes"));
+
+        // Held: its minutes from the record; an auditor, who records nothing, gets the minutes only.
+        Assert.True(await walker.StepAsync(id));
+        using var auditor = new PageSession(service.Server.Url);
+        await auditor.SignInAsync("auditor");
+        var after = (await auditor.GetAsync($"/proposals/{Uri.EscapeDataString(id)}/papers")).Document;
+        Assert.Null(after.QuerySelector("section.meeting-notice"));
+        var minutes = Assert.Single(after.QuerySelectorAll("section.minutes"));
+        var history = (await service.Api.Get($"/api/proposals/{id}/history", await service.TokenFor("auditor"))).Json.GetProperty("events").EnumerateArray()
+            .Select(e => e.GetProperty("record")).Single(r => r.GetProperty("type").GetString() == "MeetingRecorded");
+        var record = history.GetProperty("data").GetProperty("record");
+        Assert.Equal($"组成人员 {record.GetProperty("members").GetInt32()} 人，应到 {history.GetProperty("data").GetProperty("due").GetInt32()} 人，实到 {record.GetProperty("present").GetInt32()} 人",
+            minutes.QuerySelector(".attendance")!.TextContent);
+        Assert.Equal($"同意 {record.GetProperty("yes").GetInt32()} 人，反对 {record.GetProperty("no").GetInt32()} 人，弃权 {record.GetProperty("abstain").GetInt32()} 人",
+            minutes.QuerySelector(".votes")!.TextContent);
+        Assert.Equal(record.GetProperty("minutes").GetString(), minutes.QuerySelector(".minutes-text")!.TextContent);
+        Assert.Contains("表决通过", minutes.QuerySelector(".verdict")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
