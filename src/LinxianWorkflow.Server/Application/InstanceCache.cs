@@ -8,8 +8,8 @@ namespace LinxianWorkflow.Server.Application;
 /// The last state this node folded for each proposal, with its version and last hash, so a command does not
 /// re-read and re-decode the whole stream. It is used only when the read row says the stream is still at
 /// that version (another node's commit moves the row on, and the stream is read again); the database's
-/// (proposal, seq) key stays the guard. Bounded: a memory cache of <see cref="Capacity"/> entries that evicts the
-/// least recently used when full, so the proposals in use stay folded.
+/// (proposal, seq) key stays the guard. Bounded: a memory cache of <see cref="Capacity"/> entries; when full it compacts
+/// in the background (least recently used first) and meanwhile folds from the stream, never clearing what is in use.
 /// </summary>
 public sealed class InstanceCache : IDisposable
 {

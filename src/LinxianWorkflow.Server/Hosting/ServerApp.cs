@@ -109,6 +109,10 @@ public static class ServerApp
     {
         var store = app.Services.GetRequiredService<WorkflowStore>();
         await store.MigrateAsync();
+
+        // Read now, so a bad secret or limit stops the start instead of failing the first villager.
+        _ = app.Services.GetRequiredService<Privacy.PersonalDataKey>();
+        _ = app.Services.GetRequiredService<Features.Noticeboard.ObjectionLimit>();
         await store.RefillOverviewTalliesAsync();
         await app.Services.GetRequiredService<AreaRegistry>().LoadAsync(store);
         await app.Services.GetRequiredService<AuditLog.LogIdentity>().PrepareAsync();

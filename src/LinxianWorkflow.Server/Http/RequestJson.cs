@@ -74,7 +74,22 @@ public static class RequestJson
         }
 
         var wrong = new List<string>();
-        Walk(node, Options.GetTypeInfo(type), "", wrong);
+        try
+        {
+            Walk(node, Options.GetTypeInfo(type), "", wrong);
+        }
+        catch (ArgumentException)
+        {
+            // A member named twice in one object: JsonNode will not enumerate it; the reader's own place says enough.
+            wrong.Clear();
+        }
+
+        // Where the reader stopped is always one of them (a wrong type the walk does not look at, say).
+        if (at != "(body)" && !wrong.Contains(at, StringComparer.OrdinalIgnoreCase))
+        {
+            wrong.Add(at);
+        }
+
         return ServerText.Problem(StatusCodes.Status400BadRequest, "input.field", "BodyField", wrong.Count > 0 ? string.Join(", ", wrong) : at);
     }
 
@@ -97,7 +112,9 @@ public static class RequestJson
         }
 
         string Name(string member) => path.Length == 0 ? member : $"{path}.{member}";
-        var known = contract.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        // Members bind case-insensitively (the web defaults), so they are looked up that way here too.
+        var known = contract.Properties.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        var present = new HashSet<string>(members.Select(m => m.Key), StringComparer.OrdinalIgnoreCase);
         foreach (var (member, value) in members)
         {
             if (!known.TryGetValue(member, out var property))
@@ -120,7 +137,7 @@ public static class RequestJson
         foreach (var property in contract.Properties)
         {
             var required = property.IsRequired || property.AssociatedParameter is { HasDefaultValue: false, IsMemberInitializer: false };
-            if (required && !members.ContainsKey(property.Name))
+            if (required && !present.Contains(property.Name))
             {
                 wrong.Add(Name(property.Name));
             }

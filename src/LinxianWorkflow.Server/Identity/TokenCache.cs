@@ -7,13 +7,13 @@ namespace LinxianWorkflow.Server.Identity;
 /// Tokens this node checked in the last <see cref="Lifetime"/>, so a busy client is not a database query per
 /// request. Revoking a token or changing a user clears it on this node; another node sees the change
 /// within <see cref="Lifetime"/>, kept short because a revoked token (a password reset, a disabled user, sign out
-/// everywhere) must stop working on every node at once, not a while later.
+/// everywhere) must stop working on every node within seconds (this node at once).
 /// </summary>
 public sealed class TokenCache : IDisposable
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(3);
 
-    /// <summary>Tokens remembered at most (the least recently used go first when full).</summary>
+    /// <summary>Tokens remembered at most (when full, a new one is not remembered until the cache has compacted: it is read from the database).</summary>
     public const int Capacity = 100_000;
 
     // Real time (the system clock): sessions never follow the demo's adjustable procedure clock.

@@ -29,16 +29,32 @@ public sealed class PersonalDataKey
             return;
         }
 
-        _secret = RandomNumberGenerator.GetBytes(32);
+        // Written whole to a file of its own, then moved into place: a crash leaves no half key, and of two nodes
+        // starting at once on a shared folder the first one's key stands and the other reads it.
+        var secret = RandomNumberGenerator.GetBytes(32);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using var file = new StreamWriter(path, Encoding.ASCII, options);
-        file.WriteLine(Convert.ToBase64String(_secret));
+        using (var file = new StreamWriter(temporary, Encoding.ASCII, options))
+        {
+            file.WriteLine(Convert.ToBase64String(secret));
+        }
+
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+            _secret = secret;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary);
+            _secret = Parse(File.ReadAllText(path), path);
+        }
     }
 
     /// <summary>The commitment an ObjectionLodged event carries for the contact left with it (lower-case hex).</summary>

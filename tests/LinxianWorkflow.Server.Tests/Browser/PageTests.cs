@@ -232,6 +232,18 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await ShotAsync(auditor, "dossier");
         var filed = await auditor.PdfAsync(new PagePdfOptions { Format = "A4", Path = Path.Combine(browser.Screenshots, "dossier.pdf") });
         Assert.True(filed.Length > 1000, "the dossier did not print");
+        Assert.True(PdfPages(filed) >= 3, "the dossier is a cover, the steps and the appendix, each from a new page");
+
+        // The meetings' papers: one 会议记录 to a printed page, filled from the records.
+        await auditor.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}/papers");
+        var minutes = await auditor.Locator("section.minutes").CountAsync();
+        Assert.True(minutes >= 4, $"{minutes} meetings' minutes for the four deliberations");
+        await auditor.EmulateMediaAsync(new() { Media = Media.Print });
+        await ShotAsync(auditor, "minutes-print");
+        var minutesPdf = await auditor.PdfAsync(new PagePdfOptions { Format = "A4", Path = Path.Combine(browser.Screenshots, "minutes.pdf") });
+        Assert.True(PdfPages(minutesPdf) >= minutes, "every meeting's minutes begins a page");
+        await auditor.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}/dossier");
+        await ShotAsync(auditor, "dossier-print");
 
         var phone = await browser.SignedInAsync("xiwan-chair", 360);
         await phone.GotoAsync($"/proposals/{Uri.EscapeDataString(id)}");
@@ -251,7 +263,14 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await ShotAsync(villager, "notice");
         var printed = await villager.PdfAsync(new PagePdfOptions { Format = "A4", Path = Path.Combine(browser.Screenshots, "notice.pdf") });
         Assert.True(printed.Length > 1000, "the notice did not print");
+        Assert.Equal(1, PdfPages(printed)); // a notice is posted as one sheet
+        await villager.EmulateMediaAsync(new() { Media = Media.Print });
+        await ShotAsync(villager, "notice-print");
     }
+
+    /// <summary>The pages of a PDF as Chromium writes it (page objects uncompressed).</summary>
+    private static int PdfPages(byte[] pdf) =>
+        System.Text.RegularExpressions.Regex.Count(System.Text.Encoding.Latin1.GetString(pdf), @"/Type\s*/Page(?![s\w])");
 
     private async Task FillAsync(ILocator form, string action, string step, JsonElement view, IPage admin, IPage page)
     {

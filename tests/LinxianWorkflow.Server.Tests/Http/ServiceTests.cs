@@ -391,6 +391,12 @@ public abstract class ServiceTests<TService>(TService service) : IClassFixture<T
             Assert.Equal(problem.GetProperty("zh-CN").GetString(), problem.GetProperty("detail").GetString());
         }
 
+        // A member named twice is a 400 like any other wrong body, not a failure of the handler naming it.
+        Assert.Equal((400, "input.field"), (await Raw("{\"stepId\":\"intake\",\"stepId\":\"intake\",\"x\":1}")) is var twice ? (twice.Code, twice.Rule) : default);
+
+        // Members bind whatever their case, and the one the reader stopped at is named with the rest.
+        Assert.Contains("outcome", (await Raw("{\"StepId\": \"intake\", \"outcome\": 5}")).Json.GetProperty("en").GetString(), StringComparison.Ordinal);
+
         // Every member that is wrong is named at once: the two missing and the one unknown.
         var named = (await Raw("{\"extra\": 1}")).Json.GetProperty("en").GetString()!;
         foreach (var member in (string[])["stepId", "outcome", "extra"])

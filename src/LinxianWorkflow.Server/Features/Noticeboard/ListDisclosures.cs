@@ -1,3 +1,4 @@
+using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
@@ -56,12 +57,14 @@ public sealed class SearchDisclosuresHandler(WorkflowStore store) : IQueryHandle
     public async ValueTask<IReadOnlyList<FoundDisclosure>> Handle(SearchDisclosures query, CancellationToken cancellationToken)
     {
         var text = query.Text.Trim();
+        TextInput.Check("q", text);
         if (text.Length < MinLength)
         {
             return [];
         }
 
-        var rows = await store.DisclosuresTitledAsync(text[..Math.Min(text.Length, 50)], 50, cancellationToken);
+        var cut = text.Length <= 50 ? text.Length : char.IsHighSurrogate(text[49]) ? 49 : 50; // never half a character
+        var rows = await store.DisclosuresTitledAsync(text[..cut], 50, cancellationToken);
         var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
         return [.. rows.Select(r => new FoundDisclosure(PublicDisclosure.Of(r, checkpoint), r.VillageCode))];
     }

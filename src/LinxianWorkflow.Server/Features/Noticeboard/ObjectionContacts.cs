@@ -15,10 +15,13 @@ public sealed class GetObjectionContactsHandler(ProposalAccess access, WorkflowS
 {
     public async ValueTask<IReadOnlyDictionary<string, string?>> Handle(GetObjectionContacts query, CancellationToken cancellationToken)
     {
-        await access.LoadAsync(query.Caller, query.ProposalId, cancellationToken);
-        return query.Caller.IsReadOnly
-            ? new Dictionary<string, string?>()
-            : (await store.ObjectionContactsAsync(query.ProposalId, cancellationToken)).ToDictionary(r => r.ObjectionId, r => r.Contact, StringComparer.Ordinal);
+        var proposal = await access.LoadAsync(query.Caller, query.ProposalId, cancellationToken);
+
+        // Only a grant that acts, in this village (a county auditor who is also one village's secretary sees that village's only).
+        var acts = query.Caller.Grants.Any(g => !Engine.Roles.NeverAct.Contains(g.Role) && g.Role != Engine.Roles.Public && g.Covers(proposal.VillagePath));
+        return acts
+            ? (await store.ObjectionContactsAsync(query.ProposalId, cancellationToken)).ToDictionary(r => r.ObjectionId, r => r.Contact, StringComparer.Ordinal)
+            : new Dictionary<string, string?>();
     }
 }
 

@@ -12,9 +12,13 @@ namespace LinxianWorkflow.Server.Features.Noticeboard;
 /// </summary>
 public sealed class ObjectionLimit(WorkflowStore store, AdjustableClock clock, IConfiguration configuration)
 {
-    private readonly int _perWindow = configuration.GetValue("Public:ObjectionsPerWindow", 5);
+    private readonly int _perWindow = configuration.GetValue("Public:ObjectionsPerWindow", 5) is var n and >= 1
+        ? n
+        : throw new InvalidOperationException("Public:ObjectionsPerWindow must be 1 or more.");
 
-    private readonly TimeSpan _window = TimeSpan.FromMinutes(configuration.GetValue("Public:ObjectionWindowMinutes", 10.0));
+    private readonly TimeSpan _window = configuration.GetValue("Public:ObjectionWindowMinutes", 10.0) is var minutes and > 0
+        ? TimeSpan.FromMinutes(minutes)
+        : throw new InvalidOperationException("Public:ObjectionWindowMinutes must be more than 0.");
 
     /// <summary>Counts one attempt from <paramref name="remoteAddress"/>; past the limit, a 429 saying when to try again.</summary>
     public async Task TakeAsync(string remoteAddress, CancellationToken ct)

@@ -45,6 +45,24 @@ public sealed class ObjectionContactTests(PostgresService service) : IClassFixtu
             Assert.Contains(Phone, (await chair.GetAsync($"/proposals/{id}")).Html, StringComparison.Ordinal);
         }
 
+        // A county auditor who is also another village's committee member reads this proposal as an auditor: no contact.
+        var mixedName = "mixed-" + Guid.NewGuid().ToString("N")[..8];
+        var mixed = await service.Api.Post("/api/users", new
+        {
+            userName = mixedName,
+            displayName = "兼职审计",
+            password = "mixed-password-1",
+            grants = new[] { new { role = "county-auditor", scope = "141124" }, new { role = "committee-member", scope = "141124/141124109/141124109230" } },
+        }, await service.TokenFor("admin"));
+        Assert.True(mixed.Code == 201, mixed.ToString());
+        using (var both = new PageSession(service.Server.Url))
+        {
+            await both.SignInAsync(mixedName, "mixed-password-1");
+            var page = await both.GetAsync($"/proposals/{id}");
+            Assert.Contains(receipt, page.Html, StringComparison.Ordinal);
+            Assert.DoesNotContain(Phone, page.Html, StringComparison.Ordinal);
+        }
+
         using (var auditor = new PageSession(service.Server.Url))
         {
             await auditor.SignInAsync("auditor");

@@ -17,4 +17,15 @@ public sealed class LedgerTests(PostgresService service) : IClassFixture<Postgre
         Assert.Contains("台账测试：修缮村委会院墙", row, StringComparison.Ordinal);
         Assert.Matches(@"\d{4}-\d{2}-\d{2}", row);
     }
+
+    [Fact]
+    public async Task The_public_search_finds_titles_on_postgresql_and_refuses_a_nul()
+    {
+        var found = await service.Api.Get("/api/public/disclosures?q=" + Uri.EscapeDataString("供水管网"));
+        Assert.True(found.Code == 200, found.ToString());
+        Assert.Equal("改造村内供水管网", Assert.Single(found.Json.EnumerateArray()).GetProperty("disclosure").GetProperty("title").GetString());
+        Assert.Empty((await service.Api.Get("/api/public/disclosures?q=" + Uri.EscapeDataString("100%"))).Json.EnumerateArray());
+        var nul = await service.Api.Get("/api/public/disclosures?q=%00%00");
+        Assert.Equal((400, "input.control-character"), (nul.Code, nul.Rule));
+    }
 }
