@@ -9,6 +9,20 @@ using LinxianWorkflow.Server.Web;
 using LinxianWorkflow.Server.Scheduling;
 using LinxianWorkflow.Server.Telemetry;
 
+ServerApp.ReportRefusals();
+
+// `migrate` brings the schema up to this build with the owner's login; the service then needs only its own.
+if (args.Length > 0 && args[0] == "migrate")
+{
+    return await MigrateCommand.RunAsync(args[1..]);
+}
+
+// `backup <file>` copies the embedded SQLite store consistently while the service runs.
+if (args.Length > 0 && args[0] == "backup")
+{
+    return await BackupCommand.RunAsync(args[1..]);
+}
+
 // `create-admin <userName> [county]` adds the first administrator and prints a generated password.
 if (args.Length > 0 && args[0] == "create-admin")
 {

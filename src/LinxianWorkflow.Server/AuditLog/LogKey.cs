@@ -65,12 +65,8 @@ public sealed class LogKey : IDisposable
     /// <summary>Writes a new key file, readable by the service's user only from its first byte; refuses to overwrite one.</summary>
     public static void Write(string path, Key key)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
+        Hosting.PrivateFiles.CreateDirectoryOf(path);
+        var options = Hosting.PrivateFiles.Create(FileMode.CreateNew);
 
         using var file = new StreamWriter(path, System.Text.Encoding.ASCII, options);
         file.Write(Convert.ToBase64String(key.Export(KeyBlobFormat.RawPrivateKey)) + "\n");

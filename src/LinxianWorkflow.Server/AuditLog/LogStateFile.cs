@@ -31,11 +31,7 @@ public sealed class LogStateFile(string path)
     public void Write(LogState state)
     {
         var temporary = Path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
+        var options = Hosting.PrivateFiles.Create(FileMode.Create);
 
         using (var file = new FileStream(temporary, options))
         {

@@ -51,6 +51,7 @@ public static class DemoSeeder
             return;
         }
 
+        await store.SetSettingAsync(DemoGuard.Marker, "true");
         var hasher = services.GetRequiredService<IPasswordHasher<UserRow>>();
         var time = services.GetRequiredService<TimeProvider>();
         var users = new Dictionary<string, Actor>(StringComparer.Ordinal);

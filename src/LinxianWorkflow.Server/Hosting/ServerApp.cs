@@ -31,8 +31,35 @@ public static class ServerApp
         }
     }
 
+    /// <summary>
+    /// A refusal to start (<see cref="StartRefusedException"/>) is printed as its message alone and ends the process with
+    /// code 1: it names what the operator must fix, and a stack trace would bury it.
+    /// </summary>
+    public static void ReportRefusals() => AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+    {
+        if (e.ExceptionObject is StartRefusedException refused)
+        {
+            Console.Error.WriteLine(refused.Message);
+            Environment.Exit(1);
+        }
+    };
+
     public static void AddStorage(this WebApplicationBuilder builder)
     {
+        // Connection strings may come from files readable by the service's user only (never the command line).
+        var secrets = new Dictionary<string, string?>();
+        foreach (var setting in new[] { "Storage:Postgres", "Storage:PostgresMigrations" })
+        {
+            if (builder.Configuration[setting + "File"] is { Length: > 0 } file)
+            {
+                secrets[setting] = !string.IsNullOrEmpty(builder.Configuration[setting])
+                    ? throw new StartRefusedException($"{setting} 与 {setting}File 只能设置一个 / set {setting} or {setting}File, not both.")
+                    : PrivateFiles.ReadSecret(file, setting + "File");
+            }
+        }
+
+        builder.Configuration.AddInMemoryCollection(secrets);
+
         // The options pattern, checked when first read (before the store opens) and at start.
         var demo = IsDemo(builder) && builder.Configuration["Storage:SqlitePath"] is null;
         builder.Services.AddOptions<StoreOptions>().Bind(builder.Configuration.GetSection("Storage"))
@@ -104,11 +131,23 @@ public static class ServerApp
         builder.AddOpenApiDocument();
     }
 
-    /// <summary>Migrates the store, loads the areas, checks this node may sign the log (or says why not), restores the clock, seeds the demo when asked; the service answers /health only after this.</summary>
+    /// <summary>Migrates the store (or, holding only the service's login, checks that `migrate` has), keeps the demo and real data apart, loads the areas, checks this node may sign the log (or says why not), restores the clock, seeds the demo when asked; the service answers /health only after this.</summary>
     public static async Task PrepareAsync(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<WorkflowStore>();
-        await store.MigrateAsync();
+        if (store.CanMigrate)
+        {
+            await store.MigrateAsync();
+        }
+        else if (await store.PendingMigrationsAsync() is { Count: > 0 } pending)
+        {
+            throw new StartRefusedException(
+                $"数据库结构未更新（缺少 {string.Join(", ", pending)}）：请先用所有者账户运行 migrate / " +
+                $"the database schema is behind this build (missing {string.Join(", ", pending)}): run `migrate` with the owner's login first " +
+                "(docs/operations.md), then start the service.");
+        }
+
+        await DemoGuard.CheckAsync(store, app.Configuration.GetValue<bool>("Demo"));
 
         // Read now, so a bad secret or limit stops the start instead of failing the first villager.
         _ = app.Services.GetRequiredService<Privacy.PersonalDataKey>();

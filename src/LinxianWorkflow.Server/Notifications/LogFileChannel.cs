@@ -9,6 +9,7 @@ public sealed class LogFileChannel(IConfiguration configuration) : INotification
 {
     private readonly string _path = Path.GetFullPath(configuration["Notifications:LogPath"] ?? "data/notifications.log");
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _restricted;
 
     public string Name => "log-file";
 
@@ -18,8 +19,16 @@ public sealed class LogFileChannel(IConfiguration configuration) : INotification
         await _gate.WaitAsync(ct);
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            await File.AppendAllTextAsync(_path, line, ct);
+            // Notices name people and places: the file is the service user's alone (0600, its folder 0700).
+            if (!_restricted)
+            {
+                Hosting.PrivateFiles.CreateDirectoryOf(_path);
+                Hosting.PrivateFiles.Restrict(_path);
+                _restricted = true;
+            }
+
+            await using var file = new FileStream(_path, Hosting.PrivateFiles.Create(FileMode.Append));
+            await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line), ct);
         }
         finally
         {

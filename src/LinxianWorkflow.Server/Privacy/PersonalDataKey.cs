@@ -32,13 +32,9 @@ public sealed class PersonalDataKey
         // Written whole to a file of its own, then moved into place: a crash leaves no half key, and of two nodes
         // starting at once on a shared folder the first one's key stands and the other reads it.
         var secret = RandomNumberGenerator.GetBytes(32);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Hosting.PrivateFiles.CreateDirectoryOf(path);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
+        var options = Hosting.PrivateFiles.Create(FileMode.CreateNew);
 
         using (var file = new StreamWriter(temporary, Encoding.ASCII, options))
         {

@@ -64,16 +64,23 @@ public static class SchedulingSetup
         builder.Services.AddHostedService<NotificationDispatcher>();
     }
 
-    /// <summary>On PostgreSQL, Hangfire's tables are installed by the owner and granted to the application role.</summary>
+    /// <summary>
+    /// On PostgreSQL, Hangfire's tables are installed by the owner and granted to the application role: at start when the
+    /// service is given the owner's login, otherwise by the `migrate` command (<see cref="InstallAsync"/>).
+    /// </summary>
     public static async Task PrepareSchedulingAsync(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<StoreOptions>();
-        if (!store.IsPostgres)
+        if (store.IsPostgres && !string.IsNullOrEmpty(store.PostgresMigrations))
         {
-            return;
+            await InstallAsync(store.PostgresMigrations);
         }
+    }
 
-        await using var connection = new NpgsqlConnection(string.IsNullOrEmpty(store.PostgresMigrations) ? store.Postgres : store.PostgresMigrations);
+    /// <summary>Installs or upgrades Hangfire's schema with the owner's connection string and grants it to linxian_app.</summary>
+    public static async Task InstallAsync(string ownerConnectionString)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync();
         await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(4242)", connection))
         {

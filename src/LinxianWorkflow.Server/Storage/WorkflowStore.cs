@@ -41,13 +41,29 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         }
         else
         {
+            // The file is made 0600 before SQLite opens it: SQLite gives its -wal and -shm the database file's mode.
             var path = Path.GetFullPath(options.SqlitePath);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            Hosting.PrivateFiles.CreateDirectoryOf(path);
+            using (new FileStream(path, Hosting.PrivateFiles.Create(FileMode.OpenOrCreate)))
+            {
+            }
+
+            Hosting.PrivateFiles.Restrict(path, path + "-wal", path + "-shm");
+            SqlitePath = path;
             _sqlite = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         }
     }
 
     public bool IsPostgres { get; }
+
+    /// <summary>The SQLite file, in full (null on PostgreSQL).</summary>
+    public string? SqlitePath { get; }
+
+    /// <summary>
+    /// Whether this store may change the schema: SQLite always (the service owns its file), PostgreSQL only when given
+    /// the owner's login (Storage:PostgresMigrations). Otherwise the `migrate` command does it, and the service only checks.
+    /// </summary>
+    public bool CanMigrate => !IsPostgres || _postgresOwner is not null;
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
@@ -124,6 +140,17 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         }
     }
 
+    /// <summary>The scripts of this build not yet applied to the database (all of them on an empty one), in order.</summary>
+    public async Task<IReadOnlyList<string>> PendingMigrationsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        var exists = IsPostgres
+            ? await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('schema_migrations') IS NOT NULL")
+            : await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") > 0;
+        var applied = exists ? (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet() : [];
+        return [.. Scripts(IsPostgres ? "postgres" : "sqlite").Where(s => !applied.Contains(s.Version)).Select(s => s.Name)];
+    }
+
     /// <summary>The numbered scripts of a dialect, in order (embedded from Storage/Migrations/&lt;dialect&gt;/NNNN_name.sql).</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts(string dialect)
     {
@@ -138,6 +165,39 @@ public sealed partial class WorkflowStore : IAsyncDisposable
                 return (int.Parse(file[..4], System.Globalization.CultureInfo.InvariantCulture), file, reader.ReadToEnd());
             })
             .OrderBy(s => s.Item1)];
+    }
+
+    /// <summary>
+    /// A consistent copy of the SQLite store in <paramref name="file"/> (new, 0600) by SQLite's online backup API, while
+    /// the service runs: one read transaction's snapshot, the WAL's committed pages included (a file copy is neither).
+    /// Returns how many events and the newest checkpoint's size the copy holds, read from the copy.
+    /// </summary>
+    public async Task<(long Events, long CheckpointSize)> BackupSqliteAsync(string file, CancellationToken ct = default)
+    {
+        if (_sqlite is null)
+        {
+            throw new InvalidOperationException("The online backup is SQLite's; back PostgreSQL up with pg_dump (docs/operations.md).");
+        }
+
+        Hosting.PrivateFiles.CreateDirectoryOf(file);
+        using (new FileStream(file, Hosting.PrivateFiles.Create(FileMode.CreateNew)))
+        {
+        }
+
+        await using var source = (SqliteConnection)await OpenAsync(ct);
+        await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(file), Pooling = false }.ToString());
+        await target.OpenAsync(ct);
+        source.BackupDatabase(target);
+        // One file to keep: the copy leaves WAL mode (a restored store returns to it at its first start).
+        await target.ExecuteAsync("PRAGMA journal_mode = DELETE");
+        var check = await target.ExecuteScalarAsync<string>("PRAGMA integrity_check");
+        if (check != "ok")
+        {
+            throw new InvalidOperationException($"The backup {file} failed SQLite's integrity check: {check}");
+        }
+
+        return (await target.ExecuteScalarAsync<long>("SELECT count(*) FROM events"),
+            await target.ExecuteScalarAsync<long?>("SELECT max(size) FROM checkpoints") ?? 0);
     }
 
     public async Task<List<StoredEvent>> LoadEventsAsync(string instanceId, CancellationToken ct = default)
