@@ -45,6 +45,7 @@ var builder = WebApplication.CreateBuilder(ServerArgs.Options(args));
 builder.AddStorage();
 builder.AddApplication();
 builder.AddIdentity();
+builder.AddKeyRing();
 builder.AddHttpApi();
 builder.AddHealth();
 builder.AddProxies();

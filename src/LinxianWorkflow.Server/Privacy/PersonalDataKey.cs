@@ -53,6 +53,9 @@ public sealed class PersonalDataKey
         }
     }
 
+    /// <summary>A 32-byte key for another purpose, derived from the secret (HKDF-SHA256): the data-protection key ring's encryption, say.</summary>
+    public byte[] DeriveKey(string purpose) => HKDF.DeriveKey(HashAlgorithmName.SHA256, _secret, 32, info: Encoding.UTF8.GetBytes(purpose));
+
     /// <summary>The commitment an ObjectionLodged event carries for the contact left with it (lower-case hex).</summary>
     public string ContactCommitment(string proposalId, string objectionId, string contact) =>
         Mac($"objection-contact\n{proposalId}\n{objectionId}\n{contact}");

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml.Linq;
+using LinxianWorkflow.Server.Privacy;
+using LinxianWorkflow.Server.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+
+namespace LinxianWorkflow.Server.Hosting;
+
+/// <summary>
+/// ASP.NET Core's data protection (anti-forgery tokens, the pages' protected cookies) with one key ring per deployment
+/// (issue 16): kept in the database (<c>data_protection_keys</c>), so every node accepts what another issued, and
+/// encrypted there under a key derived from the privacy secret, which every node already shares. Per machine, as
+/// the framework keeps it by default, two nodes behind one balancer refuse each other's forms.
+/// </summary>
+public static class KeyRing
+{
+    public const string ApplicationName = "LinxianWorkflow";
+
+    public static void AddKeyRing(this WebApplicationBuilder builder)
+    {
+        // One name for every node: by default it is the install folder, which may differ between machines.
+        builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<WorkflowStore, PersonalDataKey, TimeProvider>((options, store, secret, time) =>
+        {
+            options.XmlRepository = new StoreRepository(store, time);
+            options.XmlEncryptor = new Encryptor(secret);
+        });
+    }
+
+    private sealed class StoreRepository(WorkflowStore store, TimeProvider time) : IXmlRepository
+    {
+        public IReadOnlyCollection<XElement> GetAllElements() => [.. store.DataProtectionKeys().Select(XElement.Parse)];
+
+        public void StoreElement(XElement element, string friendlyName) =>
+            store.StoreDataProtectionKey(friendlyName, element.ToString(SaveOptions.DisableFormatting), time.GetUtcNow());
+    }
+
+    private const string Purpose = "linxian/data-protection-key-ring";
+
+    /// <summary>AES-256-GCM: nonce (12 bytes), tag (16), ciphertext, in base64.</summary>
+    private sealed class Encryptor(PersonalDataKey secret) : IXmlEncryptor
+    {
+        public EncryptedXmlInfo Encrypt(XElement plaintextElement)
+        {
+            var plain = Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting));
+            var sealedBytes = new byte[12 + 16 + plain.Length];
+            RandomNumberGenerator.Fill(sealedBytes.AsSpan(0, 12));
+            using (var aes = new AesGcm(secret.DeriveKey(Purpose), 16))
+            {
+                aes.Encrypt(sealedBytes.AsSpan(0, 12), plain, sealedBytes.AsSpan(28), sealedBytes.AsSpan(12, 16));
+            }
+
+            return new EncryptedXmlInfo(new XElement("sealedWithPrivacySecret", Convert.ToBase64String(sealedBytes)), typeof(Decryptor));
+        }
+    }
+
+    /// <summary>Made by the framework, by type name, with the services (so it must be public with this constructor).</summary>
+    public sealed class Decryptor(IServiceProvider services) : IXmlDecryptor
+    {
+        public XElement Decrypt(XElement encryptedElement)
+        {
+            var sealedBytes = Convert.FromBase64String(encryptedElement.Value);
+            var plain = new byte[sealedBytes.Length - 28];
+            using (var aes = new AesGcm(services.GetRequiredService<PersonalDataKey>().DeriveKey(Purpose), 16))
+            {
+                aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(28), sealedBytes.AsSpan(12, 16), plain);
+            }
+
+            return XElement.Parse(Encoding.UTF8.GetString(plain));
+        }
+    }
+}
