@@ -31,7 +31,8 @@ public abstract class ServiceFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         var scratch = Path.Combine(Path.GetTempPath(), "linxian-test-files-" + Guid.NewGuid().ToString("N"));
-        _args = [.. await StoreArgsAsync(), "--demo", $"--Audit:KeyFile={scratch}/log-ed25519.key", $"--Privacy:SecretFile={scratch}/privacy.key", $"--Notifications:LogPath={scratch}/notifications.log", "--Public:ObjectionsPerWindow=20", "--Public:ObjectionWindowMinutes=10",
+        _args = [.. await StoreArgsAsync(), "--demo", $"--Audit:KeyFile={scratch}/log-ed25519.key", $"--Notifications:LogPath={scratch}/notifications.log",
+            $"--Privacy:SecretFile={scratch}/privacy.key", "--Public:ObjectionsPerWindow=20", "--Public:ObjectionWindowMinutes=10",
             "--Scheduling:SweepSeconds=0.5", "--Scheduling:JobHorizonHours=2400", .. ExtraArguments];
         await StartAsync();
     }
