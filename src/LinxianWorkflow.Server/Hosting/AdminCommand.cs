@@ -12,7 +12,7 @@ public static class AdminCommand
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            await Console.Error.WriteLineAsync("usage: create-admin <userName> [county area code] [--Storage:Provider=postgres --Storage:Postgres=...]");
+            await Console.Error.WriteLineAsync("usage: create-admin <userName> [county area code] [--Storage:Provider=postgres --Storage:PostgresFile=...]");
             return 2;
         }
 
@@ -22,7 +22,7 @@ public static class AdminCommand
         builder.AddApplication();
         builder.AddIdentity();
         await using var app = builder.Build();
-        await app.Services.GetRequiredService<WorkflowStore>().MigrateAsync();
+        await ServerApp.MigrateOrCheckAsync(app.Services.GetRequiredService<WorkflowStore>());
         try
         {
             var created = await app.Services.GetRequiredService<ISender>().Send(new CreateFirstAdministrator(args[0], scope));

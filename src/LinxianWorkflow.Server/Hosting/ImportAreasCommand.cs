@@ -16,7 +16,7 @@ public static class ImportAreasCommand
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            await Console.Error.WriteLineAsync("usage: import-areas <file.csv> [--Storage:Provider=postgres --Storage:Postgres=...]");
+            await Console.Error.WriteLineAsync("usage: import-areas <file.csv> [--Storage:Provider=postgres --Storage:PostgresFile=...]");
             return 2;
         }
 
@@ -36,7 +36,7 @@ public static class ImportAreasCommand
         builder.AddStorage();
         await using var app = builder.Build();
         var store = app.Services.GetRequiredService<WorkflowStore>();
-        await store.MigrateAsync();
+        await ServerApp.MigrateOrCheckAsync(store);
         var changes = table.Compare(await store.AreasAsync());
         if (await RefusedAsync(changes.Errors))
         {

@@ -17,7 +17,7 @@ public static class RotateLogKeyCommand
         var afterRestore = args.Contains("--after-restore");
         if (args.Any(a => !a.StartsWith('-')))
         {
-            await Console.Error.WriteLineAsync("usage: rotate-log-key [--after-restore] [--Audit:KeyFile=...] [--Storage:Provider=postgres --Storage:Postgres=...]");
+            await Console.Error.WriteLineAsync("usage: rotate-log-key [--after-restore] [--Audit:KeyFile=...] [--Storage:Provider=postgres --Storage:PostgresFile=...]");
             return 2;
         }
 
@@ -25,7 +25,7 @@ public static class RotateLogKeyCommand
         builder.AddStorage();
         builder.AddApplication();
         await using var app = builder.Build();
-        await app.Services.GetRequiredService<WorkflowStore>().MigrateAsync();
+        await ServerApp.MigrateOrCheckAsync(app.Services.GetRequiredService<WorkflowStore>());
         var identity = app.Services.GetRequiredService<LogIdentity>();
         var key = app.Services.GetRequiredService<LogKey>();
         if (await identity.RotateAsync(afterRestore) is not { } rotation)

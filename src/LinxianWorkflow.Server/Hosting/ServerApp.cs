@@ -131,10 +131,12 @@ public static class ServerApp
         builder.AddOpenApiDocument();
     }
 
-    /// <summary>Migrates the store (or, holding only the service's login, checks that `migrate` has), keeps the demo and real data apart, loads the areas, checks this node may sign the log (or says why not), restores the clock, seeds the demo when asked; the service answers /health only after this.</summary>
-    public static async Task PrepareAsync(this WebApplication app)
+    /// <summary>
+    /// Migrates the store when it may (SQLite, or PostgreSQL with the owner's login); holding only the service's login,
+    /// refuses to go on while the schema lacks a script of this build, saying to run `migrate` (the service and commands alike).
+    /// </summary>
+    public static async Task MigrateOrCheckAsync(WorkflowStore store)
     {
-        var store = app.Services.GetRequiredService<WorkflowStore>();
         if (store.CanMigrate)
         {
             await store.MigrateAsync();
@@ -146,7 +148,13 @@ public static class ServerApp
                 $"the database schema is behind this build (missing {string.Join(", ", pending)}): run `migrate` with the owner's login first " +
                 "(docs/operations.md), then start the service.");
         }
+    }
 
+    /// <summary>Migrates the store (or, holding only the service's login, checks that `migrate` has), keeps the demo and real data apart, loads the areas, checks this node may sign the log (or says why not), restores the clock, seeds the demo when asked; the service answers /health only after this.</summary>
+    public static async Task PrepareAsync(this WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<WorkflowStore>();
+        await MigrateOrCheckAsync(store);
         await DemoGuard.CheckAsync(store, app.Configuration.GetValue<bool>("Demo"));
 
         // Read now, so a bad secret or limit stops the start instead of failing the first villager.

@@ -91,6 +91,10 @@ public sealed class SecretsTests
             var e = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
             Assert.True(e.SqlState is PostgresErrorCodes.InsufficientPrivilege, $"{sql}: {e.SqlState} {e.MessageText}");
         }
+
+        // The operator's other commands need no more than the service's login either, once the schema is current.
+        (code, output) = await ServerProcess.RunCommandAsync("create-admin", "root", "141124", "--Storage:Provider=postgres", $"--Storage:PostgresFile={appFile}");
+        Assert.True(code == 0, output);
     }
 
     [Fact]
