@@ -12,10 +12,16 @@ public sealed class StoreOptions : IValidatableObject
     /// <summary>For SQLite, the database file (relative to the working directory).</summary>
     public string SqlitePath { get; set; } = "data/linxian.db";
 
-    /// <summary>For PostgreSQL, the application role's connection string (SELECT/INSERT on events only).</summary>
+    /// <summary>
+    /// For PostgreSQL, the service's connection string (a login in linxian_app: SELECT/INSERT on events only); from the
+    /// environment (Storage__Postgres) or read from the 0600 file Storage:PostgresFile at start, never the command line.
+    /// </summary>
     public string? Postgres { get; set; }
 
-    /// <summary>For PostgreSQL, the owner's connection string used to migrate; the application's when empty.</summary>
+    /// <summary>
+    /// For PostgreSQL, the owner's connection string (or the 0600 file Storage:PostgresMigrationsFile), for the `migrate`
+    /// command; given to the service, it migrates at start. Without it the service only checks the schema.
+    /// </summary>
     public string? PostgresMigrations { get; set; }
 
     public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase);
