@@ -184,20 +184,25 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         {
         }
 
-        await using var source = (SqliteConnection)await OpenAsync(ct);
-        await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(file), Pooling = false }.ToString());
-        await target.OpenAsync(ct);
-        source.BackupDatabase(target);
-        // One file to keep: the copy leaves WAL mode (a restored store returns to it at its first start).
-        await target.ExecuteAsync("PRAGMA journal_mode = DELETE");
-        var check = await target.ExecuteScalarAsync<string>("PRAGMA integrity_check");
-        if (check != "ok")
+        try
         {
-            throw new InvalidOperationException($"The backup {file} failed SQLite's integrity check: {check}");
+            await using var source = (SqliteConnection)await OpenAsync(ct);
+            await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(file), Pooling = false }.ToString());
+            await target.OpenAsync(ct);
+            source.BackupDatabase(target);
+            // One file to keep: the copy leaves WAL mode (a restored store returns to it at its first start).
+            await target.ExecuteAsync("PRAGMA journal_mode = DELETE");
+            var check = await target.ExecuteScalarAsync<string>("PRAGMA integrity_check");
+            return check == "ok"
+                ? (await target.ExecuteScalarAsync<long>("SELECT count(*) FROM events"), await target.ExecuteScalarAsync<long?>("SELECT max(size) FROM checkpoints") ?? 0)
+                : throw new InvalidOperationException($"The backup {file} failed SQLite's integrity check: {check}");
         }
-
-        return (await target.ExecuteScalarAsync<long>("SELECT count(*) FROM events"),
-            await target.ExecuteScalarAsync<long?>("SELECT max(size) FROM checkpoints") ?? 0);
+        catch
+        {
+            // Never leave a half-written file that looks like a backup.
+            File.Delete(file);
+            throw;
+        }
     }
 
     public async Task<List<StoredEvent>> LoadEventsAsync(string instanceId, CancellationToken ct = default)

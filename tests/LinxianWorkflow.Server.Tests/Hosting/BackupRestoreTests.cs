@@ -27,6 +27,8 @@ public sealed class BackupRestoreTests
                 Assert.True(code == 0, output);
                 Assert.Contains("备份完成 / backed up", output, StringComparison.Ordinal);
                 LogNodes.AssertOwnerOnly(backup);
+                (code, output) = await ServerProcess.RunCommandAsync("backup", backup, $"--Storage:SqlitePath={LogNodes.Argument(old, "Storage:SqlitePath")}");
+                Assert.True(code == 2 && output.Contains("was not overwritten", StringComparison.Ordinal), output);
             },
             () =>
             {
