@@ -165,7 +165,11 @@ public static class Projection
 
         var start = decision.State.Start!;
         var list = new List<NotificationRow>();
-        void Tell(string kind, string stepId, IEnumerable<string> roles, LocalizedText text) =>
+        // The text's arguments are kept with it: an SMS is a registered template filled with them (docs/operations.md).
+        void Tell(string kind, string stepId, IEnumerable<string> roles, string key, params object[] args)
+        {
+            var text = ServerText.Get(key, args);
+            var parameters = TemplateParams(args);
             list.AddRange(roles.Distinct().Select(role => new NotificationRow
             {
                 InstanceId = start.ProposalId,
@@ -175,8 +179,10 @@ public static class Projection
                 StepId = stepId,
                 TextZh = text.Zh,
                 TextEn = text.En,
+                Params = parameters,
                 CreatedAt = now,
             }));
+        }
 
         foreach (var e in decision.Events.Select(e => e.Data))
         {
@@ -188,26 +194,26 @@ public static class Projection
                         .Where(t => t.StepId == reminder.StepId && t.ObjectionId == reminder.ObjectionId && t.Purpose == TimerPurpose.Deadline)
                         .Select(t => (DateTimeOffset?)t.DueAt).Min();
                     Tell("reminder", step.Id, Actors(before, step.Id, reminder.ObjectionId),
-                        ServerText.Get("NotifyReminder", start.Title, step.Name, deadline is { } d ? Engine.Time.ChinaTime.Display(d) : "—"));
+                        "NotifyReminder", start.Title, step.Name, deadline is { } d ? Engine.Time.ChinaTime.Display(d) : "—");
                     break;
                 case DeadlineEscalated escalated when before.Timers.TryGetValue(escalated.TimerId, out var timer):
                     var late = definition.Step(escalated.StepId);
                     Tell("escalated", late.Id, [.. Actors(before, late.Id, timer.ObjectionId), .. definition.OversightRoles],
-                        ServerText.Get("NotifyEscalated", start.Title, late.Name, Engine.Time.ChinaTime.Display(timer.DueAt)));
+                        "NotifyEscalated", start.Title, late.Name, Engine.Time.ChinaTime.Display(timer.DueAt));
                     break;
                 case MeetingRecorded { EmergencyNotice: true } meeting:
                     // The profile's emergency exception to a notice period is allowed, recorded, and flagged for the township.
                     Tell("emergency-notice", meeting.StepId, definition.OversightRoles,
-                        ServerText.Get("NotifyEmergencyNotice", start.Title, definition.Step(meeting.StepId).Name, meeting.Record.EmergencyReason ?? ""));
+                        "NotifyEmergencyNotice", start.Title, definition.Step(meeting.StepId).Name, meeting.Record.EmergencyReason ?? "");
                     break;
                 case ObjectionEscalated objection:
                     Tell("objection-escalated", objection.StepId, [.. Actors(decision.State, objection.StepId, objection.ObjectionId), .. definition.OversightRoles],
-                        ServerText.Get("NotifyObjectionEscalated", start.Title, objection.ObjectionId, objection.Reason));
+                        "NotifyObjectionEscalated", start.Title, objection.ObjectionId, objection.Reason);
                     break;
                 case ConcernRaised concern:
                     // The supervision committee's concern goes to the oversight and to those who answer the supervision committee.
                     Tell("concern", concern.StepId, [.. definition.OversightRoles, .. definition.Rehearing?.AnswerRoles ?? []],
-                        ServerText.Get("NotifyConcern", start.Title, definition.Step(concern.StepId).Name, concern.Text));
+                        "NotifyConcern", start.Title, definition.Step(concern.StepId).Name, concern.Text);
                     break;
                 default:
                     break;
@@ -216,6 +222,10 @@ public static class Projection
 
         return list;
     }
+
+    /// <summary>A text's arguments as an SMS template's parameters: strings, names in Chinese (zh-CN templates).</summary>
+    public static string TemplateParams(params object[] args) =>
+        JsonSerializer.Serialize(args.Select(a => a is LocalizedText t ? t.Zh : Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? ""), EventCodec.Json);
 
     private static string? TaskOf(OpenAction action) => action.Action switch
     {

@@ -4,7 +4,7 @@ using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.Notifications;
 
-/// <summary>Appends each notification as one JSON line to a file (Notifications:LogPath, default data/notifications.log).</summary>
+/// <summary>Appends each notification as one JSON line to a file (Notifications:LogPath, default data/notifications.log): the embedded default.</summary>
 public sealed class LogFileChannel(IConfiguration configuration) : INotificationChannel, IDisposable
 {
     private readonly string _path = Path.GetFullPath(configuration["Notifications:LogPath"] ?? "data/notifications.log");
@@ -13,9 +13,13 @@ public sealed class LogFileChannel(IConfiguration configuration) : INotification
 
     public string Name => "log-file";
 
-    public async Task SendAsync(NotificationRow notification, CancellationToken ct)
+    public bool HoldsBackAtNight => false;
+
+    public IEnumerable<string> Recipients(NotificationRow notification, IReadOnlyList<Recipient> audience) => ["file"];
+
+    public async Task<DeliveryOutcome> SendAsync(Delivery delivery, CancellationToken ct)
     {
-        var line = JsonSerializer.Serialize(notification, Api.Json) + "\n";
+        var line = JsonSerializer.Serialize(delivery.Notification, Api.Json) + "\n";
         await _gate.WaitAsync(ct);
         try
         {
@@ -34,6 +38,8 @@ public sealed class LogFileChannel(IConfiguration configuration) : INotification
         {
             _gate.Release();
         }
+
+        return DeliveryOutcome.Sent();
     }
 
     public void Dispose() => _gate.Dispose();

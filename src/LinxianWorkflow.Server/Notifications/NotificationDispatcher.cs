@@ -1,36 +1,37 @@
+using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.Notifications;
 
 /// <summary>
-/// Delivers the notifications commands wrote (in their own transaction, so none is lost) to every channel,
-/// a bounded batch every two seconds, marking each delivered once all channels took it.
+/// Delivers the notifications commands wrote (in their own transaction, so none is lost) through the outbox: each round
+/// it routes new notifications into deliveries (one per channel and recipient, from the audience: users holding the
+/// notification's role in an area covering its area, with a verified address), then claims due deliveries with a lease
+/// (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, so two nodes never send one row), sends them, and records each
+/// outcome: sent, a retry with exponential back-off, or dead after <see cref="NotificationOptions.MaxAttempts"/>.
+/// Channels that wake a person hold everything but escalations back during the quiet hours.
 /// </summary>
-public sealed partial class NotificationDispatcher(WorkflowStore store, IEnumerable<INotificationChannel> channels, TimeProvider time, ILogger<NotificationDispatcher> log)
+public sealed partial class NotificationDispatcher(
+    WorkflowStore store, IEnumerable<INotificationChannel> channels, AdjustableClock clock, NotificationOptions options, ILogger<NotificationDispatcher> log)
     : BackgroundService
 {
+    private readonly Dictionary<string, INotificationChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    private readonly QuietHours _quiet = new(options.QuietHours);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var ticks = new PeriodicTimer(TimeSpan.FromSeconds(2));
+        using var ticks = new PeriodicTimer(TimeSpan.FromSeconds(options.DispatchSeconds));
         try
         {
             do
             {
                 try
                 {
-                    foreach (var notification in await store.UndeliveredNotificationsAsync(200, stoppingToken))
-                    {
-                        foreach (var channel in channels)
-                        {
-                            await channel.SendAsync(notification, stoppingToken);
-                        }
-
-                        await store.MarkDeliveredAsync(notification.Id, time.GetUtcNow(), stoppingToken);
-                    }
+                    await RunOnceAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    LogDeliveryFailed(log, e);
+                    LogRoundFailed(log, e);
                 }
             }
             while (await ticks.WaitForNextTickAsync(stoppingToken));
@@ -41,6 +42,128 @@ public sealed partial class NotificationDispatcher(WorkflowStore store, IEnumera
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering notifications failed; the next round tries again")]
-    private static partial void LogDeliveryFailed(ILogger logger, Exception exception);
+    public async Task RunOnceAsync(CancellationToken ct)
+    {
+        if (clock.Adjustable)
+        {
+            await clock.LoadAsync(ct); // demo and test mode: another node may have moved the shared clock
+        }
+
+        List<UserRow>? reachable = null;
+        var unrouted = await store.UnroutedNotificationsAsync(options.Batch, ct);
+        if (unrouted.Count > 0)
+        {
+            reachable = await store.ReachableUsersAsync(ct);
+            foreach (var notification in unrouted)
+            {
+                await RouteAsync(notification, Audience(notification, reachable), ct);
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        var due = await store.ClaimDueDeliveriesAsync(now, now.AddSeconds(options.LeaseSeconds), options.Batch, ct);
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        reachable ??= await store.ReachableUsersAsync(ct);
+        var notifications = (await store.NotificationsByIdAsync([.. due.Select(d => d.NotificationId).Distinct()], ct)).ToDictionary(n => n.Id);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct };
+        await Parallel.ForEachAsync(due, parallel, async (delivery, token) =>
+            await SendAsync(delivery, notifications[delivery.NotificationId], reachable, token));
+    }
+
+    private async Task RouteAsync(NotificationRow notification, IReadOnlyList<Recipient> audience, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var rows = new List<DeliveryRow>();
+        foreach (var channel in _channels.Values)
+        {
+            var at = channel.HoldsBackAtNight && !QuietHours.IsEscalation(notification.Kind) ? _quiet.Release(now) : now;
+            rows.AddRange(channel.Recipients(notification, audience).Distinct().Select(recipient => new DeliveryRow
+            {
+                NotificationId = notification.Id,
+                Channel = channel.Name,
+                Recipient = recipient,
+                NextAttemptAt = at,
+                CreatedAt = now,
+            }));
+        }
+
+        await store.RouteAsync(notification.Id, rows, now, ct);
+    }
+
+    private async Task SendAsync(DeliveryRow delivery, NotificationRow notification, List<UserRow> reachable, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (!_channels.TryGetValue(delivery.Channel, out var channel))
+        {
+            await RecordAsync(delivery, DeliveryOutcome.Fail($"channel '{delivery.Channel}' is not configured on this node"), now, ct);
+            return;
+        }
+
+        if (channel.HoldsBackAtNight && !QuietHours.IsEscalation(notification.Kind) && _quiet.Release(now) is var release && release > now)
+        {
+            await store.DeferDeliveryAsync(delivery, release, ct); // a retry that fell into the night waits for the morning
+            return;
+        }
+
+        DeliveryOutcome outcome;
+        try
+        {
+            outcome = await channel.SendAsync(new Delivery(delivery.Id, notification, delivery.Recipient, Audience(notification, reachable)), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            outcome = DeliveryOutcome.Retry(e.GetType().Name + ": " + e.Message);
+        }
+
+        await RecordAsync(delivery, outcome, clock.GetUtcNow(), ct);
+    }
+
+    private async Task RecordAsync(DeliveryRow delivery, DeliveryOutcome outcome, DateTimeOffset now, CancellationToken ct)
+    {
+        var dead = outcome.Result == DeliveryResult.Fail || (outcome.Result == DeliveryResult.Retry && delivery.Attempts >= options.MaxAttempts);
+        var (status, next) = outcome.Result switch
+        {
+            DeliveryResult.Sent => ("sent", now),
+            _ when dead => ("dead", now),
+            _ => ("pending", now + Backoff(delivery.Attempts)),
+        };
+        if (!await store.RecordDeliveryAsync(delivery, status, next, outcome.Error, outcome.ProviderMessageId, outcome.Result == DeliveryResult.Sent ? now : null, ct))
+        {
+            LogClaimLost(log, delivery.Id);
+        }
+        else if (dead)
+        {
+            LogDead(log, delivery.Id, delivery.Channel, delivery.Attempts, outcome.Error);
+        }
+        else if (status == "pending")
+        {
+            LogRetry(log, delivery.Id, delivery.Channel, delivery.Attempts, outcome.Error);
+        }
+    }
+
+    /// <summary>The delay before attempt n + 1: base × 2^(n-1), capped.</summary>
+    private TimeSpan Backoff(int attempts) =>
+        TimeSpan.FromSeconds(Math.Min(options.RetryCapSeconds, options.RetryBaseSeconds * Math.Pow(2, Math.Max(0, attempts - 1))));
+
+    /// <summary>Who holds the notification's role in an area covering its area, among the users with a verified address.</summary>
+    private static List<Recipient> Audience(NotificationRow notification, List<UserRow> reachable) =>
+        [.. reachable
+            .Where(u => Identity.Tokens.GrantsOf(u).Any(g => g.Role == notification.Role && g.Covers(notification.AreaPath)))
+            .Select(u => new Recipient(u.Id, u.DisplayName, u.PhoneVerifiedAt is null ? null : u.Phone, u.WeComVerifiedAt is null ? null : u.WeComId))];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A notification round failed; the next round tries again")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {Id} on {Channel} failed (attempt {Attempts}), retrying later: {Error}")]
+    private static partial void LogRetry(ILogger logger, long id, string channel, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {Id} on {Channel} is dead after {Attempts} attempts: {Error}")]
+    private static partial void LogDead(ILogger logger, long id, string channel, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {Id}: the lease ran out before its outcome was recorded; another node took it")]
+    private static partial void LogClaimLost(ILogger logger, long id);
 }

@@ -43,7 +43,8 @@ public sealed class RoutineDisclosureJob(WorkflowStore store, WorkflowLibrary li
                 var (period, label) = frequency == "monthly"
                     ? (today.ToString("yyyy-MM", CultureInfo.InvariantCulture), ServerText.Get("PeriodMonth", today.Year, today.Month))
                     : ($"{today.Year}-Q{quarter}", ServerText.Get("PeriodQuarter", today.Year, quarter));
-                var text = ServerText.Get("NotifyRoutineDisclosure", label, ServerText.Get(kind == "finance" ? "RoutineFinance" : "RoutineGeneral"));
+                var what = ServerText.Get(kind == "finance" ? "RoutineFinance" : "RoutineGeneral");
+                var text = ServerText.Get("NotifyRoutineDisclosure", label, what);
                 reminders.AddRange(publishers.Select(role => new NotificationRow
                 {
                     InstanceId = $"routine:{village}:{kind}:{period}",
@@ -53,6 +54,7 @@ public sealed class RoutineDisclosureJob(WorkflowStore store, WorkflowLibrary li
                     StepId = kind,
                     TextZh = text.Zh,
                     TextEn = text.En,
+                    Params = Projection.TemplateParams(label, what),
                     CreatedAt = now,
                 }));
             }

@@ -60,8 +60,7 @@ public static class SchedulingSetup
             // Off only to measure what the log costs a command (tests/LinxianWorkflow.LoadTest `nolog`): events then wait in the outbox.
             builder.Services.AddHostedService<AuditLog.LogBatcher>();
         }
-        builder.Services.AddSingleton<INotificationChannel, LogFileChannel>();
-        builder.Services.AddHostedService<NotificationDispatcher>();
+        builder.AddNotifications();
     }
 
     /// <summary>

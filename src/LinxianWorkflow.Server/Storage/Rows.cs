@@ -87,6 +87,26 @@ public sealed class UserRow
     public int FailedLogins { get; set; }
     public DateTimeOffset? LockedUntil { get; set => field = value?.ToUniversalTime(); }
     public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
+    public string? Phone { get; set; }
+    public DateTimeOffset? PhoneVerifiedAt { get; set => field = value?.ToUniversalTime(); }
+    public string? WeComId { get; set; }
+    public DateTimeOffset? WeComVerifiedAt { get; set => field = value?.ToUniversalTime(); }
+}
+
+/// <summary>One notification on one channel to one recipient (a user id, a group's area code, "file"): pending, sent or dead.</summary>
+public sealed class DeliveryRow
+{
+    public long Id { get; set; }
+    public long NotificationId { get; set; }
+    public string Channel { get; set; } = "";
+    public string Recipient { get; set; } = "";
+    public string Status { get; set; } = "pending";
+    public int Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set => field = value.ToUniversalTime(); }
+    public string? LastError { get; set; }
+    public string? ProviderMessageId { get; set; }
+    public DateTimeOffset? SentAt { get; set => field = value?.ToUniversalTime(); }
+    public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
 }
 
 /// <summary>A key's hits in its current window (<see cref="WorkflowStore.HitAsync"/>).</summary>
@@ -127,8 +147,11 @@ public sealed class NotificationRow
     public string StepId { get; set; } = "";
     public string TextZh { get; set; } = "";
     public string TextEn { get; set; } = "";
+
+    /// <summary>The text's arguments (a JSON array of strings), for channels whose messages are templates.</summary>
+    public string Params { get; set; } = "[]";
     public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
-    public DateTimeOffset? DeliveredAt { get; set => field = value?.ToUniversalTime(); }
+    public DateTimeOffset? RoutedAt { get; set => field = value?.ToUniversalTime(); }
 }
 
 /// <summary>Everything one accepted command writes, in one transaction.</summary>

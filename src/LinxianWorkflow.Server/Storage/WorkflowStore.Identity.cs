@@ -7,7 +7,8 @@ public sealed partial class WorkflowStore
 {
     private const string UserColumns =
         "id AS Id, user_name AS UserName, display_name AS DisplayName, password_hash AS PasswordHash, grants AS Grants, disabled AS Disabled, " +
-        "failed_logins AS FailedLogins, locked_until AS LockedUntil, created_at AS CreatedAt";
+        "failed_logins AS FailedLogins, locked_until AS LockedUntil, created_at AS CreatedAt, " +
+        "phone AS Phone, phone_verified_at AS PhoneVerifiedAt, wecom_id AS WeComId, wecom_verified_at AS WeComVerifiedAt";
 
     /// <summary>Adds a user; false when the user name is taken.</summary>
     public async Task<bool> AddUserAsync(UserRow user, CancellationToken ct = default)

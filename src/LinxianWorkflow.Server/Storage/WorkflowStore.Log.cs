@@ -145,7 +145,7 @@ public sealed partial class WorkflowStore
         await using var connection = await OpenAsync(ct);
         var row = await connection.QuerySingleAsync<(long Unsigned, long Pending, long Overdue)>(
             "SELECT (SELECT count(*) FROM events) - COALESCE((SELECT max(size) FROM checkpoints), 0), " +
-            "(SELECT count(*) FROM notifications WHERE delivered_at IS NULL), " +
+            "(SELECT count(*) FROM notifications WHERE routed_at IS NULL) + (SELECT count(*) FROM deliveries WHERE status = 'pending'), " +
             "(SELECT count(*) FROM timers WHERE status = 'pending' AND due_at < @now)",
             new { now = now.ToUniversalTime() });
         return new Telemetry.Backlog(row.Unsigned, row.Pending, row.Overdue);

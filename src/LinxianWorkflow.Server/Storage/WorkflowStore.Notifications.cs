@@ -8,7 +8,7 @@ public sealed partial class WorkflowStore
 {
     private const string NotificationColumns =
         "id AS Id, instance_id AS InstanceId, role AS Role, area_path AS AreaPath, kind AS Kind, step_id AS StepId, text_zh AS TextZh, text_en AS TextEn, " +
-        "created_at AS CreatedAt, delivered_at AS DeliveredAt";
+        "params AS Params, created_at AS CreatedAt, routed_at AS RoutedAt";
 
     /// <summary>Notifications for any of <paramref name="grants"/> (the role, in an area the grant covers), newest first.</summary>
     public async Task<List<NotificationRow>> NotificationsAsync(IReadOnlyList<RoleGrant> grants, int limit, CancellationToken ct = default)
@@ -27,19 +27,6 @@ public sealed partial class WorkflowStore
         await using var connection = await OpenAsync(ct);
         return [.. await connection.QueryAsync<NotificationRow>(sql.ToString(), args)];
     }
-
-    public async Task<List<NotificationRow>> UndeliveredNotificationsAsync(int limit, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        return [.. await connection.QueryAsync<NotificationRow>(
-            $"SELECT {NotificationColumns} FROM notifications WHERE delivered_at IS NULL ORDER BY id LIMIT @limit", new { limit })];
-    }
-
-    public async Task MarkDeliveredAsync(long id, DateTimeOffset at, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        await connection.ExecuteAsync("UPDATE notifications SET delivered_at = @at WHERE id = @id", new { id, at });
-    }
 }
 
 public sealed partial class WorkflowStore
@@ -52,8 +39,8 @@ public sealed partial class WorkflowStore
         foreach (var n in rows)
         {
             added += await connection.ExecuteAsync(
-                "INSERT INTO notifications (instance_id, role, area_path, kind, step_id, text_zh, text_en, created_at) " +
-                "VALUES (@InstanceId, @Role, @AreaPath, @Kind, @StepId, @TextZh, @TextEn, @CreatedAt) ON CONFLICT DO NOTHING",
+                "INSERT INTO notifications (instance_id, role, area_path, kind, step_id, text_zh, text_en, params, created_at) " +
+                "VALUES (@InstanceId, @Role, @AreaPath, @Kind, @StepId, @TextZh, @TextEn, @Params, @CreatedAt) ON CONFLICT DO NOTHING",
                 n);
         }
 

@@ -309,8 +309,8 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         }
 
         b.Values("outbox", ["instance_id", "kind", "payload", "created_at"], c.Outbox, o => [c.InstanceId, o.Kind, o.Payload, c.At]);
-        b.Values("notifications", ["instance_id", "role", "area_path", "kind", "step_id", "text_zh", "text_en", "created_at"], c.Notifications,
-            n => [n.InstanceId, n.Role, n.AreaPath, n.Kind, n.StepId, n.TextZh, n.TextEn, n.CreatedAt]);
+        b.Values("notifications", ["instance_id", "role", "area_path", "kind", "step_id", "text_zh", "text_en", "params", "created_at"], c.Notifications,
+            n => [n.InstanceId, n.Role, n.AreaPath, n.Kind, n.StepId, n.TextZh, n.TextEn, n.Params, n.CreatedAt]);
         b.Values("overview_tallies", ["township_code", "metric", "step_id", "bucket", "n"], c.Tallies, t => [t.TownshipCode, t.Metric, t.StepId, t.Bucket, t.N],
             TallyConflict);
         if (c.Idempotency is { } k)

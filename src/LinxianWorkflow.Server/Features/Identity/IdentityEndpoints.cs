@@ -51,5 +51,12 @@ public static class IdentityEndpoints
             return Results.NoContent();
         })
         .WithMetadata(new BodyLimit(16 * 1024)).WithSummary("Change a user's grants, disable them, reset their password (administrator)");
+
+        api.MapPut("/users/{userId}/addresses", async (string userId, [FromBody] UserAddresses addresses, HttpContext http, ISender sender) =>
+        {
+            await sender.Send(new SetUserAddresses(http.Caller(), userId, addresses), http.RequestAborted);
+            return Results.NoContent();
+        })
+        .WithMetadata(new BodyLimit(4096)).WithSummary("Set a user's phone number and WeCom id for notifications, vouched for by the administrator");
     }
 }

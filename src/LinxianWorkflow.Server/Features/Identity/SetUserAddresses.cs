@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
+using LinxianWorkflow.Server.Hosting;
+using LinxianWorkflow.Server.Identity;
+using LinxianWorkflow.Server.Storage;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Features.Identity;
+
+/// <summary>The body of PUT /api/users/{id}/addresses: a mainland mobile number and a WeCom user id; null clears one.</summary>
+public sealed record UserAddresses(string? Phone, string? WeComId);
+
+/// <summary>
+/// An administrator sets where a user in their areas is reached by SMS and in WeCom groups (mentioned by id). For now the administrator
+/// vouches for the addresses (they count as verified from this moment); the one-time code the user confirms is not built yet (issue 17).
+/// </summary>
+public sealed partial record SetUserAddresses(Caller Caller, string UserId, UserAddresses Addresses) : ICommand<Unit>, IAdministrationMessage, IValidatedMessage
+{
+    public ProblemException? Validate() =>
+        Addresses.Phone is { } phone && !MobileNumber().IsMatch(phone)
+            ? ServerText.Problem(StatusCodes.Status400BadRequest, "user.phone", "FieldInvalid", "phone", "1xxxxxxxxxx")
+            : Addresses.WeComId is { } id && !WeComUserId().IsMatch(id)
+                ? ServerText.Problem(StatusCodes.Status400BadRequest, "user.wecom-id", "FieldInvalid", "weComId", "A-Z a-z 0-9 _ . @ -, ≤ 64")
+                : null;
+
+    [GeneratedRegex(@"^(\+86)?1[3-9]\d{9}$")]
+    private static partial Regex MobileNumber();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.@-]{1,64}$")]
+    private static partial Regex WeComUserId();
+}
+
+public sealed class SetUserAddressesHandler(WorkflowStore store, AreaRegistry areas, AdjustableClock clock) : ICommandHandler<SetUserAddresses, Unit>
+{
+    public async ValueTask<Unit> Handle(SetUserAddresses command, CancellationToken cancellationToken)
+    {
+        var user = await store.GetUserAsync(command.UserId, cancellationToken)
+            ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", command.UserId);
+        if (GrantRules.CheckAdministers(command.Caller, areas, user) is { } outsider)
+        {
+            throw outsider;
+        }
+
+        await store.SetUserAddressesAsync(user.Id, command.Addresses.Phone, command.Addresses.WeComId, clock.Real.GetUtcNow(), cancellationToken);
+        return Unit.Value;
+    }
+}

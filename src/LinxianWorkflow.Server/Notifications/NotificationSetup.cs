@@ -1,0 +1,33 @@
+namespace LinxianWorkflow.Server.Notifications;
+
+public static class NotificationSetup
+{
+    public const string HttpClientName = "notifications";
+
+    /// <summary>
+    /// The delivery outbox and its channels: the log file (the embedded default, <c>Notifications:LogFile:Enabled</c>), a WeCom robot per
+    /// area when <c>Notifications:WeCom:Webhooks</c> names any, Tencent Cloud SMS when <c>Notifications:Sms:SecretId</c> is set.
+    /// </summary>
+    public static void AddNotifications(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection("Notifications")).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NotificationOptions>>().Value);
+        builder.Services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Notifications:TimeoutSeconds", 10.0)));
+        if (builder.Configuration.GetValue("Notifications:LogFile:Enabled", true))
+        {
+            builder.Services.AddSingleton<INotificationChannel, LogFileChannel>();
+        }
+
+        if (builder.Configuration.GetSection("Notifications:WeCom:Webhooks").GetChildren().Any())
+        {
+            builder.Services.AddSingleton<INotificationChannel, WeComRobotChannel>();
+        }
+
+        if (!string.IsNullOrEmpty(builder.Configuration["Notifications:Sms:SecretId"]))
+        {
+            builder.Services.AddSingleton<INotificationChannel, TencentSmsChannel>();
+        }
+
+        builder.Services.AddHostedService<NotificationDispatcher>();
+    }
+}
