@@ -84,7 +84,7 @@ public sealed class WeComRobotChannel(IHttpClientFactory http, IConfiguration co
         var plain = new StringBuilder(text.Length);
         foreach (var ch in text)
         {
-            plain.Append(ch is '[' or ']' or '(' or ')' or '<' or '>' or '*' or '_' or '`' or '#' or '~' or '\\' ? (char)(ch + 0xFEE0) : ch);
+            plain.Append(ch is '[' or ']' or '<' or '>' or '*' or '_' or '`' or '#' or '~' or '\\' ? (char)(ch + 0xFEE0) : ch);
         }
 
         return plain.ToString();

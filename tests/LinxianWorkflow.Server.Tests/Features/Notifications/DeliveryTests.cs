@@ -1,0 +1,135 @@
+using LinxianWorkflow.Server.Tests.Infrastructure;
+
+namespace LinxianWorkflow.Server.Tests.Features.Notifications;
+
+/// <summary>A server on PostgreSQL whose notifications go to a WeCom group robot and Tencent Cloud SMS, both played by a local receiver.</summary>
+public sealed class NotifyingPostgresService : PostgresService
+{
+    public ProviderReceiver Providers { get; } = new();
+
+    protected override IEnumerable<string> ExtraArguments => Providers.ServerArguments(quietHours: "");
+
+    public override async Task InitializeAsync()
+    {
+        await Providers.StartAsync();
+        await base.InitializeAsync();
+        await Outbox.SetAddressesAsync(this, "reviewer-109", "13800000109", "reviewer109");
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Providers.DisposeAsync();
+    }
+}
+
+// Over real HTTP, both ways: the demo clock is moved, the timers fire, and the outbox sends to the providers' documented APIs (checked by
+// the receiver: TC3 signature recomputed from the secret, template and parameters, the robot's key and markdown body).
+public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixture<NotifyingPostgresService>
+{
+    private ProviderReceiver Providers => service.Providers;
+
+    [Fact]
+    public async Task A_reviewer_on_wecom_and_sms_gets_the_solar_plants_reminder_and_escalation_exactly_once_each()
+    {
+        var id = await Outbox.SolarProposalAsync(service);
+        var walker = new Walker(service);
+
+        await walker.AdvanceDaysAsync(6);
+        var reminder = await Outbox.SettledAsync(service, "reviewer-109", id, "reminder", "sms", "wecom", "log-file");
+        await walker.AdvanceDaysAsync(3);
+        Assert.Empty(Providers.Errors);
+        var escalated = await Outbox.SettledAsync(service, "reviewer-109", id, "escalated", "sms", "wecom", "log-file");
+
+        Assert.Empty(Providers.Errors);
+        foreach (var (notification, template) in new[] { (reminder, "2001"), (escalated, "2002") })
+        {
+            Assert.All(notification.GetProperty("deliveries").EnumerateArray(), d => Assert.Equal("sent", d.GetProperty("status").GetString()));
+            var sms = Assert.Single(Providers.Sms, s => s.TemplateId == template && s.Params[0] == Outbox.Solar);
+            Assert.True(sms.SignatureValid, sms.Problem);
+            Assert.Equal(["+8613800000109"], sms.Phones);
+            Assert.Equal((ProviderReceiver.SdkAppId, ProviderReceiver.SignName), (sms.SdkAppId, sms.SignName));
+            Assert.Equal(3, sms.Params.Length); // title, step, deadline: the template's three parameters
+            Assert.Equal($"delivery-{Outbox.Delivery(notification, "sms").GetProperty("id").GetInt64()}", sms.SessionContext);
+            Assert.StartsWith("2433:", Outbox.Delivery(notification, "sms").GetProperty("providerMessageId").GetString());
+
+            var text = notification.GetProperty("text").GetProperty("zh").GetString()!;
+            var robot = Assert.Single(Providers.WeCom, w => w.Content.StartsWith(text, StringComparison.Ordinal) && w.Content.Contains(ProviderReceiver.ReviewerMention, StringComparison.Ordinal));
+            Assert.Equal(("markdown", ProviderReceiver.RobotKey), (robot.MsgType, robot.Key));
+            Assert.Contains($"(https://cunwu.example.cn/proposals/{id})", robot.Content, StringComparison.Ordinal);
+        }
+
+        Assert.All(Providers.Sms, s => Assert.True(s.SignatureValid, s.Problem));
+    }
+
+    [Fact]
+    public async Task A_5xx_then_a_throttling_answer_are_retried_until_sent_and_a_robot_over_its_rate_limit_ends_as_a_dead_letter()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("故障测试：修缮村委会屋顶");
+        Providers.Script("sms", "故障注入-一", Answer.ServerError, Answer.Throttled); // SMS: 502, then RequestLimitExceeded, then Ok
+        Providers.Script("wecom", "故障注入-一", Answer.Throttled, Answer.Throttled, Answer.Throttled); // WeCom: 45009 three times: the attempts run out
+        await RaiseConcernAsync(id, "故障注入-一：请公布预算明细。");
+
+        var concern = await Outbox.SettledAsync(service, "reviewer-109", id, "concern", "sms", "wecom");
+        var sms = Outbox.Delivery(concern, "sms");
+        Assert.Equal(("sent", 3), (sms.GetProperty("status").GetString(), sms.GetProperty("attempts").GetInt32()));
+        Assert.Contains("RequestLimitExceeded", sms.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal([Answer.ServerError, Answer.Throttled, Answer.Ok], Providers.Sms.Where(s => s.Params.Any(p => p.Contains("故障注入-一", StringComparison.Ordinal))).Select(s => s.Answer));
+
+        var robot = Outbox.Delivery(concern, "wecom");
+        Assert.Equal(("dead", 3), (robot.GetProperty("status").GetString(), robot.GetProperty("attempts").GetInt32()));
+        Assert.Contains("45009", robot.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, Providers.WeCom.Count(w => w.Content.Contains("故障注入-一", StringComparison.Ordinal) && w.Content.Contains(ProviderReceiver.ReviewerMention, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_provider_that_does_not_answer_in_time_is_retried_and_the_message_sent_once_it_answers()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("故障测试：更换村内路灯");
+        Providers.Script("sms", "故障注入-二", Answer.Timeout); // the SMS and the robot each time out once
+        Providers.Script("wecom", "故障注入-二", Answer.Timeout);
+        await RaiseConcernAsync(id, "故障注入-二：路灯型号请再议。");
+
+        var concern = await Outbox.SettledAsync(service, "reviewer-109", id, "concern", "sms", "wecom");
+        foreach (var channel in new[] { "sms", "wecom" })
+        {
+            var delivery = Outbox.Delivery(concern, channel);
+            Assert.Equal(("sent", 2), (delivery.GetProperty("status").GetString(), delivery.GetProperty("attempts").GetInt32()));
+            Assert.Contains("Timeout", delivery.GetProperty("lastError").GetString(), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task Two_servers_on_one_database_send_each_delivery_once()
+    {
+        var walker = new Walker(service);
+        await using var second = await ServerProcess.StartAsync(service.Arguments);
+        var ids = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var id = await walker.StartAsync($"并发通知测试 {i}");
+            ids.Add(id);
+            await RaiseConcernAsync(id, $"并发标记-{i}：请补充材料。");
+        }
+
+        foreach (var id in ids)
+        {
+            await Outbox.SettledAsync(service, "reviewer-109", id, "concern", "sms", "wecom", "log-file");
+        }
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var marker = $"并发标记-{i}：";
+            Assert.Single(Providers.Sms, s => s.Params.Any(p => p.Contains(marker, StringComparison.Ordinal)));
+            Assert.Single(Providers.WeCom, w => w.Content.Contains(marker, StringComparison.Ordinal) && w.Content.Contains(ProviderReceiver.ReviewerMention, StringComparison.Ordinal));
+        }
+    }
+
+    private async Task RaiseConcernAsync(string id, string text)
+    {
+        var reply = await service.Api.Post($"/api/proposals/{id}/actions/raise-concern", new { stepId = "villager-resolution", text }, await service.TokenFor("xiwan-supervisor"));
+        Assert.True(reply.Code == 200, reply.ToString());
+    }
+}
