@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 
 namespace LinxianWorkflow.Server.Tests.Features.Notifications;
@@ -99,6 +100,31 @@ public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixt
             Assert.Equal(("sent", 2), (delivery.GetProperty("status").GetString(), delivery.GetProperty("attempts").GetInt32()));
             Assert.Contains("Timeout", delivery.GetProperty("lastError").GetString(), StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public async Task A_server_killed_while_sending_leaves_the_delivery_claimed_and_it_is_sent_once_its_lease_runs_out()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("重启测试：修缮村内水井");
+        Providers.Script("sms", "重启标记", Answer.Hold);
+        await RaiseConcernAsync(id, "重启标记：请核实水井位置。");
+        await Outbox.Eventually("the SMS request reached the provider", () =>
+            Task.FromResult(Providers.Sms.Any(s => s.Params.Any(p => p.Contains("重启标记", StringComparison.Ordinal)))));
+
+        await service.RestartAsync(); // SIGKILL while the provider holds the request, then a fresh process on the same database
+        var concern = (await Outbox.NotificationsAsync(service, "reviewer-109", id)).Single(n => n.GetProperty("kind").GetString() == "concern");
+        var sms = Outbox.Delivery(concern, "sms");
+        Assert.Equal(("pending", 1), (sms.GetProperty("status").GetString(), sms.GetProperty("attempts").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, sms.GetProperty("lastError").ValueKind); // the killed node recorded nothing: its claim stands
+
+        await walker.AdvanceDaysAsync(0.01); // past the claim's lease (120 s): the new process takes it
+        concern = await Outbox.SettledAsync(service, "reviewer-109", id, "concern", "sms", "wecom", "log-file");
+        sms = Outbox.Delivery(concern, "sms");
+        Assert.Equal(("sent", 2), (sms.GetProperty("status").GetString(), sms.GetProperty("attempts").GetInt32()));
+        var requests = Providers.Sms.Where(s => s.Params.Any(p => p.Contains("重启标记", StringComparison.Ordinal))).ToList();
+        Assert.Equal([Answer.Hold, Answer.Ok], requests.Select(r => r.Answer)); // at least once: the cut-off request, then the one that was taken
+        Assert.Single(Providers.WeCom, w => w.Content.Contains("重启标记", StringComparison.Ordinal) && w.Content.Contains(ProviderReceiver.ReviewerMention, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -18,6 +18,9 @@ public enum Answer
     ServerError,
     Throttled,
     Timeout,
+
+    /// <summary>No answer at all until the client goes away (a server killed mid-send).</summary>
+    Hold,
 }
 
 /// <summary>An SMS request as Tencent Cloud received it, and whether its TC3-HMAC-SHA256 signature held.</summary>
@@ -98,7 +101,7 @@ public sealed class ProviderReceiver : IAsyncDisposable
         return
         [
             "--Notifications:DispatchSeconds=0.3", "--Notifications:RetryBaseSeconds=0.2", "--Notifications:RetryCapSeconds=1",
-            "--Notifications:MaxAttempts=3", "--Notifications:TimeoutSeconds=2", $"--Notifications:QuietHours={quietHours}",
+            "--Notifications:MaxAttempts=3", "--Notifications:TimeoutSeconds=3", $"--Notifications:QuietHours={quietHours}",
             "--Public:BaseUrl=https://cunwu.example.cn",
             $"--Notifications:WeCom:Endpoint={Url}cgi-bin/webhook/send", $"--Notifications:WeCom:Webhooks:141124109={RobotKey}",
             $"--Notifications:Sms:Endpoint={Url}", $"--Notifications:Sms:SecretId={SecretId}", $"--Notifications:Sms:SecretKeyFile={secretFile}",
@@ -149,6 +152,7 @@ public sealed class ProviderReceiver : IAsyncDisposable
             Answer.ServerError => Results.StatusCode(502),
             Answer.Throttled => Results.Json(new { Response = new { Error = new { Code = "RequestLimitExceeded", Message = "请求的次数超过了频率限制。" }, RequestId = requestId } }, Tencent),
             Answer.Timeout => await Silence(ct),
+            Answer.Hold => await Silence(ct, TimeSpan.FromMinutes(5)),
             _ => Results.Json(new
             {
                 Response = new
@@ -255,12 +259,12 @@ public sealed class ProviderReceiver : IAsyncDisposable
         };
     }
 
-    /// <summary>No answer before the client gives up (its timeout is 2 s here).</summary>
-    private static async Task<IResult> Silence(CancellationToken ct)
+    /// <summary>No answer before the client gives up (its timeout is 3 s here).</summary>
+    private static async Task<IResult> Silence(CancellationToken ct, TimeSpan? wait = null)
     {
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(10), ct);
+            await Task.Delay(wait ?? TimeSpan.FromSeconds(10), ct);
         }
         catch (OperationCanceledException)
         {
