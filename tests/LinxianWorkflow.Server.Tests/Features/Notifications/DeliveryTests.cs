@@ -10,12 +10,7 @@ public sealed class NotifyingPostgresService : PostgresService
 
     protected override IEnumerable<string> ExtraArguments => Providers.ServerArguments(quietHours: "");
 
-    public override async Task InitializeAsync()
-    {
-        await Providers.StartAsync();
-        await base.InitializeAsync();
-        await Outbox.SetAddressesAsync(this, "reviewer-109", "13800000109", "reviewer109");
-    }
+    public override Task InitializeAsync() => Providers.StartWithAsync(this, base.InitializeAsync);
 
     public override async Task DisposeAsync()
     {

@@ -88,6 +88,14 @@ public sealed class ProviderReceiver : IAsyncDisposable
         Url = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
+    /// <summary>Starts the receiver, then the server (<paramref name="startServer"/>, which reads <see cref="ServerArguments"/>), and gives reviewer-109 a phone and a WeCom id.</summary>
+    public async Task StartWithAsync(Infrastructure.ServiceFixture service, Func<Task> startServer)
+    {
+        await StartAsync();
+        await startServer();
+        await Outbox.SetAddressesAsync(service, "reviewer-109", "13800000109", "reviewer109");
+    }
+
     /// <summary>The server's settings for these providers; the SMS secret in a 0600 file, as in production.</summary>
     public IEnumerable<string> ServerArguments(string quietHours)
     {
