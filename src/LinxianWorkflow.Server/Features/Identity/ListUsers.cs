@@ -15,14 +15,17 @@ public sealed record ListUsers(Caller Caller) : IQuery<IReadOnlyList<UserView>>,
 
 public sealed record TokenView(string TokenId, string Kind, string Name, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
 
-public sealed record UserView(string Id, string UserName, string DisplayName, IReadOnlyList<RoleGrant> Grants, bool Disabled, DateTimeOffset? LockedUntil, IReadOnlyList<TokenView> Tokens)
+public sealed record UserView(
+    string Id, string UserName, string DisplayName, IReadOnlyList<RoleGrant> Grants, bool Disabled, DateTimeOffset? LockedUntil, IReadOnlyList<TokenView> Tokens,
+    string? Phone = null, string? WeComId = null)
 {
     /// <summary>A user row as the administrator reads it, with its tokens (ids only).</summary>
     public static async Task<UserView> OfAsync(WorkflowStore store, UserRow u, CancellationToken ct)
     {
         var tokens = await store.ListTokensAsync(u.Id, ct);
         return new UserView(u.Id, u.UserName, u.DisplayName, LinxianWorkflow.Server.Identity.Tokens.GrantsOf(u), u.Disabled, u.LockedUntil,
-            [.. tokens.Select(t => new TokenView(LinxianWorkflow.Server.Identity.Tokens.IdOf(t.TokenHash), t.Kind, t.Name, t.CreatedAt, t.ExpiresAt, t.RevokedAt))]);
+            [.. tokens.Select(t => new TokenView(LinxianWorkflow.Server.Identity.Tokens.IdOf(t.TokenHash), t.Kind, t.Name, t.CreatedAt, t.ExpiresAt, t.RevokedAt))],
+            u.Phone, u.WeComId);
     }
 }
 

@@ -33,7 +33,32 @@ public sealed class UserModel(ISender sender, AreaRegistry areas) : AdminModel(a
     [BindProperty(Name = "password")]
     public string? Password { get; set; }
 
+    [BindProperty(Name = "phone")]
+    public string? Phone { get; set; }
+
+    [BindProperty(Name = "weComId")]
+    public string? WeComId { get; set; }
+
     public async Task OnGetAsync(string id) => await LoadAsync(id);
+
+    /// <summary>Where the user is reached by SMS and in WeCom groups; the administrator vouches for both.</summary>
+    public async Task<IActionResult> OnPostAddressesAsync(string id)
+    {
+        await LoadAsync(id);
+        try
+        {
+            string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+            await sender.Send(new SetUserAddresses(Caller, id, new UserAddresses(Blank(Phone), Blank(WeComId))), HttpContext.RequestAborted);
+            await LoadAsync(id);
+            Saved = true;
+        }
+        catch (ProblemException problem)
+        {
+            Refuse(problem);
+        }
+
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(string id)
     {

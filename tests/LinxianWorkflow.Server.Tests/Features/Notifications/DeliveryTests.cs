@@ -148,6 +148,35 @@ public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixt
         }
     }
 
+    [Fact]
+    public async Task An_administrator_sets_a_users_phone_and_wecom_id_on_the_user_page_and_a_malformed_number_is_refused()
+    {
+        var admin = await service.TokenFor("admin");
+        var id = (await service.Api.Get("/api/users", admin)).Json.EnumerateArray()
+            .Single(u => u.GetProperty("userName").GetString() == "lijiashan-chair").GetProperty("id").GetString()!;
+        using var browser = new PageSession(service.Server.Url);
+        await browser.SignInAsync("admin");
+
+        async Task<AngleSharp.Dom.IDocument> SubmitAsync(string phone, string weComId, System.Net.HttpStatusCode expected)
+        {
+            var page = await browser.GetAsync($"/admin/users/{id}");
+            var form = page.Document.QuerySelector("#addresses-form")!;
+            var posted = await browser.PostAsync(form.GetAttribute("action")!, [.. PageSession.Fields(form), new("phone", phone), new("weComId", weComId)]);
+            Assert.True(posted.Status == expected, posted.Document.QuerySelector("[role=alert]")?.TextContent ?? posted.Status.ToString());
+            return posted.Document;
+        }
+
+        var saved = await SubmitAsync("13912345678", "lijiashan.chair", System.Net.HttpStatusCode.OK);
+        Assert.NotNull(saved.QuerySelector("p.done"));
+        var user = (await service.Api.Get("/api/users", admin)).Json.EnumerateArray().Single(u => u.GetProperty("id").GetString() == id);
+        Assert.Equal(("13912345678", "lijiashan.chair"), (user.GetProperty("phone").GetString(), user.GetProperty("weComId").GetString()));
+
+        var refused = await SubmitAsync("12345", "lijiashan.chair", System.Net.HttpStatusCode.BadRequest);
+        Assert.Contains("user.phone", refused.QuerySelector("p.rule")!.TextContent, StringComparison.Ordinal);
+        user = (await service.Api.Get("/api/users", admin)).Json.EnumerateArray().Single(u => u.GetProperty("id").GetString() == id);
+        Assert.Equal("13912345678", user.GetProperty("phone").GetString());
+    }
+
     private async Task RaiseConcernAsync(string id, string text)
     {
         var reply = await service.Api.Post($"/api/proposals/{id}/actions/raise-concern", new { stepId = "villager-resolution", text }, await service.TokenFor("xiwan-supervisor"));
