@@ -19,7 +19,7 @@ public sealed class QuietSqliteService : SqliteService
     }
 }
 
-public sealed class QuietHoursTests(QuietSqliteService service) : IClassFixture<QuietSqliteService>
+public sealed class NightDeliveryTests(QuietSqliteService service) : IClassFixture<QuietSqliteService>
 {
     [Fact]
     public async Task At_night_an_sms_waits_for_seven_oclock_except_an_escalation_and_the_group_is_told_at_once()
