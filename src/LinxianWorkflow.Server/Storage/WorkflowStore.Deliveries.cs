@@ -74,6 +74,25 @@ public sealed partial class WorkflowStore
             new { claimed.Id, claimed.Attempts, until = until.ToUniversalTime() });
     }
 
+    /// <summary>One delivery and its notification's area, or null.</summary>
+    public async Task<(DeliveryRow Delivery, string AreaPath)?> DeliveryAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<DeliveryRow>($"SELECT {DeliveryColumns} FROM deliveries WHERE id = @id", new { id });
+        return row is null
+            ? null
+            : (row, await connection.ExecuteScalarAsync<string>("SELECT area_path FROM notifications WHERE id = @NotificationId", row) ?? "");
+    }
+
+    /// <summary>A dead delivery pending again from <paramref name="now"/> with fresh attempts; false when it was not dead.</summary>
+    public async Task<bool> RetryDeadDeliveryAsync(long id, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.ExecuteAsync(
+            "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, claimed_until = NULL WHERE id = @id AND status = 'dead'",
+            new { id, now = now.ToUniversalTime() }) == 1;
+    }
+
     public async Task<List<NotificationRow>> NotificationsByIdAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default) =>
         await ByIdsAsync<NotificationRow>($"SELECT {NotificationColumns} FROM notifications WHERE ", "id", ids, ct);
 

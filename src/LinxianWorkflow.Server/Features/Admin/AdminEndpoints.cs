@@ -15,5 +15,12 @@ public static class AdminEndpoints
         })
         .RequireAuthorization().WithTags("Administration").WithMetadata(new BodyLimit(1024)).Produces<ClockView>()
         .WithSummary("Move the clock forward (demo and test mode only)");
+
+        app.MapPost("/api/admin/deliveries/{deliveryId:long}/retry", async (long deliveryId, HttpContext http, ISender sender) =>
+        {
+            await sender.Send(new RetryDelivery(http.Caller(), deliveryId), http.RequestAborted);
+            return Results.NoContent();
+        })
+        .RequireAuthorization().WithTags("Administration").WithSummary("Send a dead notification delivery again, once its cause is fixed");
     }
 }

@@ -77,6 +77,15 @@ public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixt
         Assert.Equal(("dead", 3), (robot.GetProperty("status").GetString(), robot.GetProperty("attempts").GetInt32()));
         Assert.Contains("45009", robot.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Equal(3, Providers.WeCom.Count(w => w.Content.Contains("故障注入-一", StringComparison.Ordinal) && w.Content.Contains(ProviderReceiver.ReviewerMention, StringComparison.Ordinal)));
+
+        // The operator sends the dead letter again (the robot takes messages now); a delivery that was sent cannot be sent again.
+        var retry = $"/api/admin/deliveries/{robot.GetProperty("id").GetInt64()}/retry";
+        Assert.Equal(403, (await service.Api.Post(retry, null, await service.TokenFor("reviewer-109"))).Code);
+        Assert.Equal(204, (await service.Api.Post(retry, null, await service.TokenFor("admin"))).Code);
+        await Outbox.Eventually("the dead letter sent again", async () =>
+            Outbox.Status((await Outbox.NotificationsAsync(service, "reviewer-109", id)).Single(n => n.GetProperty("id").GetInt64() == concern.GetProperty("id").GetInt64()), "wecom") == "sent");
+        Assert.Equal(409, (await service.Api.Post(retry, null, await service.TokenFor("admin"))).Code);
+        Assert.Equal(409, (await service.Api.Post($"/api/admin/deliveries/{sms.GetProperty("id").GetInt64()}/retry", null, await service.TokenFor("admin"))).Code);
     }
 
     [Fact]
