@@ -6,6 +6,8 @@ ALTER TABLE notifications ADD COLUMN params text NOT NULL DEFAULT '[]';
 ALTER TABLE notifications ADD COLUMN routed_at text NULL;
 UPDATE notifications SET routed_at = delivered_at WHERE delivered_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS notifications_unrouted ON notifications (id) WHERE routed_at IS NULL;
+-- delivered_at ("every channel took it") is no longer written: each delivery has its own state.
+DROP INDEX IF EXISTS notifications_undelivered;
 
 CREATE TABLE IF NOT EXISTS deliveries (
     id                  integer PRIMARY KEY AUTOINCREMENT,
