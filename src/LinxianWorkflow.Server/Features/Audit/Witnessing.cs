@@ -27,10 +27,16 @@ public sealed record RegisterWitness(Caller Caller, WitnessRegistration Registra
 /// <summary>A township (its area path, e.g. 141124/141124100) and its witness verifier key (name+keyid+base64).</summary>
 public sealed record WitnessRegistration(string Township, string Key);
 
-public sealed class RegisterWitnessHandler(WorkflowStore store, AdjustableClock clock) : ICommandHandler<RegisterWitness, WitnessRegistration>
+public sealed class RegisterWitnessHandler(WorkflowStore store, AdjustableClock clock, AreaRegistry areas) : ICommandHandler<RegisterWitness, WitnessRegistration>
 {
     public async ValueTask<WitnessRegistration> Handle(RegisterWitness command, CancellationToken cancellationToken)
     {
+        // A township's witness key is its administrators' to register: one county's administrator never another's.
+        if (!command.Caller.Administers(command.Registration.Township.Trim()))
+        {
+            throw ServerText.Problem(StatusCodes.Status403Forbidden, "admin.scope", "WitnessOutside", areas.DisplayName(command.Registration.Township.Trim()));
+        }
+
         var key = NoteVerifierKey.Parse(command.Registration.Key.Trim())!.ToString();
         await store.RegisterWitnessAsync(command.Registration.Township, key, clock.Real.GetUtcNow(), command.Caller.Id, cancellationToken);
         return new WitnessRegistration(command.Registration.Township, key);

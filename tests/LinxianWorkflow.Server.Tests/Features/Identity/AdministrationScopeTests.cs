@@ -95,6 +95,13 @@ public abstract partial class AdministrationScopeTests<TService>(TService servic
         Assert.Equal(HttpStatusCode.Forbidden, user.Status);
         Assert.Contains("admin.scope", user.Document.QuerySelector(".rule")!.TextContent, StringComparison.Ordinal);
 
+        // Nor registers another county's townships' witness keys.
+        var liulinToken = (await Api.Post("/api/auth/login", new { userName = liulinAdmin, password = Password })).Json.GetProperty("token").GetString();
+        var publicKey = Enumerable.Range(1, 32).Select(b => (byte)b).ToArray();
+        var key = new LinxianWorkflow.Audit.NoteVerifierKey("witness-141124109", LinxianWorkflow.Audit.NoteVerifierKey.KeyIdOf("witness-141124109", publicKey), publicKey);
+        var witness = await Api.Post("/api/admin/witnesses", new { township = "141124/141124109", key = key.ToString() }, liulinToken);
+        Assert.Equal((403, "admin.scope"), (witness.Code, witness.Rule));
+
         // The administrator of all their areas may.
         Assert.Equal(204, (await Api.Send(HttpMethod.Patch, $"/api/users/{mixedId}", "{\"disabled\":true}", root)).Code);
         Assert.Equal(401, (await Api.Post("/api/auth/login", new { userName = mixed, password = Password })).Code);
