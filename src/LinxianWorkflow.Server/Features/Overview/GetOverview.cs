@@ -15,7 +15,13 @@ namespace LinxianWorkflow.Server.Features.Overview;
 public sealed record GetOverview(Caller Caller, string? Township) : IQuery<OverviewData>, ICallerMessage
 {
     /// <summary>The roles whose grant opens the overview: a township reviewer's township; an auditor's or administrator's county.</summary>
-    public static bool IsFor(Caller caller) => caller.Grants.Any(g => g.Role is Roles.TownshipReviewer or Roles.CountyAuditor or Roles.Administrator);
+    public static bool IsFor(Caller caller) => caller.Grants.Any(g => AboveVillage(g.Role));
+
+    // By the level a role is granted at (Roles.GrantDepth), not by naming roles: a grant over a township or more reads its overview.
+    private static bool AboveVillage(string role) => Roles.GrantDepth(role) is { Max: <= 2 };
+
+    /// <summary>A role granted over a county (or deployment-wide) at most.</summary>
+    internal static bool CountyWide(string role) => Roles.GrantDepth(role) is { Max: <= 1 };
 }
 
 /// <summary>
@@ -82,8 +88,8 @@ public sealed class GetOverviewHandler(WorkflowStore store, AreaRegistry areas, 
     /// </summary>
     private (string Area, IReadOnlyCollection<string>? Townships, IReadOnlyList<Area> Choices) Scope(Caller caller, string? township)
     {
-        var county = caller.Grants.Where(g => g.Role is Roles.CountyAuditor or Roles.Administrator).Select(g => g.Scope).Distinct().ToList();
-        var own = caller.Grants.Where(g => g.Role == Roles.TownshipReviewer).Select(g => g.Scope.Split('/')[^1]).Distinct().ToList();
+        var county = caller.Grants.Where(g => GetOverview.CountyWide(g.Role)).Select(g => g.Scope).Distinct().ToList();
+        var own = caller.Grants.Where(g => Roles.GrantDepth(g.Role) is (2, 2)).Select(g => g.Scope.Split('/')[^1]).Distinct().ToList();
         var everywhere = county.Contains("");
         var counties = everywhere ? [.. areas.Counties().Select(c => c.Code)] : county.Select(c => c.Split('/')[^1]).ToList();
         var choices = counties.SelectMany(areas.Townships)
