@@ -28,7 +28,7 @@ public sealed class PapersModel(ISender sender) : Web.AppPageModel
     {
         var ct = HttpContext.RequestAborted;
         View = await sender.Send(new GetProposal(Caller, id), ct);
-        Upcoming = View.Actions.FirstOrDefault(a => a.Action == "record-meeting")?.Meetings ?? [];
+        Upcoming = [.. View.Actions.SelectMany(a => a.Meetings ?? [])]; // the engine's meeting hints ride on the action that records one
         var history = await sender.Send(new GetHistory(Caller, id), ct);
         Held = [.. history.Events
             .Select(e => (e, Recorded: EventCodec.Decode(e.RecordText)))
