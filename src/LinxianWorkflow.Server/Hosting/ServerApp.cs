@@ -86,6 +86,8 @@ public static class ServerApp
         builder.Services.AddSingleton<Privacy.PersonalDataKey>();
         builder.Services.AddSingleton<Features.Noticeboard.ObjectionLimit>();
         builder.Services.AddSingleton<Features.Proposals.Dossiers>();
+        builder.Services.AddSingleton<Features.Rosters.RosterScope>();
+        builder.Services.AddSingleton<Features.Rosters.RosterStore>();
 
         // The Merkle log's key, tree and wake-up (its batcher runs with the scheduling services).
         builder.Services.AddSingleton<AuditLog.LogKey>();

@@ -25,7 +25,7 @@ public static class ActionForms
         "record-meeting" =>
         [
             new("record.heldAt", "HeldAt", Kind.DateTime), new("record.noticeGivenAt", "NoticeGivenAt", Kind.DateTime, false),
-            new("record.members", "Members", Kind.Whole), new("record.exclusions", "Exclusions", Kind.Exclusions, false),
+            new("record.members", "Members", Kind.Whole), new("record.exclusions", "Exclusions", Kind.Exclusions, false, action.ChoicesOf("record.exclusions")),
             new("record.present", "Present", Kind.Whole), new("record.yes", "Yes", Kind.Whole), new("record.no", "No", Kind.Whole),
             new("record.abstain", "Abstain", Kind.Whole), new("record.minutes", "Minutes", Kind.TextArea),
             new("record.townshipAttendee", "TownshipAttendee", Kind.Text, false), new("record.implementationDueBy", "ImplementationDueBy", Kind.Date, false),
@@ -80,8 +80,11 @@ public static class ActionForms
     /// <summary>The form's element id ("f-record-meeting", "f-answer-objection-O1").</summary>
     public static string FormId(ActionView action) => "f-" + action.Action + (action.ObjectionId is null ? "" : "-" + action.ObjectionId);
 
-    /// <summary>The posted form as the action's JSON body; a field that cannot be read is left for the strict reader to name.</summary>
-    public static string ToJson(string action, IFormCollection form)
+    /// <summary>
+    /// The posted form as the action's JSON body; a field that cannot be read is left for the strict reader to name. An
+    /// exclusion is written "姓名：理由", its reason in words or as its code (<paramref name="reasonCode"/> reads the words).
+    /// </summary>
+    public static string ToJson(string action, IFormCollection form, Func<string, string>? reasonCode = null)
     {
         var root = new JsonObject();
         var fields = For(new ActionView(action, null, new Engine.LocalizedText("", ""))).ToDictionary(f => f.Path, StringComparer.Ordinal);
@@ -113,7 +116,7 @@ public static class ActionForms
                 case Kind.Exclusions:
                     node = new JsonArray([.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                         .Select(line => line.Split(['：', ':'], 2))
-                        .Select(p => (JsonNode?)new JsonObject { ["member"] = p[0].Trim(), ["reason"] = p.Length > 1 ? p[1].Trim() : "" })]);
+                        .Select(p => (JsonNode?)new JsonObject { ["member"] = p[0].Trim(), ["reason"] = p.Length > 1 ? (reasonCode ?? (r => r))(p[1].Trim()) : "" })]);
                     break;
                 default:
                     if (text.Length == 0)

@@ -79,7 +79,7 @@ public sealed class EventText(IStringLocalizer<PageText> text, Names names)
                 details.Add((T("Members"), r.Members.ToString(CultureInfo.InvariantCulture)));
                 if (r.Exclusions.Count > 0)
                 {
-                    details.Add((T("ExclusionsShort"), string.Join("；", r.Exclusions.Select(x => $"{x.Member}（{x.Reason}）"))));
+                    details.Add((T("ExclusionsShort"), string.Join("；", r.Exclusions.Select(x => $"{x.Member}（{names.Option(x.Reason)}）"))));
                 }
 
                 details.Add((T("RuleNumbers"), T(m.PassBase == Engine.Rules.CountBase.Due ? "Ev.RuleDue" : "Ev.RulePresent", m.QuorumRequired, m.PassRequired)));

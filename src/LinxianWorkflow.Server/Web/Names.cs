@@ -20,6 +20,31 @@ public sealed class Names(IStringLocalizer<PageText> text, AreaRegistry areas, W
         .SelectMany(p => p.Categories.Values).GroupBy(c => c.Id, StringComparer.Ordinal)
         .ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
 
+    private static readonly System.Resources.ResourceManager Both = new("LinxianWorkflow.Server.Resources.PageText", typeof(PageText).Assembly);
+
+    private readonly string[] _exclusionReasons = [.. library.Catalog.Profiles.Values
+        .SelectMany(p => p.Meetings.Values.Concat(p.Categories.Values.SelectMany(c => c.Meetings.Values)))
+        .SelectMany(m => m.ExclusionReasons).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The reason a clerk wrote for excluding a member from "due", as its code: the code itself, or its words in either
+    /// language (患重病, seriously ill); anything else as written, for the engine to refuse by name.
+    /// </summary>
+    public string ExclusionReason(string written)
+    {
+        foreach (var reason in _exclusionReasons)
+        {
+            if (written == reason
+                || string.Equals(written, Both.GetString("Option." + reason, System.Globalization.CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase)
+                || string.Equals(written, Both.GetString("Option." + reason, System.Globalization.CultureInfo.GetCultureInfo("en")), StringComparison.OrdinalIgnoreCase))
+            {
+                return reason;
+            }
+        }
+
+        return written;
+    }
+
     /// <summary>A village, township or county as people say it, with its township ("碛口镇西湾村"); the code when unknown.</summary>
     public string Area(string codeOrPath) => areas.DisplayName(codeOrPath);
 

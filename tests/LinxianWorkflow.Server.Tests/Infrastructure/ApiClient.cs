@@ -27,6 +27,9 @@ public sealed class ApiClient(Uri baseUrl) : IDisposable
     public Task<Reply> Post(string path, object? body, string? token = null, IReadOnlyDictionary<string, string>? headers = null) =>
         Send(HttpMethod.Post, path, body is null ? null : JsonSerializer.Serialize(body, JsonOptions), token, headers);
 
+    public Task<Reply> Put(string path, object body, string? token = null) =>
+        Send(HttpMethod.Put, path, JsonSerializer.Serialize(body, JsonOptions), token);
+
     public async Task<Reply> Send(HttpMethod method, string path, string? json = null, string? token = null,
         IReadOnlyDictionary<string, string>? headers = null, string contentType = "application/json", bool expectContinue = false)
     {

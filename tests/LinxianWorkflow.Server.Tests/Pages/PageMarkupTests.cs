@@ -61,7 +61,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
 
         foreach (var (session, path) in new[]
         {
-            (secretary, "/"), (secretary, "/proposals/new"), (secretary, proposal), (secretary, proposal + "/papers"), (secretary, "/?status=ended"), (admin, "/admin"), (admin, user), (admin, "/overview"),
+            (secretary, "/"), (secretary, "/proposals/new"), (secretary, proposal), (secretary, proposal + "/papers"), (secretary, "/rosters/141124109207"), (secretary, "/?status=ended"), (admin, "/admin"), (admin, user), (admin, "/overview"),
             (villager, "/villages"), (villager, "/villages?q=" + Uri.EscapeDataString("西湾")), (villager, board), (villager, notice), (villager, "/log"), (villager, "/login"),
         })
         {

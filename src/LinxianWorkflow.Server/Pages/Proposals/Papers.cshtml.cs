@@ -1,5 +1,6 @@
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Server.Features.Proposals;
+using LinxianWorkflow.Server.Features.Rosters;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
@@ -24,11 +25,20 @@ public sealed class PapersModel(ISender sender) : Web.AppPageModel
 
     public IReadOnlyList<RecordedMeeting> Held { get; private set; } = [];
 
+    /// <summary>The village's member registers by meeting kind (the 签到表 lists their names); empty for a kind not registered.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Rosters { get; private set; } = new Dictionary<string, IReadOnlyList<string>>();
+
     public async Task OnGetAsync(string id)
     {
         var ct = HttpContext.RequestAborted;
         View = await sender.Send(new GetProposal(Caller, id), ct);
         Upcoming = [.. View.Actions.SelectMany(a => a.Meetings ?? [])]; // the engine's meeting hints ride on the action that records one
+        if (Upcoming.Count > 0)
+        {
+            var book = await sender.Send(new GetRosters(Caller, View.VillagePath), ct);
+            Rosters = book.Rosters.ToDictionary(r => r.MeetingKind, r => r.Members, StringComparer.Ordinal);
+        }
+
         var history = await sender.Send(new GetHistory(Caller, id), ct);
         Held = [.. history.Events
             .Select(e => (e, Recorded: EventCodec.Decode(e.RecordText)))

@@ -68,7 +68,7 @@ public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText
             }
 
             var form = Request.Form;
-            var json = ActionForms.ToJson(name, form);
+            var json = ActionForms.ToJson(name, form, names.ExclusionReason);
             var command = (WorkflowCommand)RequestJson.Read(json, type);
             int? version = int.TryParse(form["_version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
             await sender.Send(new ActOnProposal(Caller, id, name, command, version, FormKey.Posted(Request)), HttpContext.RequestAborted);

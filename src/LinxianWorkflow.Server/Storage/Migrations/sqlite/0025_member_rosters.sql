@@ -1,0 +1,10 @@
+-- Member registers (成员名册) per village and meeting kind (issue 14): who is summoned to a 党员大会, 村民代表会议 and so on,
+-- so the 签到表 lists the members by name. Kept by the village's cadres; reference data, not part of any history.
+CREATE TABLE IF NOT EXISTS member_rosters (
+    village_code text NOT NULL,
+    meeting_kind text NOT NULL,
+    members      text NOT NULL,
+    updated_at   text NOT NULL,
+    updated_by   text NOT NULL,
+    PRIMARY KEY (village_code, meeting_kind)
+);
