@@ -34,6 +34,22 @@ public sealed record ProposalStarted(
     Backing? Backing,
     IReadOnlyList<string> Options) : WorkflowEvent;
 
+/// <summary>
+/// The instance moved to another version of its definition and profile (an administrator's act, with the mapping of
+/// renamed steps and the reason): from here on it runs on <paramref name="ToVersion"/>, at <paramref name="ToStep"/>.
+/// </summary>
+public sealed record InstanceMigrated(
+    string DefinitionId,
+    int FromVersion,
+    int ToVersion,
+    string ProfileId,
+    int FromProfileVersion,
+    int ToProfileVersion,
+    string FromStep,
+    string ToStep,
+    IReadOnlyDictionary<string, string> StepMapping,
+    string Reason) : WorkflowEvent;
+
 /// <summary>The instance entered a step (visit numbers count every entry, so a re-entered step has a new visit).</summary>
 public sealed record StepEntered(string StepId, int Visit, string? FromStep, string? ViaOutcome) : WorkflowEvent;
 

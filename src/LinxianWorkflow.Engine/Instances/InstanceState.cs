@@ -78,6 +78,15 @@ public sealed record InstanceState
     /// <summary>When the proposal was registered (no notice or meeting of it can be earlier).</summary>
     public DateTimeOffset StartedAt { get; init; }
 
+    /// <summary>The definition version the instance runs on: the one it started with, until it is migrated.</summary>
+    public int DefinitionVersion { get; init; }
+
+    /// <summary>The profile version the instance runs on: the one it started with, until it is migrated.</summary>
+    public int ProfileVersion { get; init; }
+
+    /// <summary>How often the instance was migrated.</summary>
+    public int Migrations { get; init; }
+
     /// <summary>Instance options resolved at start (supervisionCheck, townshipReview, mergeBranchProposal).</summary>
     public ImmutableHashSet<string> Options { get; init; } = ImmutableHashSet<string>.Empty;
 
@@ -149,7 +158,18 @@ public sealed record InstanceState
             Status = InstanceStatus.Running,
             Start = s,
             StartedAt = at,
+            DefinitionVersion = s.DefinitionVersion,
+            ProfileVersion = s.ProfileVersion,
             Options = [.. s.Options],
+        },
+        InstanceMigrated m => this with
+        {
+            DefinitionVersion = m.ToVersion,
+            ProfileVersion = m.ToProfileVersion,
+            Migrations = Migrations + 1,
+            CurrentStep = m.ToStep,
+            PassedMeetings = [.. PassedMeetings.Select(step => m.StepMapping.GetValueOrDefault(step, step))],
+            FailedVotes = FailedVotes.ToImmutableDictionary(f => m.StepMapping.GetValueOrDefault(f.Key, f.Key), f => f.Value, StringComparer.Ordinal),
         },
         StepEntered s => this with
         {

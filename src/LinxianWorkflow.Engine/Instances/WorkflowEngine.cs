@@ -25,12 +25,12 @@ public static class WorkflowEngine
     public static Decision Decide(WorkflowDefinition definition, RuleProfile profile, InstanceState state, Actor actor, WorkflowCommand command, DateTimeOffset now)
     {
         if (state.Start is { } start
-            && (start.DefinitionId != definition.Id || start.DefinitionVersion != definition.Version
-                || start.ProfileId != profile.Id || start.ProfileVersion != profile.Version))
+            && (start.DefinitionId != definition.Id || state.DefinitionVersion != definition.Version
+                || start.ProfileId != profile.Id || state.ProfileVersion != profile.Version))
         {
             throw new ArgumentException(
-                $"Instance {start.ProposalId} runs on {start.DefinitionId}@{start.DefinitionVersion} with profile {start.ProfileId}@{start.ProfileVersion}, " +
-                $"not {definition.Key} with {profile.Key}: instances stay on the versions they started with.",
+                $"Instance {start.ProposalId} runs on {start.DefinitionId}@{state.DefinitionVersion} with profile {start.ProfileId}@{state.ProfileVersion}, " +
+                $"not {definition.Key} with {profile.Key}: an instance stays on its versions until it is migrated.",
                 nameof(definition));
         }
 

@@ -38,7 +38,7 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
         }
 
         var villagePath = state.Start?.VillagePath ?? (command is StartProposal s ? s.VillagePath : "");
-        var (definition, profile) = state.Start is { } start ? library.For(start) : library.ForNewProposal(villagePath);
+        var (definition, profile) = state.Start is not null ? library.For(state) : library.ForNewProposal(villagePath);
         var now = time.GetUtcNow().ToUniversalTime();
 
         // Decide.

@@ -48,11 +48,15 @@ public sealed class WorkflowLibrary
         return (definition, profile);
     }
 
-    public (WorkflowDefinition Definition, RuleProfile Profile) For(ProposalStarted start) =>
-        (Catalog.Definitions.GetValueOrDefault($"{start.DefinitionId}@{start.DefinitionVersion}")
-                ?? throw new InvalidOperationException($"Definition {start.DefinitionId}@{start.DefinitionVersion} is gone from {Folder}; old versions must stay."),
-            Catalog.Profiles.GetValueOrDefault($"{start.ProfileId}@{start.ProfileVersion}")
-                ?? throw new InvalidOperationException($"Profile {start.ProfileId}@{start.ProfileVersion} is gone from {Folder}; old versions must stay."));
+    /// <summary>The definition and profile an instance runs on: those it started with, or those it was last migrated to.</summary>
+    public (WorkflowDefinition Definition, RuleProfile Profile) For(InstanceState state)
+    {
+        var start = state.Start ?? throw new ArgumentException("The instance has not started.", nameof(state));
+        return (Catalog.Definitions.GetValueOrDefault($"{start.DefinitionId}@{state.DefinitionVersion}")
+                ?? throw new InvalidOperationException($"Definition {start.DefinitionId}@{state.DefinitionVersion} is gone from {Folder}; old versions must stay."),
+            Catalog.Profiles.GetValueOrDefault($"{start.ProfileId}@{state.ProfileVersion}")
+                ?? throw new InvalidOperationException($"Profile {start.ProfileId}@{state.ProfileVersion} is gone from {Folder}; old versions must stay."));
+    }
 
     private static string FindFolder()
     {

@@ -105,7 +105,7 @@ public static class DemoSeeder
             for (var step = 0; step < matter.Steps; step++)
             {
                 var state = InstanceState.From((await store.LoadEventsAsync(id)).Select(e => EventCodec.Decode(e.Record)));
-                var (definition, profile) = library.For(state.Start!);
+                var (definition, profile) = library.For(state);
                 if (SampleDriver.Next(definition, profile, state, people, clock.GetUtcNow()) is not { } next || next.At > now)
                 {
                     break;

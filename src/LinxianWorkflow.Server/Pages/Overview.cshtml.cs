@@ -51,7 +51,7 @@ public sealed class OverviewModel(ISender sender, Names names, IStringLocalizer<
                 .OrderBy(g => order.GetValueOrDefault(g.Key, int.MaxValue)).Select(g => (names.Step(g.Key), g.Sum(s => s.N)))),
             Counted("status", text["ChartStatus"], text["ColStatus"],
                 running.Count == 0 ? [] : [(names.Option("running"), running.Sum(s => s.N))],
-                Data.Standing.Where(s => s.Status != "running").GroupBy(s => s.Step).OrderByDescending(g => g.Sum(s => s.N)).Select(g => (names.Step(g.Key), g.Sum(s => s.N)))),
+                Data.Standing.Where(s => s.Status != "running").GroupBy(s => s.Step).OrderByDescending(g => g.Sum(s => s.N)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => (names.Step(g.Key), g.Sum(s => s.N)))),
             Counted("categories", text["ChartCategories"], text["ColCategory"],
                 Data.Standing.GroupBy(s => s.Category).OrderByDescending(g => g.Sum(s => s.N)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => (names.Category(g.Key), g.Sum(s => s.N)))),
             Counted("amounts", text["ChartAmounts"], text["ColAmount"],

@@ -34,6 +34,9 @@ public sealed class Diagram
     private const int PerRow = 4;
     private const int SectionGap = 30;
 
+    /// <summary>The prefix of the drawing's element ids, from the definition's id and version: a page may draw several.</summary>
+    public required string IdPrefix { get; init; }
+
     public required IReadOnlyList<DiagramBox> Boxes { get; init; }
 
     public required IReadOnlyList<DiagramEdge> Edges { get; init; }
@@ -90,6 +93,7 @@ public sealed class Diagram
 
         return new Diagram
         {
+            IdPrefix = $"diagram-{definition.Id}-v{definition.Version}",
             Boxes = boxes,
             Edges = edges,
             Width = (PerRow * (BoxWidth + Gap)) + Gap,

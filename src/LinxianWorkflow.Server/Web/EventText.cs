@@ -168,6 +168,16 @@ public sealed class EventText(IStringLocalizer<PageText> text, Names names)
             case InstanceEnded s:
                 sentence = T("Ev.InstanceEnded", Step(definition, s.StepId), names.Option(Projection.Kebab(s.Result)));
                 break;
+            case InstanceMigrated s:
+                sentence = T("Ev.InstanceMigrated", s.FromVersion, s.ToVersion, Step(definition, s.ToStep));
+                details.Add((T("MigrationProfile"), $"{s.ProfileId} v{s.FromProfileVersion} → v{s.ToProfileVersion}"));
+                if (s.StepMapping.Count > 0)
+                {
+                    details.Add((T("MigrationMapping"), string.Join("；", s.StepMapping.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} → {Step(definition, m.Value)}"))));
+                }
+
+                texts.Add((T("Reason"), s.Reason));
+                break;
             case TimerScheduled s:
                 bookkeeping = true;
                 sentence = T("Ev.TimerScheduled", Step(definition, s.StepId), names.Option(Projection.Kebab(s.Purpose)), PageFormat.ChinaTime(s.DueAt));

@@ -12,7 +12,8 @@ namespace LinxianWorkflow.Server.Web;
 /// </summary>
 public sealed class Names(IStringLocalizer<PageText> text, AreaRegistry areas, WorkflowLibrary library)
 {
-    private readonly Dictionary<string, LocalizedText> _steps = library.Catalog.Definitions.Values
+    // A step's name as the newest version calls it (a page about one instance names steps from its own definition).
+    private readonly Dictionary<string, LocalizedText> _steps = library.Catalog.Definitions.Values.OrderByDescending(d => d.Version)
         .SelectMany(d => d.Steps).GroupBy(s => s.Id, StringComparer.Ordinal)
         .ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
 

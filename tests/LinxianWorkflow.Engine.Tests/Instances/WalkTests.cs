@@ -323,12 +323,10 @@ public class WalkTests
     public void An_instance_stays_on_the_definition_version_it_started_with()
     {
         var h = new Harness().Start();
-        var v2 = System.Text.Json.Nodes.JsonNode.Parse(Repository.ReadWorkflow("siyi-liangkai.v1.workflow.json"))!;
-        v2["version"] = 2;
-        var (definition2, _) = DefinitionCompiler.Compile(v2.ToJsonString(), "v2.workflow.json");
+        Assert.Equal(2, h.Definition.Version);
         var e = Assert.Throws<ArgumentException>(() =>
-            WorkflowEngine.Decide(definition2!, h.Profile, h.State, Harness.Secretary, new CompleteTask("intake", "accepted"), h.Now));
-        Assert.Contains("siyi-liangkai@1", e.Message, StringComparison.Ordinal);
+            WorkflowEngine.Decide(Repository.Catalog.Definitions["siyi-liangkai@1"], h.Profile, h.State, Harness.Secretary, new CompleteTask("intake", "accepted"), h.Now));
+        Assert.Contains("siyi-liangkai@2", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -287,7 +287,7 @@ public sealed partial class PageMarkupTests(SqliteService service) : IClassFixtu
         // Every step entered has its section, in order, with its records as sentences; the appendix lists every record's hash.
         var steps = page.Document.QuerySelectorAll(".dossier-step h3").Select(h => h.TextContent).ToList();
         Assert.Contains(steps, s => s.Contains("议题受理", StringComparison.Ordinal));
-        Assert.Contains(steps, s => s.Contains("村党组织提议", StringComparison.Ordinal));
+        Assert.Contains(steps, s => s.Contains("村党组织研究讨论", StringComparison.Ordinal));
         Assert.Contains("应到", page.Document.QuerySelector(".dossier-step .ev-MeetingRecorded")!.TextContent, StringComparison.Ordinal);
         var history = (await service.Api.Get($"/api/proposals/{id}/history", await service.TokenFor("auditor"))).Json.GetProperty("events").EnumerateArray().ToList();
         var hashes = page.Document.QuerySelectorAll("table.hashes code").Select(c => c.TextContent).ToList();

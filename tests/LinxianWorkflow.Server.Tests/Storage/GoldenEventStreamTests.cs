@@ -28,6 +28,7 @@ public class GoldenEventStreamTests
         { "objection-upheld-then-overturned", InstanceStatus.Ended, EndResult.Terminated, "overturned" },
         { "rehearings-then-withdrawn", InstanceStatus.Ended, EndResult.Terminated, "withdrawn" },
         { "corrected-then-revoked", InstanceStatus.Ended, EndResult.Terminated, "revoked" },
+        { "migrated-to-v2", InstanceStatus.Ended, EndResult.Archived, "archived" },
     };
 
     [Fact]

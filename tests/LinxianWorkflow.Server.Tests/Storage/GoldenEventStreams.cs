@@ -37,7 +37,8 @@ internal static class GoldenEventStreams
 
     /// <summary>The committed streams, by file name (without .jsonl), which is also the instance and proposal id.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["archived-with-records", "deadline-and-objections-escalated", "objection-upheld-then-overturned", "rehearings-then-withdrawn", "corrected-then-revoked"];
+        ["archived-with-records", "deadline-and-objections-escalated", "objection-upheld-then-overturned", "rehearings-then-withdrawn", "corrected-then-revoked",
+            "migrated-to-v2"];
 
     public static string Folder => Path.Combine(RepositoryRoot(), "tests", "LinxianWorkflow.Server.Tests", "Storage", "golden");
 
@@ -96,9 +97,10 @@ internal static class GoldenEventStreams
 
     private static List<RecordedEvent> Drive(string name, WorkflowCatalog catalog)
     {
-        var definition = catalog.LatestDefinition("siyi-liangkai")!;
-        var linxian = catalog.LatestProfile("linxian")!;
-        var standard = catalog.LatestProfile("default")!;
+        // The first five streams were written on version 1; kept there, so a regeneration writes the same records.
+        var definition = catalog.Definitions["siyi-liangkai@1"];
+        var linxian = catalog.Profiles["linxian@1"];
+        var standard = catalog.Profiles["default@1"];
         return name switch
         {
             "archived-with-records" => ArchivedWithRecords(new Driver(definition, linxian, name)),
@@ -106,6 +108,7 @@ internal static class GoldenEventStreams
             "objection-upheld-then-overturned" => ObjectionUpheldThenOverturned(new Driver(definition, standard, name)),
             "rehearings-then-withdrawn" => RehearingsThenWithdrawn(new Driver(definition, standard, name)),
             "corrected-then-revoked" => CorrectedThenRevoked(new Driver(definition, standard, name)),
+            "migrated-to-v2" => MigratedToV2(new Driver(definition, standard, name), catalog.Definitions["siyi-liangkai@2"], catalog.Profiles["default@2"]),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such golden stream"),
         };
     }
@@ -204,6 +207,16 @@ internal static class GoldenEventStreams
         return d.History;
     }
 
+    // Started on version 1, moved by an administrator to version 2 at the township's review (its timers rebuilt), archived on version 2.
+    private static List<RecordedEvent> MigratedToV2(Driver d, WorkflowDefinition v2, RuleProfile p2)
+    {
+        d.Begin();
+        d.AdvanceTo("township-review");
+        d.Migrate(v2, p2, "《村民委员会组织法》2025年修正，2026年1月1日起施行");
+        d.RunToEnd();
+        return d.History;
+    }
+
     internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -220,6 +233,7 @@ internal static class GoldenEventStreams
     /// <summary>The engine, a state and a clock moved only by the script, so every instant is derived from <see cref="Start"/>.</summary>
     private sealed class Driver(WorkflowDefinition definition, RuleProfile profile, string proposalId)
     {
+        private static readonly Actor Administrator = new("admin", "县管理员", [new RoleGrant(Roles.Administrator, "141124")]);
         private InstanceState _state = InstanceState.Empty;
         private DateTimeOffset _now = Start;
 
@@ -264,6 +278,22 @@ internal static class GoldenEventStreams
             }
 
             return ordered.Select((e, k) => e with { Sequence = events[k].Sequence });
+        }
+
+        /// <summary>Moves the instance to another version (the same step ids), as an administrator would.</summary>
+        public void Migrate(WorkflowDefinition to, RuleProfile toProfile, string reason)
+        {
+            _now = _now.AddHours(1);
+            var plan = Migration.Plan(definition, profile, to, toProfile, _state, new Dictionary<string, string>(), Administrator, reason, _now);
+            if (!plan.Allowed)
+            {
+                throw new InvalidOperationException($"{proposalId}: migration refused: {string.Join("; ", plan.Problems)}");
+            }
+
+            History.AddRange(InStableOrder(plan.Events));
+            _state = plan.State;
+            definition = to;
+            profile = toProfile;
         }
 
         public void AdvanceTo(string stepId)

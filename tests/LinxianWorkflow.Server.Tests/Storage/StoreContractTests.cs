@@ -94,7 +94,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var state = InstanceState.From(before.Take(before.Count - 1).Select(e => EventCodec.Decode(e.Record)));
 
         // Replay the last command's events on the state before them: same sequence numbers, so the store must refuse.
-        var (definition, profile) = Library.For(state.Start!);
+        var (definition, profile) = Library.For(state);
         var last = EventCodec.Decode(before[^1].Record);
         var decision = new Decision([last with { ActorId = "someone-else" }], state.Apply(last), null);
         var chained = EventCodec.Chain(id, before[^2].Hash, decision.Events);
@@ -140,7 +140,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         for (var i = 0; i < steps; i++)
         {
             var state = InstanceState.From((await Store.LoadEventsAsync(id)).Select(e => EventCodec.Decode(e.Record)));
-            var (definition, profile) = Library.For(state.Start!);
+            var (definition, profile) = Library.For(state);
             if (SampleDriver.Next(definition, profile, state, people, clock.Now) is not { } next)
             {
                 break;

@@ -69,7 +69,7 @@ public sealed class FollowObjectionHandler(WorkflowStore store, WorkflowLibrary 
             _ => false,
         }).ToList();
         var (state, _) = await cache.LoadAsync(store, row.Id, row, cancellationToken);
-        var (definition, profile) = library.For(state.Start!);
+        var (definition, profile) = library.For(state);
         var now = clock.GetUtcNow();
         var escalate = OpenActions.List(definition, profile, state, now)
             .FirstOrDefault(a => a.Action == "escalate-objection" && a.ObjectionId == receipt && a.Roles.Contains(Engine.Roles.Public));

@@ -46,12 +46,12 @@ public sealed class AttachDocumentUploadHandler(ProposalAccess access, WorkflowS
     private async Task<bool> MayAttachAsync(ProposalRow row, Caller caller, CancellationToken ct)
     {
         var (state, _) = await cache.LoadAsync(store, row.Id, row, ct);
-        if (state.Start is not { } start)
+        if (state.Start is null)
         {
             return false;
         }
 
-        var (definition, profile) = library.For(start);
+        var (definition, profile) = library.For(state);
         return ActionCatalog.MayAttach(definition, profile, state, caller, clock.GetUtcNow());
     }
 

@@ -50,7 +50,7 @@ public sealed class GetProposalHandler(ProposalAccess access, WorkflowStore stor
         var (state, lastHash) = await cache.LoadAsync(store, query.ProposalId, row, cancellationToken);
 
         var start = state.Start!;
-        var (definition, profile) = library.For(start);
+        var (definition, profile) = library.For(state);
         var step = definition.Step(state.CurrentStep!);
         var timers = state.Timers.Values.OrderBy(t => t.DueAt)
             .Select(t => new TimerView(t.TimerId, Projection.Kebab(t.Purpose), Projection.Kebab(t.OnExpiry), t.DueAt, Engine.Time.ChinaTime.Display(t.DueAt), t.ObjectionId, t.Provisional))

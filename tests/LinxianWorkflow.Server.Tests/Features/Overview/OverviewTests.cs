@@ -204,7 +204,7 @@ public abstract class OverviewTests<TService>(TService service) : IClassFixture<
 
         (string Id, string Name)[] steps =
         [
-            ("intake", "议题受理"), ("branch-proposal", "村党组织提议"), ("two-committee-deliberation", "村“两委”会议商议"), ("supervision-check", "村务监督委员会核议"),
+            ("intake", "议题受理"), ("branch-proposal", "村党组织研究讨论"), ("two-committee-deliberation", "村“两委”会议商议"), ("supervision-check", "村务监督委员会核议"),
             ("township-review", "乡镇审核"), ("party-member-review", "党员大会审议"), ("villager-resolution", "村民会议或村民代表会议决议"),
             ("resolution-disclosure", "决议公开"), ("implementation", "组织实施"), ("result-disclosure", "实施结果公开"),
         ];
