@@ -29,7 +29,14 @@ internal static class ValidateCommand
             Console.WriteLine($"ok  {profile.SourceFile}  {profile.Key}  {profile.Name.Zh} / {profile.Name.En}");
         }
 
-        Console.WriteLine($"有效 / valid: {catalog.Definitions.Count} definition(s), {catalog.Profiles.Count} profile(s)");
+        var procedures = catalog.Definitions.Values.GroupBy(d => d.Id, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        foreach (var procedure in procedures)
+        {
+            var latest = procedure.MaxBy(d => d.Version)!;
+            Console.WriteLine($"procedure  {procedure.Key}  {latest.Name.Zh} / {latest.Name.En}  versions {string.Join(", ", procedure.Select(d => d.Version).Order())} (new instances start on {latest.Version})");
+        }
+
+        Console.WriteLine($"有效 / valid: {procedures.Count} procedure(s), {catalog.Definitions.Count} definition(s), {catalog.Profiles.Count} profile(s)");
         return 0;
     }
 }

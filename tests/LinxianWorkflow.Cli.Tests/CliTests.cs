@@ -27,7 +27,9 @@ public class CliTests
         var (exit, output, error) = Linxian("validate", Repository.WorkflowsFolder);
         Assert.True(exit == 0, error);
         Assert.Contains("siyi-liangkai@1", output, StringComparison.Ordinal);
-        Assert.Contains("valid: 1 definition(s), 2 profile(s)", output, StringComparison.Ordinal);
+        Assert.Contains("siyi-liangkai@2", output, StringComparison.Ordinal);
+        Assert.Contains("procedure  siyi-liangkai  四议两公开 / Four deliberations, two disclosures  versions 1, 2 (new instances start on 2)", output, StringComparison.Ordinal);
+        Assert.Contains("valid: 1 procedure(s), 2 definition(s), 4 profile(s)", output, StringComparison.Ordinal);
     }
 
     [Fact]
