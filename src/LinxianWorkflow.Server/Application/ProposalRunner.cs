@@ -1,6 +1,8 @@
 using System.Text.Json;
 using LinxianWorkflow.Engine;
+using LinxianWorkflow.Engine.Definitions;
 using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Engine.Rules;
 using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Scheduling;
 using LinxianWorkflow.Server.Storage;
@@ -110,6 +112,43 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Plans moving one instance to another version (<see cref="Migration.Plan"/>) and, unless <paramref name="dryRun"/>,
+    /// commits it when allowed, as one transaction like any command: the records, the read rows, the timers.
+    /// </summary>
+    public async Task<MigrationPlan> MigrateAsync(
+        ProposalRow row, WorkflowDefinition to, RuleProfile toProfile, IReadOnlyDictionary<string, string> mapping, Actor actor, string reason, bool dryRun, CancellationToken ct)
+    {
+        var (state, lastHash) = await cache.LoadAsync(store, row.Id, row, ct);
+        var (definition, profile) = library.For(state);
+        var now = time.GetUtcNow().ToUniversalTime();
+        var plan = Migration.Plan(definition, profile, to, toProfile, state, mapping, actor, reason, now);
+        if (dryRun || !plan.Allowed)
+        {
+            return plan;
+        }
+
+        var chained = EventCodec.Chain(row.Id, lastHash, plan.Events);
+        var commit = Projection.Build(to, toProfile, state, new Decision(plan.Events, plan.State, null), chained, actor, now, null);
+        try
+        {
+            await store.CommitAsync(commit, ct);
+        }
+        catch (Exception)
+        {
+            cache.Forget(row.Id);
+            throw;
+        }
+
+        cache.Set(row.Id, plan.State, chained[^1].Hash);
+        if (scheduler is not null)
+        {
+            await scheduler.AfterCommitAsync(commit);
+        }
+
+        return plan;
     }
 
     public static string Status(InstanceState state) => state.Status switch

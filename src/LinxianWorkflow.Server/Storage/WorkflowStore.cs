@@ -281,7 +281,8 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         else
         {
             b.Add($"UPDATE proposals SET status = {b.P(p.Status)}, result = {b.P(p.Result)}, current_step = {b.P(p.CurrentStep)}, step_kind = {b.P(p.StepKind)}, " +
-                $"visit = {b.P(p.Visit)}, version = {b.P(p.Version)}, updated_at = {b.P(p.UpdatedAt)}, step_entered_at = {b.P(p.StepEnteredAt)}, " +
+                $"visit = {b.P(p.Visit)}, version = {b.P(p.Version)}, definition_key = {b.P(p.DefinitionKey)}, profile_key = {b.P(p.ProfileKey)}, " +
+                $"updated_at = {b.P(p.UpdatedAt)}, step_entered_at = {b.P(p.StepEnteredAt)}, " +
                 $"due_at = {b.P(p.DueAt)}, overdue = {b.P(p.Overdue)}, last_hash = {b.P(p.LastHash)} WHERE id = {b.P(p.Id)} AND version = {b.P(c.ExpectedVersion)}");
             b.Add($"UPDATE open_tasks SET closed_at = {b.P(c.At)}, closed_by = {b.P(c.ActorId)} WHERE instance_id = {b.P(c.InstanceId)} AND closed_at IS NULL");
         }

@@ -1,0 +1,158 @@
+using Dapper;
+using LinxianWorkflow.Engine;
+using LinxianWorkflow.Engine.Instances;
+using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Areas;
+using LinxianWorkflow.Server.Storage;
+using Mediator;
+
+namespace LinxianWorkflow.Server.Features.Admin;
+
+/// <summary>
+/// Which instances to move and how: those of <paramref name="Definition"/> version <paramref name="FromVersion"/> (all, or
+/// those standing at <paramref name="AtStep"/>, or the ones named), to <paramref name="ToVersion"/> with its profile of
+/// <paramref name="ToProfileVersion"/> (default: the newest of each instance's profile), old step → new step in
+/// <paramref name="Mapping"/> for steps renamed or replaced.
+/// </summary>
+public sealed record MigrationRequest(
+    string Definition,
+    int FromVersion,
+    int ToVersion,
+    string Reason,
+    int? ToProfileVersion = null,
+    string? AtStep = null,
+    IReadOnlyList<string>? ProposalIds = null,
+    IReadOnlyDictionary<string, string>? Mapping = null);
+
+/// <summary>A timer a migration cancels or creates.</summary>
+public sealed record MigrationTimer(string TimerId, string StepId, string Purpose, DateTimeOffset DueAt);
+
+/// <summary>What happened (or, in a dry run, would happen) to one instance.</summary>
+public sealed record MigrationOutcome(
+    string ProposalId,
+    string Title,
+    string VillageName,
+    string From,
+    string To,
+    string FromStep,
+    string? ToStep,
+    IReadOnlyList<MigrationTimer> TimersCancelled,
+    IReadOnlyList<MigrationTimer> TimersCreated,
+    IReadOnlyList<MigrationProblem> Problems,
+    bool Migrated);
+
+/// <summary>A reason an instance may not move: the rule's name and its words.</summary>
+public sealed record MigrationProblem(string Rule, string ZhCN, string En);
+
+/// <summary>The report: every instance considered, and whether more remain past <see cref="MigrateInstances.MaxInstances"/>.</summary>
+public sealed record MigrationReport(bool DryRun, int Considered, int Migrated, int Refused, bool More, IReadOnlyList<MigrationOutcome> Instances);
+
+/// <summary>
+/// An administrator moves running instances to another version of their definition (docs/operations.md, "Publishing a
+/// new version"): a dry run lists, per instance, the step it lands on, the timers cancelled and created and every
+/// reason it may not move; the migration itself appends an <see cref="InstanceMigrated"/> record (who, from, to, the
+/// mapping, the reason) to each instance's history, one transaction per instance. An instance that may not move is left
+/// as it is and named with its reasons. Only instances in the administrator's areas are considered.
+/// </summary>
+public sealed record MigrateInstances(Caller Caller, MigrationRequest Request, bool DryRun) : Mediator.ICommand<MigrationReport>, IAdministrationMessage, IValidatedMessage
+{
+    public const int MaxInstances = 500;
+
+    public ProblemException? Validate()
+    {
+        TextInput.Check("reason", Request.Reason);
+        TextInput.Check("atStep", Request.AtStep);
+        foreach (var (from, to) in Request.Mapping ?? new Dictionary<string, string>())
+        {
+            TextInput.Check("mapping", from + to);
+        }
+
+        return Request.ProposalIds is { Count: > MaxInstances }
+            ? ServerText.Problem(StatusCodes.Status400BadRequest, "migration.too-many", "MigrationTooMany", MaxInstances)
+            : null;
+    }
+}
+
+public sealed class MigrateInstancesHandler(WorkflowStore store, WorkflowLibrary library, ProposalRunner runner, AreaRegistry areas)
+    : ICommandHandler<MigrateInstances, MigrationReport>
+{
+    public async ValueTask<MigrationReport> Handle(MigrateInstances command, CancellationToken cancellationToken)
+    {
+        var request = command.Request;
+        var catalog = library.Catalog;
+        var fromKey = $"{request.Definition}@{request.FromVersion}";
+        if (!catalog.Definitions.ContainsKey(fromKey))
+        {
+            throw ServerText.Problem(StatusCodes.Status404NotFound, "migration.version", "MigrationVersionUnknown", fromKey);
+        }
+
+        var to = catalog.Definitions.GetValueOrDefault($"{request.Definition}@{request.ToVersion}")
+            ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "migration.version", "MigrationVersionUnknown", $"{request.Definition}@{request.ToVersion}");
+
+        var rows = await Candidates(fromKey, request, cancellationToken);
+        var more = rows.Count > MigrateInstances.MaxInstances;
+        var actor = new Actor(command.Caller.Id, command.Caller.Name, command.Caller.Grants);
+        var outcomes = new List<MigrationOutcome>();
+        foreach (var row in rows.Take(MigrateInstances.MaxInstances))
+        {
+            if (!command.Caller.Administers(row.VillagePath))
+            {
+                if (request.ProposalIds is not null)
+                {
+                    throw ServerText.Problem(StatusCodes.Status403Forbidden, "admin.scope", "MigrationOutside", row.Id, areas.DisplayName(row.VillagePath));
+                }
+
+                continue;
+            }
+
+            var profileId = row.ProfileKey.Split('@')[0];
+            var toProfile = request.ToProfileVersion is { } version
+                ? catalog.Profiles.GetValueOrDefault($"{profileId}@{version}")
+                    ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "migration.version", "MigrationVersionUnknown", $"{profileId}@{version}")
+                : catalog.LatestProfile(profileId)!;
+            var plan = await runner.MigrateAsync(row, to, toProfile, request.Mapping ?? new Dictionary<string, string>(), actor, request.Reason, command.DryRun, cancellationToken);
+            outcomes.Add(new MigrationOutcome(
+                row.Id, row.Title, areas.DisplayName(row.VillagePath), plan.From, plan.To, plan.FromStep, plan.ToStep,
+                [.. plan.TimersCancelled.Select(t => new MigrationTimer(t.TimerId, t.StepId, Projection.Kebab(t.Purpose), t.DueAt))],
+                [.. plan.TimersCreated.Select(t => new MigrationTimer(t.TimerId, t.StepId, Projection.Kebab(t.Purpose), t.DueAt))],
+                [.. plan.Problems.Select(p => new MigrationProblem(p.Rule, p.Message.Zh, p.Message.En))],
+                plan.Allowed && !command.DryRun));
+        }
+
+        return new MigrationReport(command.DryRun, outcomes.Count, outcomes.Count(o => o.Migrated), outcomes.Count(o => o.Problems.Count > 0), more, outcomes);
+    }
+
+    // The instances on the old version: those named (any status, so an ended one is reported, not silently skipped), or
+    // every running one (at the step, when one is given), in a stable order, one more than the page to say more remain.
+    private async Task<List<ProposalRow>> Candidates(string fromKey, MigrationRequest request, CancellationToken ct)
+    {
+        if (request.ProposalIds is { } ids)
+        {
+            var named = new List<ProposalRow>();
+            foreach (var id in ids.Distinct(StringComparer.Ordinal))
+            {
+                var row = await store.GetProposalAsync(id, ct) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", id);
+                if (row.DefinitionKey != fromKey)
+                {
+                    throw ServerText.Problem(StatusCodes.Status409Conflict, "migration.not-on-version", "MigrationNotOnVersion", id, row.DefinitionKey, fromKey);
+                }
+
+                named.Add(row);
+            }
+
+            return named;
+        }
+
+        await using var connection = await store.OpenAsync(ct);
+        var ids2 = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM proposals WHERE definition_key = @fromKey AND status = 'running'" + (request.AtStep is null ? "" : " AND current_step = @atStep") + " ORDER BY id LIMIT @limit",
+            new { fromKey, atStep = request.AtStep, limit = MigrateInstances.MaxInstances + 1 }, cancellationToken: ct))).ToList();
+        var rows = new List<ProposalRow>(ids2.Count);
+        foreach (var id in ids2)
+        {
+            rows.Add((await store.GetProposalAsync(id, ct))!);
+        }
+
+        return rows;
+    }
+}
