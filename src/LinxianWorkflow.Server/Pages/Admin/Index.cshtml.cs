@@ -36,6 +36,33 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library, Adjustab
     [BindProperty(Name = "advanceDays")]
     public string? AdvanceDays { get; set; }
 
+    /// <summary>The last migration's (or dry run's) report.</summary>
+    public MigrationReport? Migration { get; private set; }
+
+    [BindProperty(Name = "definition")]
+    public string? Definition { get; set; }
+
+    [BindProperty(Name = "fromVersion")]
+    public int? FromVersion { get; set; }
+
+    [BindProperty(Name = "toVersion")]
+    public int? ToVersion { get; set; }
+
+    [BindProperty(Name = "atStep")]
+    public string? AtStep { get; set; }
+
+    [BindProperty(Name = "proposalIds")]
+    public string? ProposalIds { get; set; }
+
+    [BindProperty(Name = "mapping")]
+    public string? Mapping { get; set; }
+
+    [BindProperty(Name = "reason")]
+    public string? Reason { get; set; }
+
+    [BindProperty(Name = "dryRun")]
+    public bool DryRun { get; set; }
+
     public async Task OnGetAsync() => Users = await sender.Send(new ListUsers(Caller), HttpContext.RequestAborted);
 
     public async Task<IActionResult> OnPostUserAsync()
@@ -69,6 +96,30 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library, Adjustab
             Users = await sender.Send(new ListUsers(Caller), HttpContext.RequestAborted);
             return Page();
         }
+    }
+
+    /// <summary>
+    /// Moves instances to another definition version, or only says what that would do (the dry run): the ids one to a
+    /// line (none: every running one, at the step if given), the mapping one "old=new" to a line.
+    /// </summary>
+    public async Task<IActionResult> OnPostMigrateAsync()
+    {
+        try
+        {
+            static string[] Lines(string? text) => (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var ids = Lines(ProposalIds);
+            var mapping = Lines(Mapping).Select(l => l.Split(['=', '＝'], 2)).ToDictionary(p => p[0].Trim(), p => p.Length > 1 ? p[1].Trim() : "", StringComparer.Ordinal);
+            var request = new MigrationRequest((Definition ?? "").Trim(), FromVersion ?? 0, ToVersion ?? 0, (Reason ?? "").Trim(),
+                AtStep: string.IsNullOrWhiteSpace(AtStep) ? null : AtStep.Trim(), ProposalIds: ids.Length == 0 ? null : ids, Mapping: mapping);
+            Migration = await sender.Send(new MigrateInstances(Caller, request, DryRun), HttpContext.RequestAborted);
+        }
+        catch (ProblemException problem)
+        {
+            Refuse(problem);
+        }
+
+        Users = await sender.Send(new ListUsers(Caller), HttpContext.RequestAborted);
+        return Page();
     }
 
     public static string Describe(Threshold t) => $"{(t.Comparison == Comparison.AtLeast ? "≥" : ">")} {t.Fraction} × {t.Base}";

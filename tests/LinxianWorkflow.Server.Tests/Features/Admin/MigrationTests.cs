@@ -53,6 +53,23 @@ public abstract class MigrationTests<TService>(TService service) : IClassFixture
         Assert.Contains(old, ids);
         Assert.DoesNotContain(fresh, ids);
 
+        // The same dry run from the administrator's page.
+        using (var adminPage = new PageSession(service.Server.Url))
+        {
+            await adminPage.SignInAsync("admin");
+            var form = (await adminPage.GetAsync("/admin")).Document.QuerySelector("#migrate-form")!;
+            var fields = PageSession.Fields(form);
+            fields.AddRange([new("definition", "siyi-liangkai"), new("fromVersion", "1"), new("toVersion", "2"), new("atStep", "township-review"),
+                new("proposalIds", ""), new("mapping", ""), new("reason", "试运行"), new("dryRun", "true")]);
+            var answer = await adminPage.PostAsync(form.GetAttribute("action")!, fields);
+            var row = answer.Document.QuerySelectorAll("#migration-report tbody tr").Single(r => r.TextContent.Contains("迁移测试：村道维修", StringComparison.Ordinal));
+            Assert.Contains("乡镇审核 → 乡镇审核", row.TextContent, StringComparison.Ordinal);
+            Assert.Contains("可以迁移", row.TextContent, StringComparison.Ordinal);
+            Assert.StartsWith("试运行", answer.Document.QuerySelector("#migration-report caption")!.TextContent, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("siyi-liangkai@1", (await View(old)).GetProperty("definition").GetString());
+
         // Refused, with the rule, for each instance that may not move; nothing written.
         var bad = await service.Api.Post("/api/admin/migrations", new
         {
