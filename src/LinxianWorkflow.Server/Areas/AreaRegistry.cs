@@ -1,5 +1,3 @@
-using LinxianWorkflow.Server.Storage;
-
 namespace LinxianWorkflow.Server.Areas;
 
 /// <summary>
@@ -19,9 +17,9 @@ public sealed class AreaRegistry(string seedFolder)
     public int Count => _snapshot.ByCode.Count;
 
     /// <summary>Reads the areas from the store, seeding the table from <see cref="SeedFolder"/> first if it is empty.</summary>
-    public async Task LoadAsync(WorkflowStore store, CancellationToken ct = default)
+    public async Task LoadAsync(AreaQueries store, CancellationToken ct = default)
     {
-        var stored = await store.AreasAsync(ct);
+        var stored = await store.AllAsync(ct);
         if (stored.Count == 0 && Directory.Exists(SeedFolder))
         {
             foreach (var file in Directory.EnumerateFiles(SeedFolder, "*.csv").Order(StringComparer.Ordinal))
@@ -32,10 +30,10 @@ public sealed class AreaRegistry(string seedFolder)
                     throw new InvalidOperationException($"The areas in {file} do not load:{Environment.NewLine}{string.Join(Environment.NewLine, table.Errors.Select(e => e.En))}");
                 }
 
-                await store.UpsertAreasAsync(table.Areas, ct);
+                await store.UpsertAsync(table.Areas, ct);
             }
 
-            stored = await store.AreasAsync(ct);
+            stored = await store.AllAsync(ct);
         }
 
         Load(stored);

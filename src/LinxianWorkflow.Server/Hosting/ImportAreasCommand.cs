@@ -34,16 +34,18 @@ public static class ImportAreasCommand
 
         var builder = WebApplication.CreateBuilder(ServerArgs.Options([.. args.Where(a => a.StartsWith('-'))]));
         builder.AddStorage();
+        builder.AddAreas();
         await using var app = builder.Build();
         var store = app.Services.GetRequiredService<WorkflowStore>();
         await ServerApp.MigrateOrCheckAsync(store);
-        var changes = table.Compare(await store.AreasAsync());
+        var areas = app.Services.GetRequiredService<AreaQueries>();
+        var changes = table.Compare(await areas.AllAsync());
         if (await RefusedAsync(changes.Errors))
         {
             return 1;
         }
 
-        await store.UpsertAreasAsync(changes.ToWrite);
+        await areas.UpsertAsync(changes.ToWrite);
 
         int Count(AreaLevel level) => table.Areas.Count(a => a.Level == level);
         Console.WriteLine($"区划已导入 / areas imported: {Path.GetFileName(args[0])}");

@@ -1,6 +1,9 @@
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Demo;
+using LinxianWorkflow.Server.Features.Noticeboard;
+using LinxianWorkflow.Server.Features.Overview;
+using LinxianWorkflow.Server.Features.Proposals;
 using LinxianWorkflow.Server.Http;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
@@ -76,9 +79,7 @@ public static class ServerApp
     {
         var workflows = builder.Configuration.GetSection("Workflows").Get<WorkflowOptions>() ?? new WorkflowOptions();
         builder.Services.AddSingleton(new WorkflowLibrary(workflows));
-
-        // Areas by name (loaded in PrepareAsync); seeded from Areas:Folder, by default areas/ beside the program (copied from workflows/areas/).
-        builder.Services.AddSingleton(new AreaRegistry(builder.Configuration["Areas:Folder"] ?? Path.Combine(AppContext.BaseDirectory, "areas")));
+        builder.AddAreas();
 
         builder.Services.AddSingleton<InstanceCache>();
         builder.Services.AddSingleton<ProposalRunner>();
@@ -94,6 +95,10 @@ public static class ServerApp
         builder.Services.AddSingleton<AuditLog.LogNudge>();
         builder.Services.AddSingleton<AuditLog.LogTree>();
         builder.Services.AddSingleton<AuditLog.LogIdentity>();
+        // Mediator builds every handler at once, so each feature's own services (its queries) are added with it.
+        builder.AddProposals();
+        builder.AddPublic();
+        builder.AddOverview();
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -162,8 +167,8 @@ public static class ServerApp
         // Read now, so a bad secret or limit stops the start instead of failing the first villager.
         _ = app.Services.GetRequiredService<Privacy.PersonalDataKey>();
         _ = app.Services.GetRequiredService<Features.Noticeboard.ObjectionLimit>();
-        await store.RefillOverviewTalliesAsync();
-        await app.Services.GetRequiredService<AreaRegistry>().LoadAsync(store);
+        await app.Services.GetRequiredService<Features.Overview.OverviewQueries>().RefillTalliesAsync();
+        await app.Services.GetRequiredService<AreaRegistry>().LoadAsync(app.Services.GetRequiredService<AreaQueries>());
         await app.Services.GetRequiredService<AuditLog.LogIdentity>().PrepareAsync();
         await app.Services.GetRequiredService<AdjustableClock>().LoadAsync(CancellationToken.None);
         if (app.Configuration.GetValue<bool>("Demo"))

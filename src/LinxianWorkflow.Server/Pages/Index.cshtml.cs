@@ -1,6 +1,5 @@
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Features.Proposals;
-using LinxianWorkflow.Server.Storage;
 using LinxianWorkflow.Server.Web;
 using Mediator;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using LinxianWorkflow.Server.Features.Overview;
 using LinxianWorkflow.Server.Resources;
-using LinxianWorkflow.Server.Storage;
 using LinxianWorkflow.Server.Web;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -55,7 +54,7 @@ public sealed class OverviewModel(ISender sender, Names names, IStringLocalizer<
             Counted("categories", text["ChartCategories"], text["ColCategory"],
                 Data.Standing.GroupBy(s => s.Category).OrderByDescending(g => g.Sum(s => s.N)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => (names.Category(g.Key), g.Sum(s => s.N)))),
             Counted("amounts", text["ChartAmounts"], text["ColAmount"],
-                Enumerable.Range(0, WorkflowStore.AmountBandLimitsYuan.Count + 1).Select(b => (Band(b), Data.Standing.Where(s => s.Band == b).Sum(s => s.N)))),
+                Enumerable.Range(0, OverviewQueries.AmountBandLimitsYuan.Count + 1).Select(b => (Band(b), Data.Standing.Where(s => s.Band == b).Sum(s => s.N)))),
             Counted("overdue-townships", text["ChartOverdueTownships"], text["ColTownship"],
                 (Data.Choices.Count > 0 ? Data.Choices.Select(c => c.Code) : [Data.AreaCode])
                     .Select(t => (names.Area(t), Data.Overdue.Where(o => o.Township == t).Sum(o => o.N)))),
@@ -85,7 +84,7 @@ public sealed class OverviewModel(ISender sender, Names names, IStringLocalizer<
 
     private string Band(int band)
     {
-        var limits = WorkflowStore.AmountBandLimitsYuan;
+        var limits = OverviewQueries.AmountBandLimitsYuan;
         return band == 0 ? text["BandBelow", Yuan(limits[0])]
             : band == limits.Count ? text["BandAbove", Yuan(limits[^1])]
             : text["BandBetween", Yuan(limits[band - 1]), Yuan(limits[band])];

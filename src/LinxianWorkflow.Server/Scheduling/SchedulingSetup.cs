@@ -49,6 +49,7 @@ public static class SchedulingSetup
             server.SchedulePollingInterval = TimeSpan.FromSeconds(options.PollSeconds);
             server.WorkerCount = options.Workers;
         });
+        builder.Services.AddSingleton<TimerQueries>();
         builder.Services.AddSingleton<TimerScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerScheduler>());
         builder.Services.AddSingleton<FireTimerJob>();

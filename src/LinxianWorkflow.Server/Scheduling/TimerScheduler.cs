@@ -13,7 +13,7 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// most are cancelled before (their step is done in time) and never cost a job. The timers table stays the
 /// truth: whatever this misses, the sweep fires when it is due.
 /// </summary>
-public sealed partial class TimerScheduler(IBackgroundJobClient jobs, WorkflowStore store, AdjustableClock clock, SchedulingOptions options, ILogger<TimerScheduler> log)
+public sealed partial class TimerScheduler(IBackgroundJobClient jobs, TimerQueries store, AdjustableClock clock, SchedulingOptions options, ILogger<TimerScheduler> log)
     : BackgroundService
 {
     private readonly Channel<Commit> _commits = Channel.CreateBounded<Commit>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -35,7 +35,7 @@ public sealed partial class TimerScheduler(IBackgroundJobClient jobs, WorkflowSt
     {
         // Hangfire runs on the system clock; a demo clock moved ahead shifts "due" by its offset.
         var jobId = jobs.Schedule<FireTimerJob>(job => job.RunAsync(instanceId, timerId), dueAt - clock.Offset);
-        await store.SetTimerJobAsync(instanceId, timerId, jobId);
+        await store.SetJobAsync(instanceId, timerId, jobId);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -51,7 +51,7 @@ public sealed partial class TimerScheduler(IBackgroundJobClient jobs, WorkflowSt
             {
                 try
                 {
-                    foreach (var timer in await store.UnscheduledTimersAsync(clock.GetUtcNow().AddHours(options.JobHorizonHours), options.SweepBatch, stoppingToken))
+                    foreach (var timer in await store.UnscheduledAsync(clock.GetUtcNow().AddHours(options.JobHorizonHours), options.SweepBatch, stoppingToken))
                     {
                         await ScheduleAsync(timer.InstanceId, timer.TimerId, timer.DueAt);
                     }
@@ -83,7 +83,7 @@ public sealed partial class TimerScheduler(IBackgroundJobClient jobs, WorkflowSt
 
                     foreach (var (timerId, status) in commit.SettledTimers)
                     {
-                        if (status == "cancelled" && await store.TimerJobAsync(commit.InstanceId, timerId, stoppingToken) is { } jobId)
+                        if (status == "cancelled" && await store.JobOfAsync(commit.InstanceId, timerId, stoppingToken) is { } jobId)
                         {
                             jobs.Delete(jobId);
                         }

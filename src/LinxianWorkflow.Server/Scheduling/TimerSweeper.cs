@@ -12,7 +12,7 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// job again for every pending timer within the horizon, and runs the routine disclosure reminders once.
 /// </summary>
 public sealed partial class TimerSweeper(
-    WorkflowStore store, ISender sender, TimerScheduler scheduler, RoutineDisclosureJob routine, AdjustableClock clock, SchedulingOptions options,
+    WorkflowStore store, TimerQueries timerQueries, ISender sender, TimerScheduler scheduler, RoutineDisclosureJob routine, AdjustableClock clock, SchedulingOptions options,
     ILogger<TimerSweeper> log)
     : BackgroundService
 {
@@ -68,7 +68,7 @@ public sealed partial class TimerSweeper(
         {
             var before = fired;
             var now = clock.GetUtcNow();
-            var due = await store.ClaimDueTimersAsync(now, now.AddMinutes(1), options.SweepBatch, ct);
+            var due = await timerQueries.ClaimDueAsync(now, now.AddMinutes(1), options.SweepBatch, ct);
 
             // Proposals in parallel, each proposal's timers in order (two firings on one stream would only race).
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.SweepParallelism, CancellationToken = ct };
@@ -82,7 +82,7 @@ public sealed partial class TimerSweeper(
                     }
                     else
                     {
-                        await store.ReleaseTimerClaimAsync(instanceId, timerId, token); // not fired here: the next sweep looks again
+                        await timerQueries.ReleaseClaimAsync(instanceId, timerId, token); // not fired here: the next sweep looks again
                     }
                 }
             });
@@ -101,7 +101,7 @@ public sealed partial class TimerSweeper(
         var after = (DueAt: DateTimeOffset.MinValue, InstanceId: "", TimerId: "");
         while (true)
         {
-            var page = await store.PendingTimersAfterAsync(after.DueAt, after.InstanceId, after.TimerId, 1000, ct);
+            var page = await timerQueries.PendingAfterAsync(after.DueAt, after.InstanceId, after.TimerId, 1000, ct);
             foreach (var t in page.Where(t => scheduler.WithinHorizon(t.DueAt)))
             {
                 await scheduler.ScheduleAsync(t.InstanceId, t.TimerId, t.DueAt);

@@ -9,9 +9,12 @@ namespace LinxianWorkflow.Server.Storage;
 public sealed class ConcurrencyConflictException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// The workflow store: one contract on two databases. The statements are shared (both speak
-/// <c>INSERT … ON CONFLICT</c>); the schema differs only in types and lives in numbered scripts per
-/// dialect under Migrations/. Each accepted command is one <see cref="CommitAsync"/>: one transaction.
+/// The database core: connections to one of two databases, their dialect (<see cref="IsPostgres"/>, <see cref="AnyOf"/>),
+/// migrations with checksums, and the command path (a proposal's events and row, its idempotency record, and
+/// <see cref="CommitAsync"/>: one accepted command, one transaction). The statements are shared (both speak
+/// <c>INSERT … ON CONFLICT</c>); the schema differs only in types and lives in numbered scripts per dialect under
+/// Migrations/. Every other query lives beside the feature that runs it (<c>OverviewQueries</c>, <c>ProposalQueries</c>,
+/// <c>DisclosureQueries</c>, <c>TimerQueries</c>, <c>AreaQueries</c>), opening its connection here.
 /// </summary>
 public sealed partial class WorkflowStore : IAsyncDisposable
 {
@@ -21,7 +24,13 @@ public sealed partial class WorkflowStore : IAsyncDisposable
     private readonly NpgsqlDataSource? _postgresOwner;
     private readonly string? _sqlite;
 
-    static WorkflowStore() => UtcTimeHandler.Register();
+    static WorkflowStore()
+    {
+        UtcTimeHandler.Register();
+
+        // Columns map to properties by name with the underscores dropped (step_entered_at → StepEnteredAt): no hand aliases.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+    }
 
     public WorkflowStore(StoreOptions options)
     {
@@ -205,11 +214,35 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         }
     }
 
+    /// <summary>"column is one of @list": an array parameter on PostgreSQL (Dapper hands Npgsql the array whole), a list Dapper expands on SQLite.</summary>
+    public string AnyOf(string column, string list) => IsPostgres ? $"{column} = ANY(@{list})" : $"{column} IN @{list}";
+
+    /// <summary>The columns of <see cref="ProposalRow"/> (the features that list proposals select them too).</summary>
+    internal const string ProposalColumns =
+        "id, village_path, village_code, township_code, title, category, amount_fen, status, result, current_step, step_kind, visit, version, " +
+        "definition_key, profile_key, started_at, updated_at, step_entered_at, due_at, overdue, last_hash";
+
+    /// <summary>A proposal's read row (the command path decides on it), or null.</summary>
+    public async Task<ProposalRow?> GetProposalAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ProposalRow>($"SELECT {ProposalColumns} FROM proposals WHERE id = @id", new { id });
+    }
+
+    /// <summary>The answer kept for a caller's idempotency key, or null (the idempotency behaviour; its row is written by <see cref="CommitAsync"/>).</summary>
+    public async Task<IdempotencyRow?> GetIdempotencyAsync(string userId, string key, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<IdempotencyRow>(
+            "SELECT user_id, key, request_hash, status, response, created_at FROM idempotency_keys WHERE user_id = @userId AND key = @key",
+            new { userId, key });
+    }
+
     public async Task<List<StoredEvent>> LoadEventsAsync(string instanceId, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
         var rows = await connection.QueryAsync<EventRow>(
-            "SELECT instance_id AS InstanceId, seq AS Sequence, record AS Record, prev_hash AS PreviousHash, hash AS Hash " +
+            "SELECT instance_id, seq AS sequence, record, prev_hash AS previous_hash, hash " +
             "FROM events WHERE instance_id = @instanceId ORDER BY seq",
             new { instanceId });
         return [.. rows.Select(r => new StoredEvent(r.InstanceId, r.Sequence, r.Record, r.PreviousHash.Trim(), r.Hash.Trim()))];
@@ -326,7 +359,7 @@ public sealed partial class WorkflowStore : IAsyncDisposable
     private const string TallyConflict = "ON CONFLICT (township_code, metric, step_id, bucket) DO UPDATE SET n = overview_tallies.n + excluded.n";
 
     /// <summary>Statements and their parameters, gathered into one command.</summary>
-    private sealed class Batch
+    internal sealed class Batch
     {
         private readonly System.Text.StringBuilder _sql = new();
         private int _count;
@@ -361,6 +394,49 @@ public sealed partial class WorkflowStore : IAsyncDisposable
 
             Add(suffix.Length == 0 ? "" : " " + suffix);
         }
+    }
+
+    /// <summary>"(role = r0 AND path under g0) OR (…)": one indexed probe per grant.</summary>
+    internal static void AppendGrants(System.Text.StringBuilder sql, DynamicParameters args, string roleColumn, string pathColumn, IReadOnlyList<Engine.RoleGrant> grants)
+    {
+        sql.Append('(');
+        for (var i = 0; i < grants.Count; i++)
+        {
+            sql.Append(i == 0 ? "(" : " OR (").Append(System.Globalization.CultureInfo.InvariantCulture, $"{roleColumn} = @r{i} AND ");
+            args.Add($"r{i}", grants[i].Role);
+            AppendScopes(sql, args, pathColumn, [grants[i].Scope], $"g{i}");
+            sql.Append(')');
+        }
+
+        sql.Append(')');
+    }
+
+    /// <summary>"path is one of the scopes or under one" ("" is everywhere, no scope is nowhere).</summary>
+    internal static void AppendScopes(System.Text.StringBuilder sql, DynamicParameters args, string column, IReadOnlyCollection<string> scopes, string prefix = "s")
+    {
+        if (scopes.Any(s => s.Length == 0))
+        {
+            sql.Append("1 = 1");
+            return;
+        }
+
+        if (scopes.Count == 0)
+        {
+            sql.Append("1 = 0");
+            return;
+        }
+
+        sql.Append('(');
+        var i = 0;
+        foreach (var scope in scopes)
+        {
+            sql.Append(i == 0 ? "" : " OR ").Append(System.Globalization.CultureInfo.InvariantCulture, $"{column} = @{prefix}{i} OR {column} LIKE @{prefix}{i}l");
+            args.Add($"{prefix}{i}", scope);
+            args.Add($"{prefix}{i}l", scope + "/%");
+            i++;
+        }
+
+        sql.Append(')');
     }
 
     private static bool IsUniqueViolation(Exception e) => e switch

@@ -1,3 +1,4 @@
+using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Storage;
 using LinxianWorkflow.Server.Tests.Areas;
 using LinxianWorkflow.Server.Tests.Infrastructure;
@@ -49,7 +50,7 @@ public sealed class ImportAreasCommandTests
         Assert.Contains("未导入任何区划 / nothing was imported.", output, StringComparison.Ordinal);
         await using (var store = new WorkflowStore(new StoreOptions { SqlitePath = Path.Combine(dir, "linxian.db") }))
         {
-            var areas = await store.AreasAsync();
+            var areas = await new AreaQueries(store).AllAsync();
             Assert.Equal(["141124", "141124109", "141124109001", "141124109207", "141124109230"], areas.Select(a => a.Code));
             Assert.Equal("西湾村民委员会", areas.Single(a => a.Code == "141124109207").Name);
         }

@@ -88,7 +88,7 @@ public sealed class TimerSweeperTests : IAsyncLifetime
 
         _time.Advance(TimeSpan.FromDays(30));
         Assert.Equal(0, await Sweeper.SweepAsync(default));
-        var timers = await Store.TimersAsync(started.ProposalId);
+        var timers = await _app.Services.GetRequiredService<TimerQueries>().OfProposalAsync(started.ProposalId);
         Assert.All(timers, t => Assert.Equal("cancelled", t.Status));
         Assert.False((await Sender.Send(new GetProposal(Secretary, started.ProposalId))).Overdue);
     }

@@ -4,6 +4,9 @@ using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Engine.Samples;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
+using LinxianWorkflow.Server.Features.Noticeboard;
+using LinxianWorkflow.Server.Features.Overview;
+using LinxianWorkflow.Server.Scheduling;
 using LinxianWorkflow.Server.Storage;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 using Npgsql;
@@ -67,8 +70,68 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(state.Version, row!.Version);
         Assert.Equal("ended", row.Status);
         Assert.Equal(stored[^1].Hash, row.LastHash.Trim());
-        Assert.All(await Store.TimersAsync(id), t => Assert.NotEqual("pending", t.Status));
-        Assert.Equal(2, (await Store.DisclosuresAsync("141124109207")).Count(d => d.InstanceId == id && d.ClosedAt is not null));
+        Assert.All(await new TimerQueries(Store).OfProposalAsync(id), t => Assert.NotEqual("pending", t.Status));
+        Assert.Equal(2, (await new DisclosureQueries(Store).OfVillageAsync("141124109207")).Count(d => d.InstanceId == id && d.ClosedAt is not null));
+    }
+
+    [Fact]
+    public async Task The_features_queries_read_every_column_by_its_underscored_name()
+    {
+        // Dapper maps step_entered_at to StepEnteredAt (no hand aliases): a column it failed to map would read as a default here.
+        var ended = await WalkAsync(steps: 1000);
+        var running = await WalkAsync(steps: 2);
+        var started = new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero);
+
+        var listed = Assert.Single(await new Server.Features.Proposals.ProposalQueries(Store).ListAsync(new Server.Features.Proposals.ProposalFilter(Status: "running"), ["141124"]), p => p.Id == running);
+        Assert.Equal(("141124/141124109/141124109207", "141124109207", "141124109"), (listed.VillagePath, listed.VillageCode, listed.TownshipCode));
+        Assert.Equal(("硬化村内主干道800米", "public-welfare", 4_800_000L, "running"), (listed.Title, listed.Category, listed.AmountFen, listed.Status));
+        Assert.Equal(started, listed.StartedAt);
+        Assert.True(listed.Version > 2 && listed.Visit > 0 && listed.StepEnteredAt > started && listed.UpdatedAt > started);
+        Assert.All(new[] { listed.CurrentStep, listed.StepKind, listed.DefinitionKey, listed.ProfileKey, listed.LastHash }, Assert.NotEmpty);
+        var loaded = await Store.GetProposalAsync(running);
+        Assert.Equal((listed.CurrentStep, listed.Version, listed.LastHash, listed.DueAt), (loaded!.CurrentStep, loaded.Version, loaded.LastHash, loaded.DueAt));
+
+        await using (var connection = await Store.OpenAsync())
+        {
+            var role = await connection.QuerySingleAsync<string>("SELECT role FROM open_tasks WHERE instance_id = @running AND closed_at IS NULL LIMIT 1", new { running });
+            var task = Assert.Single(await new Server.Features.Proposals.ProposalQueries(Store).InboxAsync([new Engine.RoleGrant(role, "141124")]), t => t.InstanceId == running && t.Role == role);
+            Assert.Equal(("硬化村内主干道800米", "141124109207", listed.CurrentStep), (task.Title, task.VillageCode, task.StepId));
+            Assert.NotEmpty(task.Task);
+            Assert.True(task.OpenedAt > started);
+        }
+
+        var timers = await new TimerQueries(Store).OfProposalAsync(ended);
+        Assert.NotEmpty(timers);
+        Assert.All(timers, t =>
+        {
+            Assert.Equal(ended, t.InstanceId);
+            Assert.All(new[] { t.TimerId, t.StepId, t.Purpose, t.OnExpiry, t.Status }, Assert.NotEmpty);
+            Assert.True(t.Visit > 0 && t.DueAt > started && t.CreatedAt >= started);
+        });
+
+        var disclosures = new DisclosureQueries(Store);
+        var posted = (await disclosures.OfVillageAsync("141124109207")).Where(d => d.InstanceId == ended).ToList();
+        Assert.Equal(2, posted.Count);
+        Assert.All(posted, d =>
+        {
+            Assert.All(new[] { d.StepId, d.VillageCode, d.Title, d.NoticeText, d.Channels, d.EventHash }, Assert.NotEmpty);
+            Assert.True(d.Visit > 0 && d.PeriodDays > 0 && d.EventSeq > 0 && d.PublishedAt > started && d.ClosableFrom > d.PublishedAt && d.ClosedAt > d.PublishedAt);
+        });
+        var streamed = new List<DisclosureRow>();
+        await foreach (var d in disclosures.AllAsync())
+        {
+            streamed.Add(d);
+        }
+
+        static string Key(DisclosureRow d) => $"{d.InstanceId} {d.StepId} {d.Visit} {d.EventSeq} {d.EventHash} {d.PublishedAt:O} {d.ClosedAt:O} {d.Title}";
+        Assert.Equal(posted.Select(Key).Order(), streamed.Where(d => d.InstanceId == ended).Select(Key).Order());
+        Assert.Equal(Key(posted[0]), Key((await disclosures.ByEventAsync(ended, posted[0].EventSeq))!));
+        Assert.Contains("141124109207", await disclosures.VillagesAsync());
+
+        var overview = new OverviewQueries(Store);
+        var standing = await overview.StandingCountsAsync(["141124109"]);
+        Assert.Contains(standing, s => s.Step == listed.CurrentStep && s.Status == "running" && s.Category == "public-welfare" && s.Band == 1 && s.N >= 1);
+        Assert.Contains(await overview.TallyCountsAsync(null), t => t.Metric.Length > 0 && t.StepId.Length > 0 && t.N > 0);
     }
 
     [Fact]
@@ -108,12 +171,13 @@ public abstract class StoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Areas_are_added_and_renamed_by_code_and_read_back_in_code_order()
     {
-        Assert.Empty(await Store.AreasAsync());
-        await Store.UpsertAreasAsync([new("141124109207", "西湾村委会", "141124109", AreaLevel.Village), new("141124109", "碛口镇", "141124", AreaLevel.Township)]);
-        await Store.UpsertAreasAsync([new("141124109207", "西湾村民委员会", "141124109", AreaLevel.Village), new("141124", "临县", null, AreaLevel.County)]);
+        var areas = new AreaQueries(Store);
+        Assert.Empty(await areas.AllAsync());
+        await areas.UpsertAsync([new("141124109207", "西湾村委会", "141124109", AreaLevel.Village), new("141124109", "碛口镇", "141124", AreaLevel.Township)]);
+        await areas.UpsertAsync([new("141124109207", "西湾村民委员会", "141124109", AreaLevel.Village), new("141124", "临县", null, AreaLevel.County)]);
         Assert.Equal(
             [new Area("141124", "临县", null, AreaLevel.County), new Area("141124109", "碛口镇", "141124", AreaLevel.Township), new Area("141124109207", "西湾村民委员会", "141124109", AreaLevel.Village)],
-            await Store.AreasAsync());
+            await areas.AllAsync());
     }
 
     [Fact]

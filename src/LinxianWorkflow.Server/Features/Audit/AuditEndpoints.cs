@@ -29,7 +29,14 @@ public static class AuditEndpoints
         .Produces<EventProof>().WithSummary("The inclusion proof of an event that published a disclosure");
 
         pub.MapGet("/open-data/disclosures.csv", async (HttpContext http, ISender sender) =>
-            Results.Text(DossierRendering.OpenDataCsv(await sender.Send(new ExportOpenData(), http.RequestAborted)), "text/csv; charset=utf-8"))
+        {
+            // Streamed: the rows are read and written a few at a time, however many disclosures the deployment holds.
+            var rows = await sender.Send(new ExportOpenData(), http.RequestAborted);
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false), leaveOpen: true);
+            await DossierRendering.WriteOpenDataCsvAsync(rows, writer, http.RequestAborted);
+        })
+        .Produces<string>(StatusCodes.Status200OK, "text/csv")
         .WithSummary("Open data: every published disclosure (columns described at /api/public/open-data/README.md)");
 
         pub.MapGet("/open-data/README.md", () =>

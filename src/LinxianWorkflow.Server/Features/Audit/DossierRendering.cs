@@ -34,18 +34,25 @@ public static class DossierRendering
         ["proposal_id", "village_code", "title", "notice_text", "channels", "period_days", "published_at_utc", "closable_from_utc", "closed_at_utc",
          "event_seq", "event_hash", "log_position", "checkpoint_size", "proof_url"];
 
-    public static string OpenDataCsv(IEnumerable<OpenDataRow> rows)
+    /// <summary>The open data as CSV, written row by row as the rows arrive (the export never holds the whole table).</summary>
+    public static async Task WriteOpenDataCsvAsync(IAsyncEnumerable<OpenDataRow> rows, TextWriter writer, CancellationToken ct)
     {
         var csv = new StringBuilder(Bom);
         Row(csv, OpenDataColumns);
-        foreach (var (d, village) in rows)
+        await foreach (var (d, village) in rows.WithCancellation(ct))
         {
             Row(csv, [d.ProposalId, village, d.Title, d.NoticeText, d.Channels, Invariant(d.PeriodDays), Time(d.PublishedAt), Time(d.ClosableFrom),
                 d.ClosedAt is { } c ? Time(c) : "", Invariant(d.EventSequence), d.EventHash, d.LogPosition is { } p ? Invariant(p) : "",
                 d.CheckpointSize is { } s ? Invariant(s) : "", d.ProofUrl ?? ""]);
+            if (csv.Length >= 16 * 1024)
+            {
+                await writer.WriteAsync(csv, ct);
+                csv.Clear();
+            }
         }
 
-        return csv.ToString();
+        await writer.WriteAsync(csv, ct);
+        await writer.FlushAsync(ct);
     }
 
     private sealed record RecordFields(string Type, string At, string ActorId, string ActorName, string Role, string Step, string Data);

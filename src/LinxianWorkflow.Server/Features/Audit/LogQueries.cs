@@ -53,11 +53,11 @@ public sealed class ListLogKeysHandler(WorkflowStore store) : IQueryHandler<List
 /// <summary>The inclusion proof of an event that published a disclosure: public, like the notice itself.</summary>
 public sealed record GetDisclosureProof(string ProposalId, int Sequence) : IQuery<EventProof>;
 
-public sealed class GetDisclosureProofHandler(WorkflowStore store, LogTree tree) : IQueryHandler<GetDisclosureProof, EventProof>
+public sealed class GetDisclosureProofHandler(WorkflowStore store, DisclosureQueries disclosures, LogTree tree) : IQueryHandler<GetDisclosureProof, EventProof>
 {
     public async ValueTask<EventProof> Handle(GetDisclosureProof query, CancellationToken cancellationToken)
     {
-        if (await store.DisclosureByEventAsync(query.ProposalId, query.Sequence, cancellationToken) is null)
+        if (await disclosures.ByEventAsync(query.ProposalId, query.Sequence, cancellationToken) is null)
         {
             throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-public", "ProofNotPublic", query.ProposalId, query.Sequence);
         }
@@ -132,16 +132,25 @@ public sealed class VerifyProposalHandler(ProposalAccess access, Dossiers dossie
 }
 
 /// <summary>Every published disclosure, as open data (CSV, described in docs/open-data.md).</summary>
-public sealed record ExportOpenData : IQuery<IReadOnlyList<OpenDataRow>>;
+public sealed record ExportOpenData : IQuery<IAsyncEnumerable<OpenDataRow>>;
 
 /// <summary>A published disclosure and its village's code.</summary>
 public sealed record OpenDataRow(PublicDisclosure Disclosure, string VillageCode);
 
-public sealed class ExportOpenDataHandler(WorkflowStore store) : IQueryHandler<ExportOpenData, IReadOnlyList<OpenDataRow>>
+/// <summary>The rows come as the database reads them (the endpoint writes each on); the checkpoint is the one read first.</summary>
+public sealed class ExportOpenDataHandler(WorkflowStore store, DisclosureQueries disclosures) : IQueryHandler<ExportOpenData, IAsyncEnumerable<OpenDataRow>>
 {
-    public async ValueTask<IReadOnlyList<OpenDataRow>> Handle(ExportOpenData query, CancellationToken cancellationToken)
+    public async ValueTask<IAsyncEnumerable<OpenDataRow>> Handle(ExportOpenData query, CancellationToken cancellationToken)
     {
         var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
-        return [.. (await store.AllDisclosuresAsync(cancellationToken)).Select(r => new OpenDataRow(PublicDisclosure.Of(r, checkpoint), r.VillageCode))];
+        return Rows(checkpoint, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<OpenDataRow> Rows(CheckpointRow? checkpoint, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var r in disclosures.AllAsync(ct))
+        {
+            yield return new OpenDataRow(PublicDisclosure.Of(r, checkpoint), r.VillageCode);
+        }
     }
 }

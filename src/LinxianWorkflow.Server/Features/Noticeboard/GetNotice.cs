@@ -10,11 +10,11 @@ public sealed record GetNotice(string ProposalId, int EventSequence) : IQuery<No
 /// <summary>A notice with the village it was posted in.</summary>
 public sealed record NoticeView(PublicDisclosure Notice, string VillageCode);
 
-public sealed class GetNoticeHandler(WorkflowStore store) : IQueryHandler<GetNotice, NoticeView>
+public sealed class GetNoticeHandler(WorkflowStore store, DisclosureQueries disclosures) : IQueryHandler<GetNotice, NoticeView>
 {
     public async ValueTask<NoticeView> Handle(GetNotice query, CancellationToken cancellationToken)
     {
-        var row = await store.DisclosureByEventAsync(query.ProposalId, query.EventSequence, cancellationToken)
+        var row = await disclosures.ByEventAsync(query.ProposalId, query.EventSequence, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-public", "ProofNotPublic", query.ProposalId, query.EventSequence);
         return new NoticeView(PublicDisclosure.Of(row, await store.LatestCheckpointAsync(cancellationToken)), row.VillageCode);
     }
@@ -23,10 +23,10 @@ public sealed class GetNoticeHandler(WorkflowStore store) : IQueryHandler<GetNot
 /// <summary>The villages that have published something, for the public index (which marks them; matters not yet disclosed stay unseen).</summary>
 public sealed record ListVillagesWithMatters : IQuery<IReadOnlySet<string>>;
 
-public sealed class ListVillagesWithMattersHandler(WorkflowStore store) : IQueryHandler<ListVillagesWithMatters, IReadOnlySet<string>>
+public sealed class ListVillagesWithMattersHandler(DisclosureQueries store) : IQueryHandler<ListVillagesWithMatters, IReadOnlySet<string>>
 {
     public async ValueTask<IReadOnlySet<string>> Handle(ListVillagesWithMatters query, CancellationToken cancellationToken) =>
-        (await store.DisclosingVillagesAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        (await store.VillagesAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -42,11 +42,11 @@ public sealed record NoticePaper(string Title, string Summary, string Category, 
 /// <summary>The resolution a notice discloses: the meeting, when it was held, how many were due and present, the votes.</summary>
 public sealed record NoticeResolution(string MeetingKind, DateTimeOffset HeldAt, int Due, int Present, int Yes, int No, int Abstain);
 
-public sealed class GetNoticePaperHandler(WorkflowStore store) : IQueryHandler<GetNoticePaper, NoticePaper>
+public sealed class GetNoticePaperHandler(WorkflowStore store, DisclosureQueries disclosures) : IQueryHandler<GetNoticePaper, NoticePaper>
 {
     public async ValueTask<NoticePaper> Handle(GetNoticePaper query, CancellationToken cancellationToken)
     {
-        _ = await store.DisclosureByEventAsync(query.ProposalId, query.EventSequence, cancellationToken)
+        _ = await disclosures.ByEventAsync(query.ProposalId, query.EventSequence, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-public", "ProofNotPublic", query.ProposalId, query.EventSequence);
         var events = (await store.LoadEventsAsync(query.ProposalId, cancellationToken))
             .Where(e => e.Sequence < query.EventSequence)

@@ -31,11 +31,11 @@ public sealed record PublicDisclosure(
         $"/api/public/proposals/{Uri.EscapeDataString(proposalId)}/events/{sequence}/proof";
 }
 
-public sealed class ListDisclosuresHandler(WorkflowStore store) : IQueryHandler<ListDisclosures, IReadOnlyList<PublicDisclosure>>
+public sealed class ListDisclosuresHandler(WorkflowStore store, DisclosureQueries disclosures) : IQueryHandler<ListDisclosures, IReadOnlyList<PublicDisclosure>>
 {
     public async ValueTask<IReadOnlyList<PublicDisclosure>> Handle(ListDisclosures query, CancellationToken cancellationToken)
     {
-        var rows = await store.DisclosuresAsync(query.VillageCode, cancellationToken);
+        var rows = await disclosures.OfVillageAsync(query.VillageCode, cancellationToken);
         var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
         return [.. rows.Select(r => PublicDisclosure.Of(r, checkpoint))];
     }
@@ -50,7 +50,7 @@ public sealed record SearchDisclosures(string Text) : IQuery<IReadOnlyList<Found
 /// <summary>A disclosure found by its title, and the code of the village that posted it.</summary>
 public sealed record FoundDisclosure(PublicDisclosure Disclosure, string VillageCode);
 
-public sealed class SearchDisclosuresHandler(WorkflowStore store) : IQueryHandler<SearchDisclosures, IReadOnlyList<FoundDisclosure>>
+public sealed class SearchDisclosuresHandler(WorkflowStore store, DisclosureQueries disclosures) : IQueryHandler<SearchDisclosures, IReadOnlyList<FoundDisclosure>>
 {
     public const int MinLength = 2;
 
@@ -64,7 +64,7 @@ public sealed class SearchDisclosuresHandler(WorkflowStore store) : IQueryHandle
         }
 
         var cut = text.Length <= 50 ? text.Length : char.IsHighSurrogate(text[49]) ? 49 : 50; // never half a character
-        var rows = await store.DisclosuresTitledAsync(text[..cut], 50, cancellationToken);
+        var rows = await disclosures.TitledAsync(text[..cut], 50, cancellationToken);
         var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
         return [.. rows.Select(r => new FoundDisclosure(PublicDisclosure.Of(r, checkpoint), r.VillageCode))];
     }

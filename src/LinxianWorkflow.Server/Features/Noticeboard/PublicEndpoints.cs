@@ -8,6 +8,9 @@ namespace LinxianWorkflow.Server.Features.Noticeboard;
 
 public static class PublicEndpoints
 {
+    /// <summary>The published disclosures' queries (the noticeboard, its search, the notices; the log's proofs and open data read them too).</summary>
+    public static void AddPublic(this WebApplicationBuilder builder) => builder.Services.AddSingleton<DisclosureQueries>();
+
     /// <summary>An objection's body limit: 2,000 characters of text fit well inside it.</summary>
     public const int ObjectionBodyLimit = 16 * 1024;
 

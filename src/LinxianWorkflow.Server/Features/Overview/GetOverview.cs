@@ -2,7 +2,6 @@ using LinxianWorkflow.Engine;
 using LinxianWorkflow.Engine.Definitions;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Overview;
@@ -47,7 +46,7 @@ public sealed record DisclosureTimeliness(string StepId, long OnTime, long Late)
 
 public sealed record ObjectionCounts(long Lodged, long Answered, long Escalated, long Upheld);
 
-public sealed class GetOverviewHandler(WorkflowStore store, AreaRegistry areas, WorkflowLibrary library) : IQueryHandler<GetOverview, OverviewData>
+public sealed class GetOverviewHandler(OverviewQueries store, AreaRegistry areas, WorkflowLibrary library) : IQueryHandler<GetOverview, OverviewData>
 {
     public async ValueTask<OverviewData> Handle(GetOverview query, CancellationToken cancellationToken)
     {

@@ -73,9 +73,25 @@ public sealed class GetAttachmentHandler(ProposalAccess access, WorkflowStore st
         var attached = (await store.LoadEventsAsync(query.ProposalId, cancellationToken))
             .Select(e => EventCodec.Decode(e.Record).Data).OfType<DocumentAttached>()
             .LastOrDefault(d => d.Sha256 == query.Sha256);
-        var row = attached is null ? null : await store.AttachmentAsync(query.Sha256, cancellationToken);
+        var row = attached is null ? null : await ReadAsync(query.Sha256, cancellationToken);
         return row is null || attached is null
             ? throw ServerText.Problem(StatusCodes.Status404NotFound, "attachment.unknown", "AttachmentUnknown", query.Sha256)
             : (row, attached.FileName);
     }
+
+    // The blob is written by the commit with its DocumentAttached event; this is its only reader.
+    private async Task<AttachmentRow?> ReadAsync(string sha256, CancellationToken ct)
+    {
+        await using var connection = await store.OpenAsync(ct);
+        return await Dapper.SqlMapper.QuerySingleOrDefaultAsync<AttachmentRow>(connection, new Dapper.CommandDefinition(
+            "SELECT media_type, size_bytes, content FROM attachments WHERE sha256 = @sha256", new { sha256 }, cancellationToken: ct));
+    }
+}
+
+/// <summary>A stored document: its type and bytes.</summary>
+public sealed class AttachmentRow
+{
+    public string MediaType { get; set; } = "";
+    public long SizeBytes { get; set; }
+    public byte[] Content { get; set; } = [];
 }

@@ -33,7 +33,7 @@ public sealed record Ledger(IReadOnlyList<string> Header, IReadOnlyList<IReadOnl
     }
 }
 
-public sealed class ExportLedgerHandler(WorkflowStore store, WorkflowLibrary library, AreaRegistry areas, TimeProvider time) : IQueryHandler<ExportLedger, Ledger>
+public sealed class ExportLedgerHandler(WorkflowStore store, ProposalQueries proposals, WorkflowLibrary library, AreaRegistry areas, TimeProvider time) : IQueryHandler<ExportLedger, Ledger>
 {
     public const int MaxRows = 5000;
     private const int Page = 200;
@@ -53,7 +53,7 @@ public sealed class ExportLedgerHandler(WorkflowStore store, WorkflowLibrary lib
         var truncated = false;
         for (var offset = 0; ; offset += Page)
         {
-            var page = await store.ListProposalsAsync(query.Filter with { Limit = Page, Offset = offset }, query.Caller.ReadScopes, cancellationToken);
+            var page = await proposals.ListAsync(query.Filter with { Limit = Page, Offset = offset }, query.Caller.ReadScopes, cancellationToken);
             var entered = await EnteredAsync(page.Select(p => p.Id).ToList(), cancellationToken);
             foreach (var p in page)
             {

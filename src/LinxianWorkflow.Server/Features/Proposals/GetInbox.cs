@@ -1,5 +1,4 @@
 using LinxianWorkflow.Server.Application;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Proposals;
@@ -9,7 +8,7 @@ public sealed record GetInbox(Caller Caller) : IQuery<IReadOnlyList<InboxItem>>,
 
 public sealed record InboxItem(string ProposalId, string Title, string VillageCode, string Task, string Role, string StepId, DateTimeOffset? DueAt, DateTimeOffset? RemindAt, DateTimeOffset OpenedAt, bool Overdue);
 
-public sealed class GetInboxHandler(WorkflowStore store) : IQueryHandler<GetInbox, IReadOnlyList<InboxItem>>
+public sealed class GetInboxHandler(ProposalQueries store) : IQueryHandler<GetInbox, IReadOnlyList<InboxItem>>
 {
     public async ValueTask<IReadOnlyList<InboxItem>> Handle(GetInbox query, CancellationToken cancellationToken)
     {

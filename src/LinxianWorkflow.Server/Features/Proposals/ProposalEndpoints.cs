@@ -2,7 +2,6 @@ using System.Globalization;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Http;
 using LinxianWorkflow.Server.Identity;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -11,6 +10,9 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 
 public static class ProposalEndpoints
 {
+    /// <summary>The proposals' own queries (the list, the ledger and the inbox).</summary>
+    public static void AddProposals(this WebApplicationBuilder builder) => builder.Services.AddSingleton<ProposalQueries>();
+
     public static void MapProposals(this WebApplication app)
     {
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Proposals");

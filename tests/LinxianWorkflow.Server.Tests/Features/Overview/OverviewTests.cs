@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AngleSharp.Dom;
+using LinxianWorkflow.Server.Features.Overview;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 
 namespace LinxianWorkflow.Server.Tests.Features.Overview;
@@ -103,16 +104,17 @@ public abstract class OverviewTests<TService>(TService service) : IClassFixture<
     public async Task The_counters_refilled_from_the_events_equal_those_the_commits_kept()
     {
         await using var store = service.OpenStore();
-        var kept = await store.TallyCountsAsync(null);
+        var overview = new OverviewQueries(store);
+        var kept = await overview.TallyCountsAsync(null);
         Assert.Contains(kept, t => t.Metric == "step-time");
         await using (var connection = await store.OpenAsync())
         {
             await Dapper.SqlMapper.ExecuteAsync(connection, "DELETE FROM overview_tallies; DELETE FROM settings WHERE key = 'overview-tallies'");
         }
 
-        await store.RefillOverviewTalliesAsync();
-        var refilled = await store.TallyCountsAsync(null);
-        static List<(string, string, int, long)> Sorted(IEnumerable<Server.Storage.TallyCount> t) => [.. t.Select(x => (x.Metric, x.StepId, x.Bucket, x.N)).Order()];
+        await overview.RefillTalliesAsync();
+        var refilled = await overview.TallyCountsAsync(null);
+        static List<(string, string, int, long)> Sorted(IEnumerable<TallyCount> t) => [.. t.Select(x => (x.Metric, x.StepId, x.Bucket, x.N)).Order()];
         Assert.Equal(Sorted(kept), Sorted(refilled));
     }
 

@@ -3,8 +3,9 @@ using System.Text;
 using Dapper;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.Storage;
 
-namespace LinxianWorkflow.Server.Storage;
+namespace LinxianWorkflow.Server.Features.Overview;
 
 /// <summary>Proposals counted by where they stand: step, status and result, category and amount band.</summary>
 public sealed class StandingCount
@@ -34,7 +35,11 @@ public sealed class TallyCount
     public long N { get; set; }
 }
 
-public sealed partial class WorkflowStore
+/// <summary>
+/// The overview's queries: aggregates over the proposals table's indexes and the counters of <c>overview_tallies</c>
+/// (which the commit keeps, <see cref="OverviewTally"/>), never a scan of the histories.
+/// </summary>
+public sealed class OverviewQueries(WorkflowStore store)
 {
     private const string TalliesSetting = "overview-tallies";
 
@@ -52,46 +57,43 @@ public sealed partial class WorkflowStore
 
         band.Append(CultureInfo.InvariantCulture, $" ELSE {AmountBandLimitsYuan.Count} END");
         return await OverviewQueryAsync<StandingCount>(
-            $"SELECT current_step AS Step, status AS Status, result AS Result, category AS Category, {band} AS Band, COUNT(*) AS N FROM proposals WHERE {{0}} GROUP BY 1, 2, 3, 4, 5",
+            $"SELECT current_step AS step, status, result, category, {band} AS band, COUNT(*) AS n FROM proposals WHERE {{0}} GROUP BY 1, 2, 3, 4, 5",
             townships, ct);
     }
 
     /// <summary>Running proposals past a deadline, by township and village (a partial index holds exactly these).</summary>
     public Task<List<OverdueCount>> OverdueCountsAsync(IReadOnlyCollection<string>? townships, CancellationToken ct = default) =>
         OverviewQueryAsync<OverdueCount>(
-            "SELECT township_code AS Township, village_code AS Village, COUNT(*) AS N FROM proposals WHERE overdue AND status = 'running' AND {0} GROUP BY township_code, village_code",
+            "SELECT township_code AS township, village_code AS village, COUNT(*) AS n FROM proposals WHERE overdue AND status = 'running' AND {0} GROUP BY township_code, village_code",
             townships, ct);
 
     /// <summary>The overview's counters (<see cref="OverviewTally"/>) summed over <paramref name="townships"/>.</summary>
     public Task<List<TallyCount>> TallyCountsAsync(IReadOnlyCollection<string>? townships, CancellationToken ct = default) =>
         OverviewQueryAsync<TallyCount>(
-            "SELECT metric AS Metric, step_id AS StepId, bucket AS Bucket, CAST(SUM(n) AS bigint) AS N FROM overview_tallies WHERE {0} GROUP BY metric, step_id, bucket",
+            "SELECT metric, step_id, bucket, CAST(SUM(n) AS bigint) AS n FROM overview_tallies WHERE {0} GROUP BY metric, step_id, bucket",
             townships, ct);
 
     private async Task<List<T>> OverviewQueryAsync<T>(string sql, IReadOnlyCollection<string>? townships, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         return [.. await connection.QueryAsync<T>(new CommandDefinition(
-            string.Format(CultureInfo.InvariantCulture, sql, townships is null ? "1 = 1" : AnyOf("township_code", "townships")), new { townships = townships?.ToArray() }, cancellationToken: ct))];
+            string.Format(CultureInfo.InvariantCulture, sql, townships is null ? "1 = 1" : store.AnyOf("township_code", "townships")), new { townships = townships?.ToArray() }, cancellationToken: ct))];
     }
-
-    /// <summary>"column is one of @list": an array parameter on PostgreSQL (Dapper hands Npgsql the array whole), a list Dapper expands on SQLite.</summary>
-    public string AnyOf(string column, string list) => IsPostgres ? $"{column} = ANY(@{list})" : $"{column} IN @{list}";
 
     /// <summary>
     /// Fills <c>overview_tallies</c> from the events once (the first start after migration 0010 made it): counted again from every
     /// proposal's history under a lock that holds commits back, so a command committed meanwhile is counted exactly once.
     /// </summary>
-    public async Task RefillOverviewTalliesAsync(CancellationToken ct = default)
+    public async Task RefillTalliesAsync(CancellationToken ct = default)
     {
-        if (await GetSettingAsync(TalliesSetting, ct) is not null)
+        if (await store.GetSettingAsync(TalliesSetting, ct) is not null)
         {
             return;
         }
 
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (IsPostgres)
+        if (store.IsPostgres)
         {
             await connection.ExecuteAsync("LOCK TABLE overview_tallies IN EXCLUSIVE MODE", transaction: tx);
         }
@@ -117,7 +119,7 @@ public sealed partial class WorkflowStore
         }
 
         var rows = connection.Query<(string Township, string InstanceId, string Record)>(
-            $"SELECT p.township_code, e.instance_id, e.record FROM events e JOIN proposals p ON p.id = e.instance_id WHERE {AnyOf("e.type", "types")} ORDER BY e.instance_id, e.seq",
+            $"SELECT p.township_code, e.instance_id, e.record FROM events e JOIN proposals p ON p.id = e.instance_id WHERE {store.AnyOf("e.type", "types")} ORDER BY e.instance_id, e.seq",
             new { types = OverviewTally.EventTypes.ToArray() }, tx, buffered: false);
         foreach (var (township, instanceId, record) in rows)
         {
@@ -133,7 +135,7 @@ public sealed partial class WorkflowStore
         Flush();
         foreach (var chunk in totals.Chunk(1000))
         {
-            var b = new Batch();
+            var b = new WorkflowStore.Batch();
             b.Values("overview_tallies", ["township_code", "metric", "step_id", "bucket", "n"], chunk, t => [t.Key.Item1, t.Key.Item2, t.Key.Item3, t.Key.Item4, t.Value]);
             await connection.ExecuteAsync(b.Sql, b.Args, tx);
         }

@@ -1,24 +1,25 @@
 using Dapper;
-using LinxianWorkflow.Server.Areas;
+using LinxianWorkflow.Server.Storage;
 
-namespace LinxianWorkflow.Server.Storage;
+namespace LinxianWorkflow.Server.Areas;
 
-public sealed partial class WorkflowStore
+/// <summary>The <c>areas</c> table: read whole at start into <see cref="AreaRegistry"/> (a county is a few hundred rows), written by the import.</summary>
+public sealed class AreaQueries(WorkflowStore store)
 {
-    /// <summary>Every area, ordered by code (a county is a few hundred rows).</summary>
-    public async Task<List<Area>> AreasAsync(CancellationToken ct = default)
+    /// <summary>Every area, ordered by code.</summary>
+    public async Task<List<Area>> AllAsync(CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
-        var rows = await connection.QueryAsync<(string Code, string Name, string? ParentCode, string Level)>(
-            "SELECT code, name, parent_code, level FROM areas ORDER BY code");
+        await using var connection = await store.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(string Code, string Name, string? ParentCode, string Level)>(new CommandDefinition(
+            "SELECT code, name, parent_code, level FROM areas ORDER BY code", cancellationToken: ct));
         return [.. rows.Select(r => new Area(r.Code, r.Name, r.ParentCode,
             Area.LevelOf(r.Level) ?? throw new InvalidOperationException($"Area {r.Code} has an unknown level '{r.Level}'.")))];
     }
 
     /// <summary>Adds the areas, or updates their name, parent and level by code; all in one transaction. Nothing is deleted.</summary>
-    public async Task UpsertAreasAsync(IReadOnlyList<Area> areas, CancellationToken ct = default)
+    public async Task UpsertAsync(IReadOnlyList<Area> areas, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(
             """
