@@ -33,9 +33,17 @@ public sealed class RoutineDisclosureJob(WorkflowStore store, WorkflowLibrary li
             }
         }
 
+        // Written a thousand at a time, so the reminders held in memory stay few however many villages there are.
+        var added = 0;
         var reminders = new List<NotificationRow>();
         foreach (var (village, publishers) in villages)
         {
+            if (reminders.Count >= 1000)
+            {
+                added += await store.AddNotificationsOnceAsync(reminders);
+                reminders.Clear();
+            }
+
             var (_, profile) = library.ForNewProposal(village);
             foreach (var (kind, frequency) in profile.RoutineDisclosure)
             {
@@ -60,7 +68,7 @@ public sealed class RoutineDisclosureJob(WorkflowStore store, WorkflowLibrary li
             }
         }
 
-        return await store.AddNotificationsOnceAsync(reminders);
+        return added + await store.AddNotificationsOnceAsync(reminders);
     }
 
     // The roles that publish disclosures in the definition new proposals of this area run on.

@@ -35,9 +35,19 @@ public static class IdentityEndpoints
         })
         .WithSummary("Revoke a token (your own, or anyone's as administrator)");
 
-        api.MapGet("/users", async (HttpContext http, ISender sender) =>
-            Api.Ok(await sender.Send(new ListUsers(http.Caller()), http.RequestAborted)))
-        .Produces<IReadOnlyList<UserView>>().WithSummary("Users, grants and tokens (administrator)");
+        api.MapGet("/users", async (string? after, int? limit, HttpContext http, ISender sender) =>
+        {
+            // A page at a time (at most 200, by user name); the next page's address is in the Link header.
+            var page = await sender.Send(new ListUsers(http.Caller(), after, limit ?? ListUsers.PageSize), http.RequestAborted);
+            if (page.Next is { } next)
+            {
+                var query = QueryString.Create("after", next).Add("limit", (limit ?? ListUsers.PageSize).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                http.Response.Headers.Link = $"</api/users{query}>; rel=\"next\"";
+            }
+
+            return Api.Ok(page.Users);
+        })
+        .Produces<IReadOnlyList<UserView>>().WithSummary("Users, grants and tokens (administrator), a page at a time: ?after=<userName>&limit=<1-200>, the next page in the Link header");
 
         api.MapPost("/users", async ([FromBody] NewUser user, HttpContext http, ISender sender) =>
         {

@@ -9,9 +9,15 @@ namespace LinxianWorkflow.Server.Features.Identity;
 
 /// <summary>
 /// An administrator lists users with their grants and tokens (ids only; a token is shown once, when issued): the users whose every grant
-/// lies in the areas it administers, no others.
+/// lies in the areas it administers, no others; a page at a time, by user name after <paramref name="After"/>.
 /// </summary>
-public sealed record ListUsers(Caller Caller) : IQuery<IReadOnlyList<UserView>>, IAdministrationMessage;
+public sealed record ListUsers(Caller Caller, string? After = null, int Limit = ListUsers.PageSize) : IQuery<UserPage>, IAdministrationMessage
+{
+    public const int PageSize = 200;
+}
+
+/// <summary>A page of users; <paramref name="Next"/> is the user name to read on from, null after the last.</summary>
+public sealed record UserPage(IReadOnlyList<UserView> Users, string? Next);
 
 public sealed record TokenView(string TokenId, string Kind, string Name, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
 
@@ -29,20 +35,38 @@ public sealed record UserView(
     }
 }
 
-public sealed class ListUsersHandler(WorkflowStore store) : IQueryHandler<ListUsers, IReadOnlyList<UserView>>
+public sealed class ListUsersHandler(WorkflowStore store) : IQueryHandler<ListUsers, UserPage>
 {
-    public async ValueTask<IReadOnlyList<UserView>> Handle(ListUsers query, CancellationToken cancellationToken)
+    private const int ScanPage = 500;
+
+    public async ValueTask<UserPage> Handle(ListUsers query, CancellationToken cancellationToken)
     {
+        // Users are read in pages by name and kept when the caller administers them, until the page is full: the answer
+        // is bounded however many users the deployment has, and the scan goes on only as far as it must.
+        var limit = Math.Clamp(query.Limit, 1, ListUsers.PageSize);
         var users = new List<UserView>();
-        await foreach (var u in store.AllUsersAsync(cancellationToken))
+        var after = query.After;
+        while (true)
         {
-            if (query.Caller.Administers(LinxianWorkflow.Server.Identity.Tokens.GrantsOf(u)))
+            var page = await store.ListUsersAsync(after, ScanPage, cancellationToken);
+            foreach (var u in page)
             {
-                users.Add(await UserView.OfAsync(store, u, cancellationToken));
+                after = u.UserName;
+                if (query.Caller.Administers(LinxianWorkflow.Server.Identity.Tokens.GrantsOf(u)))
+                {
+                    users.Add(await UserView.OfAsync(store, u, cancellationToken));
+                    if (users.Count == limit)
+                    {
+                        return new UserPage(users, after);
+                    }
+                }
+            }
+
+            if (page.Count < ScanPage)
+            {
+                return new UserPage(users, null);
             }
         }
-
-        return users;
     }
 }
 

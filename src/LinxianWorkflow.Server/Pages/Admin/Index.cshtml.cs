@@ -15,6 +15,9 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library, Adjustab
 {
     public IReadOnlyList<UserView> Users { get; private set; } = [];
 
+    /// <summary>The user name the next page of users starts after, or null on the last page.</summary>
+    public string? NextUsers { get; private set; }
+
     public WorkflowLibrary Library => library;
 
     public DateTimeOffset Now => clock.GetUtcNow();
@@ -63,7 +66,13 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library, Adjustab
     [BindProperty(Name = "dryRun")]
     public bool DryRun { get; set; }
 
-    public async Task OnGetAsync() => Users = await sender.Send(new ListUsers(Caller), HttpContext.RequestAborted);
+    public async Task OnGetAsync([FromQuery(Name = "after")] string? after) => await ReadUsersAsync(after);
+
+    private async Task ReadUsersAsync(string? after = null)
+    {
+        var page = await sender.Send(new ListUsers(Caller, after), HttpContext.RequestAborted);
+        (Users, NextUsers) = (page.Users, page.Next);
+    }
 
     public async Task<IActionResult> OnPostUserAsync()
     {
@@ -78,7 +87,7 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library, Adjustab
             Refuse(problem);
         }
 
-        Users = await sender.Send(new ListUsers(Caller), HttpContext.RequestAborted);
+        await ReadUsersAsync();
         return Page();
     }
 
@@ -93,7 +102,7 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library, Adjustab
         catch (ProblemException problem)
         {
             Refuse(problem);
-            Users = await sender.Send(new ListUsers(Caller), HttpContext.RequestAborted);
+            await ReadUsersAsync();
             return Page();
         }
     }
@@ -108,7 +117,12 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library, Adjustab
         {
             static string[] Lines(string? text) => (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var ids = Lines(ProposalIds);
-            var mapping = Lines(Mapping).Select(l => l.Split(['=', '＝'], 2)).ToDictionary(p => p[0].Trim(), p => p.Length > 1 ? p[1].Trim() : "", StringComparer.Ordinal);
+            var mapping = new Dictionary<string, string>(StringComparer.Ordinal); // a step given twice: the later line counts
+            foreach (var pair in Lines(Mapping).Select(l => l.Split(['=', '＝'], 2)))
+            {
+                mapping[pair[0].Trim()] = pair.Length > 1 ? pair[1].Trim() : "";
+            }
+
             var request = new MigrationRequest((Definition ?? "").Trim(), FromVersion ?? 0, ToVersion ?? 0, (Reason ?? "").Trim(),
                 AtStep: string.IsNullOrWhiteSpace(AtStep) ? null : AtStep.Trim(), ProposalIds: ids.Length == 0 ? null : ids, Mapping: mapping);
             Migration = await sender.Send(new MigrateInstances(Caller, request, DryRun), HttpContext.RequestAborted);
@@ -118,7 +132,7 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library, Adjustab
             Refuse(problem);
         }
 
-        Users = await sender.Send(new ListUsers(Caller), HttpContext.RequestAborted);
+        await ReadUsersAsync();
         return Page();
     }
 

@@ -108,6 +108,41 @@ public abstract partial class AdministrationScopeTests<TService>(TService servic
     }
 
     /// <summary>A deployment-wide administrator, made as an operator would, on the command line: its name and a session token.</summary>
+    [Fact]
+    public async Task The_user_list_is_read_a_page_at_a_time_by_following_its_next_link()
+    {
+        var (_, root) = await RootAsync();
+        // 石楼县, a county of its own: the other tests here count 柳林县's users.
+        var (admin, _) = await AddAsync(root, "administrator", "141126");
+        var mine = new List<string> { admin };
+        for (var i = 0; i < 3; i++)
+        {
+            mine.Add((await AddAsync(root, "committee-member", "141126/141126100/141126100201")).Name);
+        }
+
+        var token = await SignInAsync(admin);
+        var whole = await UserNamesAsync(token);
+        Assert.Equal(mine.Order(StringComparer.Ordinal), whole.Order(StringComparer.Ordinal));
+
+        var paged = new List<string>();
+        var next = "/api/users?limit=2";
+        var pages = 0;
+        while (next is not null)
+        {
+            var page = await Api.Get(next, token);
+            Assert.True(page.Code == 200, page.ToString());
+            var names = page.Json.EnumerateArray().Select(u => u.GetProperty("userName").GetString()!).ToList();
+            Assert.InRange(names.Count, 0, 2);
+            paged.AddRange(names);
+            next = page.Headers.TryGetValues("Link", out var link) ? Regex.Match(link.Single(), "^<([^>]+)>; rel=\"next\"$").Groups[1].Value : null;
+            Assert.True(next is null || names.Count == 2, $"a page short of its limit has no next: {page}");
+            Assert.True(++pages <= whole.Count, "the pages end");
+        }
+
+        Assert.True(pages >= 2);
+        Assert.Equal(whole, paged);
+    }
+
     private async Task<(string Name, string Token)> RootAsync()
     {
         var name = "scope-root-" + Guid.NewGuid().ToString("N")[..8];
