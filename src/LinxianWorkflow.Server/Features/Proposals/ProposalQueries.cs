@@ -1,7 +1,6 @@
 using System.Text;
 using Dapper;
 using LinxianWorkflow.Engine;
-
 using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.Features.Proposals;
