@@ -31,6 +31,27 @@ public static class KeyRing
         });
     }
 
+    /// <summary>
+    /// At start: makes the ring's first key unless the database holds a key in force, under the key ring's lock, so two
+    /// nodes starting at once on an empty database make one key between them (the framework, left to itself, makes one
+    /// per node at its first form when it finds none, and each node then signs with its own).
+    /// </summary>
+    public static void EnsureFirstKey(IServiceProvider services)
+    {
+        var store = services.GetRequiredService<WorkflowStore>();
+        var manager = services.GetRequiredService<IKeyManager>();
+        var lifetime = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyManagementOptions>>().Value.NewKeyLifetime;
+        var time = services.GetRequiredService<TimeProvider>();
+        store.WithKeyRingLock(() =>
+        {
+            var now = time.GetUtcNow();
+            if (!manager.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
+            {
+                manager.CreateNewKey(now, now + lifetime);
+            }
+        });
+    }
+
     private sealed class StoreRepository(WorkflowStore store, TimeProvider time) : IXmlRepository
     {
         public IReadOnlyCollection<XElement> GetAllElements() => [.. store.DataProtectionKeys().Select(XElement.Parse)];

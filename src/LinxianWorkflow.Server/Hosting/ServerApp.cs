@@ -163,6 +163,7 @@ public static class ServerApp
         var store = app.Services.GetRequiredService<WorkflowStore>();
         await MigrateOrCheckAsync(store);
         await DemoGuard.CheckAsync(store, app.Configuration.GetValue<bool>("Demo"));
+        KeyRing.EnsureFirstKey(app.Services);
 
         // Read now, so a bad secret or limit stops the start instead of failing the first villager.
         _ = app.Services.GetRequiredService<Privacy.PersonalDataKey>();

@@ -22,6 +22,32 @@ public sealed partial class WorkflowStore
             new { friendlyName, xml, at = at.ToUniversalTime() });
     }
 
+    private const long KeyRingLock = 0x4450526b; // "DPRk": one node at a time makes the ring's first key
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while holding the key ring's lock: on PostgreSQL a session advisory lock, waited for,
+    /// so two nodes starting at once take turns; SQLite has one process writing anyway.
+    /// </summary>
+    public void WithKeyRingLock(Action work)
+    {
+        if (_postgres is null)
+        {
+            work();
+            return;
+        }
+
+        using var connection = _postgres.OpenConnection();
+        connection.Execute("SELECT pg_advisory_lock(@KeyRingLock)", new { KeyRingLock });
+        try
+        {
+            work();
+        }
+        finally
+        {
+            connection.Execute("SELECT pg_advisory_unlock(@KeyRingLock)", new { KeyRingLock });
+        }
+    }
+
     private DbConnection Open()
     {
         if (_postgres is not null)
