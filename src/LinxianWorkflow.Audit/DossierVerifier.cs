@@ -9,15 +9,17 @@ public sealed record DossierEvent(int Sequence, string RecordText, string Previo
 
 /// <summary>
 /// A proposal's exported history: its events with proofs, the signed checkpoint they are proved against,
-/// the checkpoints witnesses co-signed with proofs that this checkpoint extends them, and (when the export
-/// asked for it) the proof that this checkpoint extends an earlier one the auditor holds.
+/// the checkpoints witnesses co-signed with proofs that this checkpoint extends them, (when the export
+/// asked for it) the proof that this checkpoint extends an earlier one the auditor holds, and the log's key
+/// hand-overs, oldest first, for an auditor who holds an earlier key (<see cref="TrustedKeys"/>).
 /// </summary>
 public sealed record Dossier(
     string ProposalId,
     IReadOnlyList<DossierEvent> Events,
     string Checkpoint,
     IReadOnlyList<WitnessedCheckpoint>? Witnessed = null,
-    ConsistencyProof? Since = null);
+    ConsistencyProof? Since = null,
+    IReadOnlyList<string>? HandOvers = null);
 
 /// <summary>A checkpoint as a witness co-signed it (the log's and the witness's signatures) and the consistency proof from it to the dossier's checkpoint.</summary>
 public sealed record WitnessedCheckpoint(string Note, IReadOnlyList<string> Consistency);
@@ -126,22 +128,34 @@ public static class DossierVerifier
     }
 
     /// <summary>
+    /// As above for an auditor who holds the log's first key (or any earlier one) and follows the hand-overs: the
+    /// dossier's checkpoint must be signed by a key <paramref name="trusted"/> reaches, for its size; if not, the
+    /// verdict names the checkpoint's size, the key that signed it and any hand-over that was refused.
+    /// </summary>
+    public static Verdict Verify(Dossier dossier, TrustedKeys trusted, IReadOnlyList<NoteVerifierKey> witnesses) =>
+        trusted.SignerOf(dossier.Checkpoint) is (_, { } problem) ? new Verdict(false, null, problem) : Verify(dossier, trusted.All, witnesses);
+
+    /// <summary>
     /// A later export of the same proposal against an earlier one the auditor kept (both already verified on
     /// their own): the later checkpoint extends the earlier (the later dossier's consistency proof from the
     /// earlier size), and every earlier event is still there, unchanged, at the same place in the log. Newest
     /// events cut off, or a log rebuilt without them, are named here.
     /// </summary>
-    public static Verdict VerifySince(Dossier earlier, Dossier later, NoteVerifierKey key)
+    public static Verdict VerifySince(Dossier earlier, Dossier later, NoteVerifierKey key) => VerifySince(earlier, later, [key]);
+
+    /// <summary>As above when the log's key was handed over between the two exports: each checkpoint under any of <paramref name="keys"/>.</summary>
+    public static Verdict VerifySince(Dossier earlier, Dossier later, IReadOnlyList<NoteVerifierKey> keys)
     {
         if (earlier.ProposalId != later.ProposalId)
         {
             return new Verdict(false, null, $"the dossiers are of different proposals ({earlier.ProposalId}, {later.ProposalId})");
         }
 
-        if (SignedNote.Open(earlier.Checkpoint, key) is not { } earlierText || Checkpoint.Parse(earlierText) is not { } before
-            || SignedNote.Open(later.Checkpoint, key) is not { } laterText || Checkpoint.Parse(laterText) is not { } after)
+        string? Open(string note) => keys.Select(k => SignedNote.Open(note, k)).FirstOrDefault(t => t is not null);
+        if (Open(earlier.Checkpoint) is not { } earlierText || Checkpoint.Parse(earlierText) is not { } before
+            || Open(later.Checkpoint) is not { } laterText || Checkpoint.Parse(laterText) is not { } after)
         {
-            return new Verdict(false, null, $"a checkpoint is not signed by {key.Name} (or is malformed)");
+            return new Verdict(false, null, $"a checkpoint is not signed by {string.Join(" or ", keys.Select(k => k.Name).Distinct())} (or is malformed)");
         }
 
         if (later.Since is not { } since || since.FromSize != before.Size)

@@ -121,9 +121,16 @@ public static class SignedNote
         }
     }
 
-    /// <summary>Text and signature lines, or null when the note is malformed.</summary>
     /// <summary>The note's text without checking any signature: for display only, never for a verdict.</summary>
     public static string? UnverifiedText(string note) => Split(note)?.Text;
+
+    /// <summary>The name and key id of each signature line, unchecked: to name who signed in a refusal, never for a verdict.</summary>
+    public static IReadOnlyList<(string Name, uint KeyId)> Signers(string note) =>
+        Split(note) is var (_, signatures)
+            ? [.. signatures.Where(s => s.Blob.Length >= 4).Select(s => (s.Name, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(s.Blob)))]
+            : [];
+
+    /// <summary>Text and signature lines, or null when the note is malformed.</summary>
 
     private static (string Text, List<(string Name, byte[] Blob)> Signatures)? Split(string note)
     {

@@ -8,7 +8,7 @@ return args switch
     ["walk", var folder] => WalkCommand.Run(folder, "default"),
     ["walk", var folder, var profile] => WalkCommand.Run(folder, profile),
     ["verify", .. var rest] => VerifyCommand.Run(rest),
-    ["verify-log", var log, var key] => VerifyCommand.RunLog(log, key),
+    ["verify-log", .. var rest] => VerifyCommand.RunLog(rest),
     ["witness-key", var name, var file] => WitnessCommand.NewKey(name, file),
     ["witness", var server, var token, var file, var logKey] => await WitnessCommand.SignAsync(server, token, file, logKey),
     _ => Usage.Show(),

@@ -186,6 +186,39 @@ public sealed class LogAndDossierTests : IDisposable
         Assert.Contains("rewritten", DossierVerifier.VerifySince(earlier, shrunk, LogVerifierKey).Reason, StringComparison.Ordinal);
         Assert.Contains("?since=30", DossierVerifier.VerifySince(earlier, later with { Since = null }, LogVerifierKey).Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_dossier_signed_after_a_key_hand_over_verifies_from_the_first_key_and_an_unfollowed_key_is_named()
+    {
+        using var next = NewKey();
+        using var stranger = NewKey();
+        var nextKey = VerifierOf("test-log", next);
+        var log = Log(9);
+        var atFour = Leaves(log.Take(4));
+        var handOver = new KeyHandOver("test-log", LogVerifierKey, nextKey, 4, MerkleTree.Root(atFour, 4)).Sign(_logKey, next);
+        var dossier = DossierOf("P-A", log, Sign(log, next)) with { HandOvers = [handOver] };
+
+        // From the first key, through the hand-over the dossier carries (the server's copy counts only by the first key's signature).
+        var trusted = TrustedKeys.Follow(LogVerifierKey, dossier.HandOvers!);
+        Assert.Equal([(0L, (long?)4L), (4L, null)], trusted.Keys.Select(k => (k.SignsAfter, k.SignsUpTo)));
+        Assert.Equal(Verdict.Ok, DossierVerifier.Verify(dossier, trusted, []));
+
+        // Without it, the verdict names the checkpoint's size and the key that signed it.
+        var alone = DossierVerifier.Verify(dossier with { HandOvers = [] }, TrustedKeys.Follow(LogVerifierKey, []), []);
+        Assert.False(alone.Intact);
+        Assert.Contains($"(size 9) is signed by test-log+{nextKey.KeyId:x8}", alone.Reason, StringComparison.Ordinal);
+
+        // A hand-over the trusted key did not sign (another key signed it, naming the first key as the old one) is refused, and said so.
+        var forged = new KeyHandOver("test-log", LogVerifierKey, nextKey, 4, MerkleTree.Root(atFour, 4)).Sign(stranger, next);
+        var refused = DossierVerifier.Verify(dossier with { HandOvers = [forged] }, TrustedKeys.Follow(LogVerifierKey, [forged]), []);
+        Assert.False(refused.Intact);
+        Assert.Contains($"the hand-over naming test-log+{nextKey.KeyId:x8} after size 4 is not signed by a trusted key", refused.Reason, StringComparison.Ordinal);
+
+        // The first key signing past its hand-over (a checkpoint given up at a restore, or a stolen retired key) is not the log.
+        var stale = DossierVerifier.Verify(DossierOf("P-A", log, Sign(log)) with { HandOvers = [handOver] }, trusted, []);
+        Assert.False(stale.Intact);
+        Assert.Contains($"(size 9) is signed by test-log+{LogVerifierKey.KeyId:x8} after it handed the log over at size 4", stale.Reason, StringComparison.Ordinal);
+    }
 }
 
 public sealed class MerkleLevelsTests

@@ -71,8 +71,8 @@ public sealed class GetDisclosureProofHandler(WorkflowStore store, DisclosureQue
 /// <summary>The whole log up to the latest checkpoint, for an auditor's whole-log check (county auditors and administrators).</summary>
 public sealed record ExportLog(Caller Caller) : IQuery<LogExport>, ICallerMessage;
 
-/// <summary>The signed checkpoint and every entry under it (LinxianWorkflow.Audit.LogVerifier checks it).</summary>
-public sealed record LogExport(string Checkpoint, IReadOnlyList<LogEntry> Entries);
+/// <summary>The signed checkpoint, every entry under it (LinxianWorkflow.Audit.LogVerifier checks it) and the log's key hand-overs, oldest first.</summary>
+public sealed record LogExport(string Checkpoint, IReadOnlyList<LogEntry> Entries, IReadOnlyList<string> HandOvers);
 
 public sealed class ExportLogHandler(WorkflowStore store) : IQueryHandler<ExportLog, LogExport>
 {
@@ -87,7 +87,8 @@ public sealed class ExportLogHandler(WorkflowStore store) : IQueryHandler<Export
         var rows = await store.LogEntriesAsync(0, checkpoint.Size, cancellationToken);
 
         // A leaf whose event row is gone is exported with an empty record: the verifier names it.
-        return new LogExport(checkpoint.Note, [.. rows.Select(r => new LogEntry(r.Position, r.Record ?? "", r.PrevHash?.Trim() ?? "", r.Hash?.Trim() ?? ""))]);
+        var handOvers = (await store.LogKeysAsync(cancellationToken)).Select(k => k.HandOver).OfType<string>();
+        return new LogExport(checkpoint.Note, [.. rows.Select(r => new LogEntry(r.Position, r.Record ?? "", r.PrevHash?.Trim() ?? "", r.Hash?.Trim() ?? ""))], [.. handOvers]);
     }
 }
 

@@ -10,8 +10,9 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 /// A proposal's dossier for an auditor's own verification (LinxianWorkflow.Audit.DossierVerifier): every
 /// event's stored record and chain hashes, its place in the Merkle log with its inclusion proof, and the
 /// signed checkpoint they are proved against; each township's newest witnessed checkpoint under it with the
-/// proof that it extends that one; and, when <paramref name="Since"/> is given (the size of a checkpoint the
-/// auditor kept), the proof that it extends that one too.
+/// proof that it extends that one; when <paramref name="Since"/> is given (the size of a checkpoint the
+/// auditor kept), the proof that it extends that one too; and the log's key hand-overs, oldest first, so an
+/// auditor holding an earlier key follows them to the key that signed.
 /// </summary>
 public sealed record ExportDossier(Caller Caller, string ProposalId, long? Since = null) : IQuery<Dossier>, IProposalMessage;
 
@@ -49,7 +50,8 @@ public sealed class Dossiers(WorkflowStore store, LogTree tree)
             witnessed.Add(new WitnessedCheckpoint(w.Note, await log.ConsistencyAsync(w.Size, cancellationToken)));
         }
 
+        var handOvers = (await store.LogKeysAsync(cancellationToken)).Select(k => k.HandOver).OfType<string>().ToList();
         return new Dossier(proposalId, events, log.Checkpoint.Note, witnessed,
-            since is { } kept ? new ConsistencyProof(kept, await log.ConsistencyAsync(kept, cancellationToken)) : null);
+            since is { } kept ? new ConsistencyProof(kept, await log.ConsistencyAsync(kept, cancellationToken)) : null, handOvers);
     }
 }

@@ -220,6 +220,32 @@ public sealed class LogIdentityRotationTests(PostgresService service) : IClassFi
         Assert.Equal(Verdict.Ok, DossierVerifier.Verify(dossier, accepted, []));
         Assert.False(DossierVerifier.Verify(dossier, old).Intact);
         Assert.True((await service.Api.Get($"/api/proposals/{id}/verification", await service.TokenFor("auditor"))).Json.GetProperty("intact").GetBoolean());
+
+        // Offline, as an auditor with the old key alone: the dossier and the log export carry the hand-over, `linxian verify` follows it.
+        Assert.Equal([handOver.Text()], dossier.HandOvers!.Select(n => SignedNote.UnverifiedText(n)));
+        var auditor = await service.TokenFor("auditor");
+        var dir = Directory.CreateTempSubdirectory("linxian-handover-").FullName;
+        var dossierJson = (await service.Api.Get($"/api/proposals/{id}/dossier", auditor)).Text;
+        await File.WriteAllTextAsync(Path.Combine(dir, "dossier.json"), dossierJson);
+        var (intact, intactOutput) = await Linxian.RunAsync("verify", Path.Combine(dir, "dossier.json"), old.ToString());
+        Assert.True(intact == 0, intactOutput);
+        Assert.Contains($"reached from the trusted key {old.Name}+{old.KeyId:x8} through 1 key hand-over(s)", intactOutput, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(dir, "log.json"), (await service.Api.Get("/api/log/entries", auditor)).Text);
+        var (logIntact, logOutput) = await Linxian.RunAsync("verify-log", Path.Combine(dir, "log.json"), old.ToString());
+        Assert.True(logIntact == 0, logOutput);
+
+        // Without the hand-over in the dossier the new key is not followed, and the verdict names the checkpoint and the key;
+        // given as a file (GET /api/public/log/keys saved), it is followed again.
+        var bare = System.Text.Json.Nodes.JsonNode.Parse(dossierJson)!.AsObject();
+        bare.Remove("handOvers");
+        await File.WriteAllTextAsync(Path.Combine(dir, "bare.json"), bare.ToJsonString());
+        var (broken, brokenOutput) = await Linxian.RunAsync("verify", Path.Combine(dir, "bare.json"), old.ToString());
+        Assert.True(broken == 1, brokenOutput);
+        var size = Checkpoint.Parse(SignedNote.UnverifiedText(dossier.Checkpoint)!)!.Size;
+        Assert.Contains($"(size {size}) is signed by {current.Name}+{current.KeyId:x8}, which is neither the trusted key", brokenOutput, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(dir, "keys.json"), (await service.Api.Get("/api/public/log/keys")).Text);
+        var (followed, followedOutput) = await Linxian.RunAsync("verify", Path.Combine(dir, "bare.json"), old.ToString(), "--hand-over", Path.Combine(dir, "keys.json"));
+        Assert.True(followed == 0, followedOutput);
     }
 }
 
