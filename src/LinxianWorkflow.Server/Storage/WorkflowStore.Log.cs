@@ -174,7 +174,8 @@ public sealed partial class WorkflowStore
         connection.QuerySingleOrDefaultAsync<CheckpointRow>(
             "SELECT size AS Size, root AS Root, note AS Note, created_at AS CreatedAt FROM checkpoints ORDER BY size DESC LIMIT 1");
 
-    /// <summary>The largest checkpoint any township co-signed (its note), or null.</summary>
+    /// <summary>The largest checkpoint any township co-signed in its current epoch (its note), or null.</summary>
     public static Task<string?> NewestWitnessedNoteAsync(DbConnection connection) =>
-        connection.QuerySingleOrDefaultAsync<string>("SELECT note FROM witness_signatures ORDER BY size DESC LIMIT 1");
+        connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT note FROM witness_signatures w WHERE epoch = (SELECT COALESCE(max(r.epoch), 0) FROM witness_restarts r WHERE r.township = w.township) ORDER BY size DESC LIMIT 1");
 }

@@ -10,6 +10,25 @@ public sealed class WitnessSignatureRow
     public string Note { get; set; } = "";
     public DateTimeOffset SignedAt { get; set => field = value.ToUniversalTime(); }
     public string SignedBy { get; set; } = "";
+
+    /// <summary>How many log restarts the township had accepted when it co-signed (migration 0021).</summary>
+    public int Epoch { get; set; }
+}
+
+/// <summary>A township's witness accepted a restart of the log (a hand-over after a restore), beginning epoch <see cref="Epoch"/>.</summary>
+public sealed class WitnessRestartRow
+{
+    public string Township { get; set; } = "";
+    public int Epoch { get; set; }
+
+    /// <summary>The hand-over note with the township's witness signature added.</summary>
+    public string HandOver { get; set; } = "";
+
+    /// <summary>The hand-over's size: the restarted log extends its checkpoint of that size.</summary>
+    public long RestartSize { get; set; }
+
+    public DateTimeOffset AcceptedAt { get; set => field = value.ToUniversalTime(); }
+    public string AcceptedBy { get; set; } = "";
 }
 
 /// <summary>An entry of the whole log as an auditor exports it: the leaf's place and the event it stands for (null fields when the event row is gone).</summary>
@@ -42,34 +61,57 @@ public sealed partial class WorkflowStore
             new { township, verifierKey, at = at.ToUniversalTime(), by });
     }
 
-    private const string WitnessColumns = "township AS Township, size AS Size, note AS Note, signed_at AS SignedAt, signed_by AS SignedBy";
+    private const string WitnessColumns = "township AS Township, size AS Size, note AS Note, signed_at AS SignedAt, signed_by AS SignedBy, epoch AS Epoch";
 
-    /// <summary>The township's newest co-signed checkpoint, or null before its first.</summary>
+    /// <summary>The township's current epoch: the restarts it accepted (its co-signatures before the newest are of a log given up).</summary>
+    private const string CurrentEpoch = "(SELECT COALESCE(max(r.epoch), 0) FROM witness_restarts r WHERE r.township = w.township)";
+
+    /// <summary>The township's newest co-signed checkpoint in its current epoch, or null before its first.</summary>
     public async Task<WitnessSignatureRow?> LastWitnessSignatureAsync(string township, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<WitnessSignatureRow>(
-            $"SELECT {WitnessColumns} FROM witness_signatures WHERE township = @township ORDER BY size DESC LIMIT 1", new { township });
+            $"SELECT {WitnessColumns} FROM witness_signatures w WHERE township = @township AND epoch = {CurrentEpoch} ORDER BY size DESC LIMIT 1", new { township });
     }
 
-    /// <summary>Each township's newest co-signed checkpoint no larger than <paramref name="size"/>.</summary>
+    /// <summary>Each township's newest co-signed checkpoint in its current epoch no larger than <paramref name="size"/>.</summary>
     public async Task<List<WitnessSignatureRow>> WitnessSignaturesUpToAsync(long size, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
         return [.. await connection.QueryAsync<WitnessSignatureRow>(
             $"""
             SELECT {WitnessColumns} FROM witness_signatures w
-            WHERE size = (SELECT max(size) FROM witness_signatures x WHERE x.township = w.township AND x.size <= @size)
+            WHERE epoch = {CurrentEpoch}
+              AND size = (SELECT max(size) FROM witness_signatures x WHERE x.township = w.township AND x.epoch = w.epoch AND x.size <= @size)
             ORDER BY township
             """, new { size })];
     }
 
-    /// <summary>Stores a co-signature; false when the township already signed that size.</summary>
+    /// <summary>Stores a co-signature; false when the township already signed that size in that epoch.</summary>
     public async Task<bool> AddWitnessSignatureAsync(WitnessSignatureRow row, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
         return await connection.ExecuteAsync(
-            "INSERT INTO witness_signatures (township, size, note, signed_at, signed_by) VALUES (@Township, @Size, @Note, @SignedAt, @SignedBy) ON CONFLICT DO NOTHING",
+            "INSERT INTO witness_signatures (township, epoch, size, note, signed_at, signed_by) VALUES (@Township, @Epoch, @Size, @Note, @SignedAt, @SignedBy) ON CONFLICT DO NOTHING",
+            row) == 1;
+    }
+
+    /// <summary>The township's newest accepted restart, or null when it accepted none.</summary>
+    public async Task<WitnessRestartRow?> LastWitnessRestartAsync(string township, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<WitnessRestartRow>(
+            "SELECT township AS Township, epoch AS Epoch, hand_over AS HandOver, restart_size AS RestartSize, accepted_at AS AcceptedAt, accepted_by AS AcceptedBy " +
+            "FROM witness_restarts WHERE township = @township ORDER BY epoch DESC LIMIT 1", new { township });
+    }
+
+    /// <summary>Records a restart the township accepted; false when that epoch was begun already (a second hand-in at once).</summary>
+    public async Task<bool> AddWitnessRestartAsync(WitnessRestartRow row, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.ExecuteAsync(
+            "INSERT INTO witness_restarts (township, epoch, hand_over, restart_size, accepted_at, accepted_by) " +
+            "VALUES (@Township, @Epoch, @HandOver, @RestartSize, @AcceptedAt, @AcceptedBy) ON CONFLICT DO NOTHING",
             row) == 1;
     }
 

@@ -64,6 +64,13 @@ public static class AuditEndpoints
         .WithMetadata(new BodyLimit(16 * 1024)).Produces<WitnessedView>(StatusCodes.Status201Created)
         .WithSummary("Hand in the checkpoint with your township's witness signature added (`linxian witness`)");
 
+        api.MapPost("/witness/restarts", async ([FromBody] CoSignature cosignature, HttpContext http, ISender sender) =>
+        {
+            return Results.Json(await sender.Send(new AcceptRestart(http.Caller(), cosignature), http.RequestAborted), Api.Json, statusCode: StatusCodes.Status201Created);
+        })
+        .WithMetadata(new BodyLimit(16 * 1024)).Produces<WitnessRestartView>(StatusCodes.Status201Created)
+        .WithSummary("Accept the log's restart after a restore: hand in its key hand-over with your township's witness signature added (`linxian witness`)");
+
         api.MapPost("/admin/witnesses", async ([FromBody] WitnessRegistration registration, HttpContext http, ISender sender) =>
         {
             return Api.Ok(await sender.Send(new RegisterWitness(http.Caller(), registration), http.RequestAborted));

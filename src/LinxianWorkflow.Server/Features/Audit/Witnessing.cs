@@ -48,9 +48,12 @@ public sealed record GetWitnessRequest(Caller Caller, string? Township) : IQuery
 
 /// <summary>
 /// The newest signed checkpoint, the last checkpoint this township co-signed (null before its first) and the
-/// consistency proof between them; the witness checks all three before it signs.
+/// consistency proof between them; the witness checks all three before it signs. When the log was restarted below
+/// what the township co-signed (a restore, then `rotate-log-key --after-restore`), <paramref name="HandOver"/> is the
+/// hand-over that gave its checkpoint up, and the proof is from the hand-over's checkpoint instead: the witness
+/// accepts the restart only on it (POST /api/witness/restarts), else it keeps refusing.
 /// </summary>
-public sealed record WitnessRequest(string Township, string WitnessKey, string Checkpoint, long Size, string? Previous, long PreviousSize, IReadOnlyList<string> Consistency);
+public sealed record WitnessRequest(string Township, string WitnessKey, string Checkpoint, long Size, string? Previous, long PreviousSize, IReadOnlyList<string> Consistency, string? HandOver = null);
 
 public sealed class GetWitnessRequestHandler(WorkflowStore store, LogTree tree, AreaRegistry areas) : IQueryHandler<GetWitnessRequest, WitnessRequest>
 {
@@ -61,8 +64,11 @@ public sealed class GetWitnessRequestHandler(WorkflowStore store, LogTree tree, 
             ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", areas.DisplayName(township));
         var log = await LogSnapshot.LoadAsync(store, tree, cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
         var previous = await store.LastWitnessSignatureAsync(township, cancellationToken);
-        var from = previous is null ? 0 : Math.Min(previous.Size, log.Checkpoint.Size);
-        return new WitnessRequest(township, witnessKey, log.Checkpoint.Note, log.Checkpoint.Size, previous?.Note, previous?.Size ?? 0, await log.ConsistencyAsync(from, cancellationToken));
+        var restart = previous is null ? null : Witnessing.RestartFor(await store.LogKeysAsync(cancellationToken), previous);
+        var accepted = previous is null ? await store.LastWitnessRestartAsync(township, cancellationToken) : null;
+        var from = Math.Min(log.Checkpoint.Size, restart?.SignsAfter ?? previous?.Size ?? accepted?.RestartSize ?? 0);
+        return new WitnessRequest(township, witnessKey, log.Checkpoint.Note, log.Checkpoint.Size, previous?.Note, previous?.Size ?? 0,
+            await log.ConsistencyAsync(from, cancellationToken), restart?.HandOver);
     }
 }
 
@@ -96,8 +102,17 @@ public sealed class CoSignCheckpointHandler(WorkflowStore store, LogIdentity ide
             throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "witness.signature", "WitnessBadSignature", areas.DisplayName(township));
         }
 
-        // The server shows, and here checks again, that this checkpoint extends the last one the township signed.
-        if (await store.LastWitnessSignatureAsync(township, cancellationToken) is { } previous)
+        // The server shows, and here checks again, that this checkpoint extends the last one the township signed
+        // (in its current epoch: after a restart it accepted, the restarted log from the hand-over's size on).
+        var restart = await store.LastWitnessRestartAsync(township, cancellationToken);
+        if (await store.LastWitnessSignatureAsync(township, cancellationToken) is not { } previous)
+        {
+            if (restart is not null && checkpoint.Size < restart.RestartSize)
+            {
+                throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.older", "WitnessOlder", restart.RestartSize, checkpoint.Size);
+            }
+        }
+        else
         {
             if (previous.Size > checkpoint.Size)
             {
@@ -113,9 +128,70 @@ public sealed class CoSignCheckpointHandler(WorkflowStore store, LogIdentity ide
             }
         }
 
-        var row = new WitnessSignatureRow { Township = township, Size = checkpoint.Size, Note = note, SignedAt = clock.Real.GetUtcNow(), SignedBy = command.Caller.Id };
+        var row = new WitnessSignatureRow { Township = township, Epoch = restart?.Epoch ?? 0, Size = checkpoint.Size, Note = note, SignedAt = clock.Real.GetUtcNow(), SignedBy = command.Caller.Id };
         await store.AddWitnessSignatureAsync(row, cancellationToken); // the same size twice: the first stays
         return new WitnessedView(township, checkpoint.Size, note, row.SignedAt, row.SignedBy);
+    }
+}
+
+/// <summary>
+/// A township reviewer hands in the log's restart hand-over with the township's witness signature added (`linxian witness`
+/// after checking the hand-over is signed by the log key it trusts and gives up the checkpoint it last co-signed): the
+/// township's acceptance, kept (witness_restarts), after which it co-signs the restarted log.
+/// </summary>
+public sealed record AcceptRestart(Caller Caller, CoSignature CoSignature) : ICommand<WitnessRestartView>, ICallerMessage;
+
+/// <summary>A restart a township accepted: its new epoch, the hand-over's size and the size given up, the co-signed hand-over.</summary>
+public sealed record WitnessRestartView(string Township, int Epoch, long RestartSize, long AbandonedSize, string HandOver, DateTimeOffset AcceptedAt, string AcceptedBy);
+
+public sealed class AcceptRestartHandler(WorkflowStore store, AdjustableClock clock, AreaRegistry areas) : ICommandHandler<AcceptRestart, WitnessRestartView>
+{
+    public async ValueTask<WitnessRestartView> Handle(AcceptRestart command, CancellationToken cancellationToken)
+    {
+        var township = Witnessing.TownshipOf(command.Caller, command.CoSignature.Township);
+        var witnessKey = NoteVerifierKey.Parse(await store.WitnessKeyAsync(township, cancellationToken)
+            ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", areas.DisplayName(township)))!;
+        var note = command.CoSignature.Note;
+        var keys = await store.LogKeysAsync(cancellationToken);
+        var text = SignedNote.UnverifiedText(note);
+        var recorded = keys.FirstOrDefault(k => k.HandOver is { } h && text is not null && SignedNote.UnverifiedText(h) == text);
+        if (recorded is null || KeyHandOver.Parse(text!) is not { Abandoned: { } abandoned } handOver || KeyHandOver.Open(note, handOver.Old) is null)
+        {
+            throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "witness.not-a-hand-over", "WitnessNotAHandOver");
+        }
+
+        if (SignedNote.Open(note, witnessKey) is null)
+        {
+            throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "witness.signature", "WitnessBadSignature", areas.DisplayName(township));
+        }
+
+        // Not a restart that leaves out what this township co-signed (a larger checkpoint, or one another hand-over gave up),
+        // nor one it accepted already. (A database restored from a dump may have lost the township's newest co-signatures:
+        // the witness's own record of them is what it checked against the hand-over.)
+        var previous = await store.LastWitnessSignatureAsync(township, cancellationToken);
+        var last = await store.LastWitnessRestartAsync(township, cancellationToken);
+        if ((previous is not null && (previous.Size > abandoned.Size || (Witnessing.RestartFor(keys, previous) is { } other && other.Seq != recorded.Seq)))
+            || (last is not null && SignedNote.UnverifiedText(last.HandOver) == text))
+        {
+            throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.no-restart", "WitnessNoRestart", previous?.Size ?? 0, handOver.Size, abandoned.Size);
+        }
+
+        var epoch = (last?.Epoch ?? 0) + 1;
+        var row = new WitnessRestartRow
+        {
+            Township = township,
+            Epoch = epoch,
+            HandOver = note,
+            RestartSize = handOver.Size,
+            AcceptedAt = clock.Real.GetUtcNow(),
+            AcceptedBy = command.Caller.Id,
+        };
+        if (!await store.AddWitnessRestartAsync(row, cancellationToken))
+        {
+            throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.no-restart", "WitnessNoRestart", previous?.Size ?? 0, handOver.Size, abandoned.Size);
+        }
+
+        return new WitnessRestartView(township, epoch, handOver.Size, abandoned.Size, note, row.AcceptedAt, row.AcceptedBy);
     }
 }
 
@@ -130,6 +206,26 @@ public sealed class ListWitnessedHandler(WorkflowStore store) : IQueryHandler<Li
 
 public static class Witnessing
 {
+    /// <summary>
+    /// The log key whose hand-over restarted the log below <paramref name="previous"/> (a township's newest co-signature):
+    /// the newest hand-over naming a checkpoint given up (after a restore) at a size smaller than the co-signed one, when
+    /// that co-signature was made under a key before it. Null when the township's checkpoint is still part of the log.
+    /// </summary>
+    public static LogKeyRow? RestartFor(List<LogKeyRow> keys, WitnessSignatureRow previous)
+    {
+        for (var i = keys.Count - 1; i > 0; i--)
+        {
+            if (keys[i].HandOver is { } note && SignedNote.UnverifiedText(note) is { } text && KeyHandOver.Parse(text) is { Abandoned: not null } handOver
+                && handOver.Size < previous.Size
+                && keys.Skip(i).All(k => NoteVerifierKey.Parse(k.VerifierKey) is not { } key || SignedNote.Open(previous.Note, key) is null))
+            {
+                return keys[i];
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The township a reviewer witnesses for: the one named (among their grants), or their only one.</summary>
     public static string TownshipOf(Caller caller, string? named)
     {

@@ -249,6 +249,119 @@ public sealed class LogIdentityRotationTests(PostgresService service) : IClassFi
     }
 }
 
+/// <summary>
+/// A township's witness after a restore and `rotate-log-key --after-restore`: the log restarts below the checkpoint it
+/// co-signed. It keeps refusing while nothing but the log says so; on the hand-over signed by the key it trusts that
+/// gives its checkpoint up, it accepts the restart (on the record: the server and beside its key) and co-signs the
+/// restarted log under the new key.
+/// </summary>
+public sealed class WitnessRestartTests(PostgresService service) : IClassFixture<PostgresService>
+{
+    private const string Township = "141124/141124109";
+    private readonly LogReader _log = new(service);
+
+    [Fact]
+    public async Task A_witness_accepts_a_restart_only_on_a_hand_over_signed_by_the_key_it_trusts_and_then_co_signs_under_the_new_key()
+    {
+        var old = await _log.LogKeyAsync();
+        var dir = Directory.CreateTempSubdirectory("linxian-witness-").FullName;
+        var witnessFile = Path.Combine(dir, "lijiashan.witness");
+        var (made, verifierText) = await Linxian.RunAsync("witness-key", "witness-141124109", witnessFile);
+        Assert.True(made == 0, verifierText);
+        var witness = NoteVerifierKey.Parse(verifierText.Trim())!;
+        Assert.Equal(200, (await service.Api.Post("/api/admin/witnesses", new { township = Township, key = witness.ToString() }, await service.TokenFor("admin"))).Code);
+        var reviewer = await service.TokenFor("reviewer-109");
+        var url = service.Server.Url.ToString();
+
+        // The township co-signs the log after three events.
+        var walker = new Walker(service, "lijiashan", "reviewer-109");
+        var id = await walker.StartAsync("见证重启测试：更换村内变压器");
+        var before = await _log.LoggedAsync(id);
+        await walker.StepAsync(id);
+        await walker.StepAsync(id);
+        var after = await _log.LoggedAsync(id, before.Size);
+        var (signed, signedOutput) = await Linxian.RunAsync("witness", url, reviewer, witnessFile, old.ToString());
+        Assert.True(signed == 0, signedOutput);
+        var witnessedSize = Witnessed().Size;
+        Assert.True(witnessedSize >= after.Size);
+        var state = LogNodes.Argument(service, "Audit:KeyFile") + ".state";
+        await LogNodes.UntilAsync(() => File.Exists(state) && long.Parse(File.ReadAllText(state).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= witnessedSize,
+            "the state file remembers the witnessed checkpoint");
+
+        // The log restored to `before` (its newest checkpoints and leaves gone; the events they held stay out of it, as
+        // if lost with them), and the key handed over after the restore.
+        await LogNodes.OwnerSqlAsync(service,
+            $"DELETE FROM checkpoints WHERE size > {before.Size}",
+            $"DELETE FROM log_leaves WHERE position >= {before.Size}");
+        await service.RestartAsync();
+        var (rotated, rotatedOutput) = await ServerProcess.RunCommandAsync(["rotate-log-key", "--after-restore", .. LogNodes.StoreAndKey(service)]);
+        Assert.True(rotated == 0, rotatedOutput);
+        await service.RestartAsync();
+        url = service.Server.Url.ToString();
+        reviewer = await service.TokenFor("reviewer-109");
+        var current = await _log.LogKeyAsync();
+        var handOver = await LogNodes.HandOverAsync(service, old);
+        Assert.Equal((before.Size, witnessedSize), (handOver.Size, handOver.Abandoned!.Size));
+
+        // The restarted log, smaller than what the township witnessed, under the new key (a proposal started since).
+        var since = await walker.StartAsync("见证重启测试：恢复后新增议题");
+        var restarted = await _log.LoggedAsync(since, before.Size);
+        Assert.True(restarted.Size > before.Size && restarted.Size < witnessedSize, $"{before.Size} < {restarted.Size} < {witnessedSize}");
+
+        // Without a trusted hand-over (the witness given another log key), it refuses; so does the server a smaller co-signature.
+        using var stranger = NSec.Cryptography.Key.Create(NSec.Cryptography.SignatureAlgorithm.Ed25519);
+        var strangerPub = stranger.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey);
+        var strangerKey = new NoteVerifierKey(old.Name, NoteVerifierKey.KeyIdOf(old.Name, strangerPub), strangerPub);
+        var (refused, refusedOutput) = await Linxian.RunAsync("witness", url, reviewer, witnessFile, strangerKey.ToString());
+        Assert.True(refused == 1, refusedOutput);
+        Assert.Contains("refused", refusedOutput, StringComparison.Ordinal);
+        var request = (await service.Api.Get("/api/witness/checkpoint", reviewer)).Json;
+        var note = request.GetProperty("checkpoint").GetString()!;
+        var key = File.ReadAllLines(witnessFile);
+        using (var witnessKey = NSec.Cryptography.Key.Import(NSec.Cryptography.SignatureAlgorithm.Ed25519, Convert.FromBase64String(key[1].Trim()), NSec.Cryptography.KeyBlobFormat.RawPrivateKey))
+        {
+            var early = await service.Api.Post("/api/witness/cosignatures", new { note = SignedNote.CoSign(note, key[0].Trim(), witnessKey) }, reviewer);
+            Assert.Equal((409, "witness.older"), (early.Code, early.Rule));
+        }
+
+        Assert.Equal(witnessedSize, Witnessed().Size);
+        Assert.Equal(handOver.Text(), SignedNote.UnverifiedText(request.GetProperty("handOver").GetString()!));
+
+        // With the key it trusts, the witness follows the hand-over, accepts the restart and co-signs under the new key.
+        var (accepted, acceptedOutput) = await Linxian.RunAsync("witness", url, reviewer, witnessFile, old.ToString());
+        Assert.True(accepted == 0, acceptedOutput);
+        Assert.Contains($"restart accepted: {Township} gives up the checkpoint of size {witnessedSize}", acceptedOutput, StringComparison.Ordinal);
+        Assert.Contains($"extending the restart at size {before.Size}", acceptedOutput, StringComparison.Ordinal);
+        Assert.True(File.Exists(witnessFile + ".restarts.json"));
+        var now = Witnessed();
+        Assert.Equal(restarted.Size, now.Size);
+        Assert.NotNull(SignedNote.Open(now.Note, current));
+        Assert.NotNull(SignedNote.Open(now.Note, witness));
+        await using (var connection = new NpgsqlConnection(LogNodes.Argument(service, "Storage:PostgresMigrations")))
+        {
+            await connection.OpenAsync();
+            await using var read = new NpgsqlCommand($"SELECT hand_over FROM witness_restarts WHERE township = '{Township}'", connection);
+            var recorded = (string)(await read.ExecuteScalarAsync())!;
+            Assert.NotNull(KeyHandOver.Open(recorded, old));
+            Assert.NotNull(SignedNote.Open(recorded, witness)); // the township's decision, signed
+        }
+
+        // And on: the restarted log grows, the witness co-signs it as usual.
+        await walker.StepAsync(since);
+        var grown = await _log.LoggedAsync(since, restarted.Size);
+        var (again, againOutput) = await Linxian.RunAsync("witness", url, reviewer, witnessFile, old.ToString());
+        Assert.True(again == 0, againOutput);
+        Assert.DoesNotContain("restart accepted", againOutput, StringComparison.Ordinal);
+        Assert.True(Witnessed().Size >= grown.Size);
+    }
+
+    private (long Size, string Note) Witnessed()
+    {
+        var row = service.Api.Get("/api/public/log/witnessed").GetAwaiter().GetResult().Json.EnumerateArray().Single(w => w.GetProperty("township").GetString() == Township);
+        return (row.GetProperty("size").GetInt64(), row.GetProperty("note").GetString()!);
+    }
+}
+
 /// <summary>Nodes beside a fixture's, on its database, and what the tests read around them.</summary>
 internal static class LogNodes
 {
