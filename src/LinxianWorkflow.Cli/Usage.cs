@@ -18,7 +18,9 @@ internal static class Usage
                                                    核验整个日志导出（GET /api/log/entries）/ verify a whole log export
               linxian witness-key <name> <file>    生成乡镇见证密钥，打印公钥 / make a township witness key, print its verifier key
               linxian witness <server> <token> <file> <log key>
-                                                   核对一致性后为本镇副签最新检查点 / check consistency, then co-sign the newest checkpoint
+                                                   核对一致性后为本镇副签最新检查点 / check consistency, then co-sign the newest checkpoint;
+                                                   沿日志密钥交接继续；恢复备份后仅凭放弃本镇检查点的交接声明接受重启 /
+                                                   follows key hand-overs; after a restore, accepts a restart only on a hand-over giving up its checkpoint
             """);
         return 2;
     }
