@@ -85,9 +85,7 @@ public sealed class CoSignCheckpointHandler(WorkflowStore store, LogIdentity ide
 {
     public async ValueTask<WitnessedView> Handle(CoSignCheckpoint command, CancellationToken cancellationToken)
     {
-        var township = Witnessing.TownshipOf(command.Caller, command.CoSignature.Township);
-        var witnessKey = NoteVerifierKey.Parse(await store.WitnessKeyAsync(township, cancellationToken)
-            ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", areas.DisplayName(township)))!;
+        var (township, witnessKey) = await Witnessing.RegisteredAsync(store, areas, command.Caller, command.CoSignature.Township, cancellationToken);
         var note = command.CoSignature.Note;
         var keys = await identity.KeysAsync(cancellationToken);
         if (LogIdentity.Open(note, keys) is not { } text || Checkpoint.Parse(text) is not { } checkpoint
@@ -148,9 +146,7 @@ public sealed class AcceptRestartHandler(WorkflowStore store, AdjustableClock cl
 {
     public async ValueTask<WitnessRestartView> Handle(AcceptRestart command, CancellationToken cancellationToken)
     {
-        var township = Witnessing.TownshipOf(command.Caller, command.CoSignature.Township);
-        var witnessKey = NoteVerifierKey.Parse(await store.WitnessKeyAsync(township, cancellationToken)
-            ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", areas.DisplayName(township)))!;
+        var (township, witnessKey) = await Witnessing.RegisteredAsync(store, areas, command.Caller, command.CoSignature.Township, cancellationToken);
         var note = command.CoSignature.Note;
         var keys = await store.LogKeysAsync(cancellationToken);
         var text = SignedNote.UnverifiedText(note);
@@ -206,6 +202,15 @@ public sealed class ListWitnessedHandler(WorkflowStore store) : IQueryHandler<Li
 
 public static class Witnessing
 {
+    /// <summary>The township the reviewer hands in for (<see cref="TownshipOf"/>) and its registered witness key; 409 before one is registered.</summary>
+    public static async Task<(string Township, NoteVerifierKey Key)> RegisteredAsync(WorkflowStore store, AreaRegistry areas, Caller caller, string? named, CancellationToken ct)
+    {
+        var township = TownshipOf(caller, named);
+        var key = await store.WitnessKeyAsync(township, ct)
+            ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", areas.DisplayName(township));
+        return (township, NoteVerifierKey.Parse(key)!);
+    }
+
     /// <summary>
     /// The log key whose hand-over restarted the log below <paramref name="previous"/> (a township's newest co-signature):
     /// the newest hand-over naming a checkpoint given up (after a restore) at a size smaller than the co-signed one, when
