@@ -28,6 +28,7 @@ public static class NotificationSetup
             builder.Services.AddSingleton<INotificationChannel, TencentSmsChannel>();
         }
 
+        builder.Services.AddSingleton<Features.Identity.PhoneCodes>();
         builder.Services.AddHostedService<NotificationDispatcher>();
     }
 }

@@ -38,6 +38,19 @@ public sealed class TencentSmsChannel(IHttpClientFactory http, IConfiguration co
             return DeliveryOutcome.Fail("the recipient no longer holds the role there or has no verified phone number");
         }
 
+        return await SendTemplateAsync(
+            phone, _settings[$"Templates:{delivery.Notification.Kind}"]!, JsonSerializer.Deserialize<string[]>(delivery.Notification.Params) ?? [], $"delivery-{delivery.Id}", ct);
+    }
+
+    /// <summary>The template registered for <paramref name="name"/> (a notification kind, or <c>verify-code</c>), or null when there is none.</summary>
+    public string? Template(string name) => _settings[$"Templates:{name}"] is { Length: > 0 } id ? id : null;
+
+    /// <summary>
+    /// Sends one registered template with its parameters to one mainland number; <paramref name="sessionContext"/> comes back with the
+    /// provider's receipt (the delivery's id, so the receipt finds its delivery).
+    /// </summary>
+    public async Task<DeliveryOutcome> SendTemplateAsync(string phone, string templateId, string[] templateParams, string sessionContext, CancellationToken ct)
+    {
         if (_secretKey is null)
         {
             return DeliveryOutcome.Fail("Notifications:Sms:SecretKey is not set (environment Notifications__Sms__SecretKey or Notifications:Sms:SecretKeyFile)");
@@ -48,9 +61,9 @@ public sealed class TencentSmsChannel(IHttpClientFactory http, IConfiguration co
             PhoneNumberSet = new[] { phone.StartsWith('+') ? phone : "+86" + phone },
             SmsSdkAppId = _settings["SdkAppId"],
             SignName = _settings["SignName"],
-            TemplateId = _settings[$"Templates:{delivery.Notification.Kind}"],
-            TemplateParamSet = JsonSerializer.Deserialize<string[]>(delivery.Notification.Params) ?? [],
-            SessionContext = $"delivery-{delivery.Id}",
+            TemplateId = templateId,
+            TemplateParamSet = templateParams,
+            SessionContext = sessionContext,
         });
         var endpoint = new Uri(_settings["Endpoint"] ?? "https://sms.tencentcloudapi.com/");
         var timestamp = clock.Real.GetUtcNow().ToUnixTimeSeconds(); // Tencent refuses a signature more than 5 minutes off: never the demo clock

@@ -67,6 +67,29 @@ public static class IdentityEndpoints
             await sender.Send(new SetUserAddresses(http.Caller(), userId, addresses), http.RequestAborted);
             return Results.NoContent();
         })
-        .WithMetadata(new BodyLimit(4096)).WithSummary("Set a user's phone number and WeCom id for notifications, vouched for by the administrator");
+        .WithMetadata(new BodyLimit(4096))
+        .WithSummary("Set a user's WeCom id (verified on the administrator's word) and phone number (unverified until its owner confirms a code)");
+
+        api.MapGet("/me/addresses", async (HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new GetOwnAddresses(http.Caller()), http.RequestAborted)))
+        .Produces<OwnAddresses>().WithSummary("Your phone number and WeCom id, whether each is verified, and the channels you want");
+
+        api.MapPut("/me/phone", async ([FromBody] OwnPhoneForm form, HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new SetOwnPhone(http.Caller(), form), http.RequestAborted)))
+        .WithMetadata(new BodyLimit(4096)).Produces<PhoneState>()
+        .WithSummary("Set your phone number: a new number is sent a six-digit code by SMS and is not used until you confirm it");
+
+        api.MapPost("/me/phone/code", async (HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new SendPhoneCode(http.Caller()), http.RequestAborted)))
+        .Produces<PhoneState>().WithSummary("Send a new code to your unverified phone number (limited per hour)");
+
+        api.MapPost("/me/phone/verify", async ([FromBody] PhoneCodeForm form, HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new VerifyPhone(http.Caller(), form), http.RequestAborted)))
+        .WithMetadata(new BodyLimit(4096)).Produces<PhoneState>()
+        .WithSummary("Confirm the code sent to your phone (ten minutes, five tries): the number is verified");
+
+        api.MapPut("/me/channels", async ([FromBody] ChannelChoice choice, HttpContext http, ISender sender) =>
+            Api.Ok(await sender.Send(new ChooseChannels(http.Caller(), choice), http.RequestAborted)))
+        .WithMetadata(new BodyLimit(4096)).Produces<OwnAddresses>().WithSummary("Choose the channels you want (SMS, WeCom mentions)");
     }
 }

@@ -23,7 +23,7 @@ public sealed record TokenView(string TokenId, string Kind, string Name, DateTim
 
 public sealed record UserView(
     string Id, string UserName, string DisplayName, IReadOnlyList<RoleGrant> Grants, bool Disabled, DateTimeOffset? LockedUntil, IReadOnlyList<TokenView> Tokens,
-    string? Phone = null, string? WeComId = null)
+    string? Phone = null, string? WeComId = null, bool PhoneVerified = false)
 {
     /// <summary>A user row as the administrator reads it, with its tokens (ids only).</summary>
     public static async Task<UserView> OfAsync(WorkflowStore store, UserRow u, CancellationToken ct)
@@ -31,7 +31,7 @@ public sealed record UserView(
         var tokens = await store.ListTokensAsync(u.Id, ct);
         return new UserView(u.Id, u.UserName, u.DisplayName, LinxianWorkflow.Server.Identity.Tokens.GrantsOf(u), u.Disabled, u.LockedUntil,
             [.. tokens.Select(t => new TokenView(LinxianWorkflow.Server.Identity.Tokens.IdOf(t.TokenHash), t.Kind, t.Name, t.CreatedAt, t.ExpiresAt, t.RevokedAt))],
-            u.Phone, u.WeComId);
+            u.Phone, u.WeComId, u.Phone is not null && u.PhoneVerifiedAt is not null);
     }
 }
 

@@ -12,8 +12,9 @@ namespace LinxianWorkflow.Server.Features.Identity;
 public sealed record UserAddresses(string? Phone, string? WeComId);
 
 /// <summary>
-/// An administrator sets where a user in their areas is reached by SMS and in WeCom groups (mentioned by id). For now the administrator
-/// vouches for the addresses (they count as verified from this moment); the one-time code the user confirms is not built yet (issue 17).
+/// An administrator sets where a user in their areas is reached by SMS and in WeCom groups (mentioned by id). The WeCom id is assigned
+/// by the organisation's WeCom administrator, so it counts as verified from this moment; a phone number that changed is not used until
+/// its owner confirms the code sent to it (<see cref="SetOwnPhone"/>, the 我的通知方式 page).
 /// </summary>
 public sealed partial record SetUserAddresses(Caller Caller, string UserId, UserAddresses Addresses) : ICommand<Unit>, IAdministrationMessage, IValidatedMessage
 {
@@ -23,6 +24,9 @@ public sealed partial record SetUserAddresses(Caller Caller, string UserId, User
             : Addresses.WeComId is { } id && !WeComUserId().IsMatch(id)
                 ? ServerText.Problem(StatusCodes.Status400BadRequest, "user.wecom-id", "FieldInvalid", "weComId", "A-Z a-z 0-9 _ . @ -, ≤ 64")
                 : null;
+
+    /// <summary>A mainland mobile number, with or without +86.</summary>
+    public static bool IsMobileNumber(string phone) => MobileNumber().IsMatch(phone);
 
     [GeneratedRegex(@"^(\+86)?1[3-9]\d{9}$")]
     private static partial Regex MobileNumber();

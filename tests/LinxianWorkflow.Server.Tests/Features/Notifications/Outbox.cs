@@ -9,14 +9,25 @@ public static class Outbox
 {
     public const string Solar = "村集体光伏电站收益分配";
 
-    /// <summary>The administrator sets a user's phone and WeCom id (vouched for by the administrator).</summary>
-    public static async Task SetAddressesAsync(ServiceFixture service, string userName, string phone, string weComId)
+    /// <summary>The administrator sets a user's phone (unverified until its owner confirms it) and WeCom id (verified on the administrator's word).</summary>
+    public static async Task SetAddressesAsync(ServiceFixture service, string userName, string? phone, string? weComId)
     {
         var admin = await service.TokenFor("admin");
         var users = (await service.Api.Get("/api/users", admin)).Json.EnumerateArray();
         var id = users.Single(u => u.GetProperty("userName").GetString() == userName).GetProperty("id").GetString();
         var reply = await service.Api.Send(HttpMethod.Put, $"/api/users/{id}/addresses", JsonSerializer.Serialize(new { phone, weComId }), admin);
         Assert.True(reply.Code == 204, reply.ToString());
+    }
+
+    /// <summary>The user sets their own phone over the API and confirms it with the code the receiver got.</summary>
+    public static async Task VerifyOwnPhoneAsync(ServiceFixture service, ProviderReceiver providers, string userName, string phone)
+    {
+        var token = await service.TokenFor(userName);
+        var set = await service.Api.Send(HttpMethod.Put, "/api/me/phone", JsonSerializer.Serialize(new { phone }), token);
+        Assert.True(set.Code == 200, set.ToString());
+        Assert.False(set.Json.GetProperty("verified").GetBoolean());
+        var verified = await service.Api.Post("/api/me/phone/verify", new { code = providers.LastCode(phone) }, token);
+        Assert.True(verified.Code == 200 && verified.Json.GetProperty("verified").GetBoolean(), verified.ToString());
     }
 
     public static async Task<string> SolarProposalAsync(ServiceFixture service)

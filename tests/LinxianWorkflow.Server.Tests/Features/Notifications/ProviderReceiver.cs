@@ -42,6 +42,7 @@ public sealed class ProviderReceiver : IAsyncDisposable
     public const string SdkAppId = "1400000001";
     public const string SignName = "临县村务";
     public const string ReviewerMention = "<@reviewer109>";
+    public const string VerifyTemplate = "2009";
 
     private readonly ConcurrentQueue<SmsRequest> _sms = new();
     private readonly ConcurrentQueue<WeComRequest> _weCom = new();
@@ -88,12 +89,26 @@ public sealed class ProviderReceiver : IAsyncDisposable
         Url = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
-    /// <summary>Starts the receiver, then the server (<paramref name="startServer"/>, which reads <see cref="ServerArguments"/>), and gives reviewer-109 a phone and a WeCom id.</summary>
+    /// <summary>
+    /// Starts the receiver, then the server (<paramref name="startServer"/>, which reads <see cref="ServerArguments"/>); the administrator gives
+    /// reviewer-109 a WeCom id, and reviewer-109 sets and confirms their own phone number with the code sent to it.
+    /// </summary>
     public async Task StartWithAsync(Infrastructure.ServiceFixture service, Func<Task> startServer)
     {
         await StartAsync();
         await startServer();
-        await Outbox.SetAddressesAsync(service, "reviewer-109", "13800000109", "reviewer109");
+        await Outbox.SetAddressesAsync(service, "reviewer-109", null, "reviewer109");
+        await Outbox.VerifyOwnPhoneAsync(service, this, "reviewer-109", "13800000109");
+    }
+
+    /// <summary>The six-digit code in the last verification SMS sent to <paramref name="phone"/>.</summary>
+    public string LastCode(string phone)
+    {
+        var sms = Sms.Last(s => s.TemplateId == VerifyTemplate && s.Phones.SequenceEqual(["+86" + phone]));
+        Assert.True(sms.SignatureValid, sms.Problem);
+        Assert.Matches("^[0-9]{6}$", sms.Params[0]);
+        Assert.Equal("10", sms.Params[1]); // minutes the code is good for: the template's second parameter
+        return sms.Params[0];
     }
 
     /// <summary>The server's settings for these providers; the SMS secret in a 0600 file, as in production.</summary>
@@ -115,6 +130,7 @@ public sealed class ProviderReceiver : IAsyncDisposable
             $"--Notifications:Sms:Endpoint={Url}", $"--Notifications:Sms:SecretId={SecretId}", $"--Notifications:Sms:SecretKeyFile={secretFile}",
             $"--Notifications:Sms:SdkAppId={SdkAppId}", $"--Notifications:Sms:SignName={SignName}",
             "--Notifications:Sms:Templates:reminder=2001", "--Notifications:Sms:Templates:escalated=2002", "--Notifications:Sms:Templates:concern=2003",
+            $"--Notifications:Sms:Templates:verify-code={VerifyTemplate}",
         ];
     }
 
