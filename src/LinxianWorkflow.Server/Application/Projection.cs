@@ -3,6 +3,7 @@ using LinxianWorkflow.Engine;
 using LinxianWorkflow.Engine.Definitions;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Engine.Rules;
+using LinxianWorkflow.Server.Notifications;
 using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.Application;
@@ -150,7 +151,8 @@ public static class Projection
     /// reminder to those who may act on the step (or answer the objection) now; a missed deadline to them and to the
     /// definition's oversight; an escalated objection to those who may now rule on it; a meeting held on the
     /// emergency exception to its notice period to the oversight; the supervision committee's concern to the
-    /// oversight and to those who answer the supervision committee.
+    /// oversight and to those who answer the supervision committee; an objection's answer and its escalation to the
+    /// villager who lodged it (role public: see <see cref="ObjectorNotices"/>).
     /// </summary>
     private static List<NotificationRow> Notifications(
         WorkflowDefinition definition, RuleProfile profile, InstanceState before, Decision decision, DateTimeOffset now)
@@ -206,9 +208,14 @@ public static class Projection
                     Tell("emergency-notice", meeting.StepId, definition.OversightRoles,
                         "NotifyEmergencyNotice", start.Title, definition.Step(meeting.StepId).Name, meeting.Record.EmergencyReason ?? "");
                     break;
+                case ObjectionAnswered answered:
+                    // The villager who lodged it, by the phone number they left, if any (the dispatcher looks it up when it sends).
+                    Tell(ObjectorNotices.Answered, answered.StepId, [Roles.Public], "NotifyObjectorAnswered", start.Title, answered.ObjectionId);
+                    break;
                 case ObjectionEscalated objection:
                     Tell("objection-escalated", objection.StepId, [.. Actors(decision.State, objection.StepId, objection.ObjectionId), .. definition.OversightRoles],
                         "NotifyObjectionEscalated", start.Title, objection.ObjectionId, objection.Reason);
+                    Tell(ObjectorNotices.Escalated, objection.StepId, [Roles.Public], "NotifyObjectorEscalated", start.Title, objection.ObjectionId);
                     break;
                 case ConcernRaised concern:
                     // The supervision committee's concern goes to the oversight and to those who answer the supervision committee.

@@ -56,7 +56,7 @@ public sealed partial class NotificationDispatcher(
             reachable = await store.ReachableUsersAsync(ct);
             foreach (var notification in unrouted)
             {
-                await RouteAsync(notification, Audience(notification, reachable), ct);
+                await RouteAsync(notification, await AudienceAsync(notification, reachable, ct), ct);
             }
         }
 
@@ -112,7 +112,7 @@ public sealed partial class NotificationDispatcher(
         DeliveryOutcome outcome;
         try
         {
-            outcome = await channel.SendAsync(new Delivery(delivery.Id, notification, delivery.Recipient, Audience(notification, reachable)), ct);
+            outcome = await channel.SendAsync(new Delivery(delivery.Id, notification, delivery.Recipient, await AudienceAsync(notification, reachable, ct)), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -149,9 +149,14 @@ public sealed partial class NotificationDispatcher(
     private TimeSpan Backoff(int attempts) =>
         TimeSpan.FromSeconds(Math.Min(options.RetryCapSeconds, options.RetryBaseSeconds * Math.Pow(2, Math.Max(0, attempts - 1))));
 
-    /// <summary>Who holds the notification's role in an area covering its area, among the users with a verified address.</summary>
-    private static List<Recipient> Audience(NotificationRow notification, List<UserRow> reachable) =>
-        [.. reachable
+    /// <summary>
+    /// Who holds the notification's role in an area covering its area, among the users with a verified address they want used; for a notice to
+    /// an objector, the objector with the number they left (read now: erased, it is gone).
+    /// </summary>
+    private async Task<List<Recipient>> AudienceAsync(NotificationRow notification, List<UserRow> reachable, CancellationToken ct) =>
+        ObjectorNotices.IsObjectorNotice(notification)
+            ? await ObjectorNotices.RecipientAsync(store, notification, ct) is { } objector ? [objector] : []
+            : [.. reachable
             .Where(u => Identity.Tokens.GrantsOf(u).Any(g => g.Role == notification.Role && g.Covers(notification.AreaPath)))
             .Select(u => new Recipient(u.Id, u.DisplayName, u.PhoneVerifiedAt is null ? null : u.Phone, u.WeComVerifiedAt is null ? null : u.WeComId))];
 

@@ -25,6 +25,11 @@ public sealed class WeComRobotChannel(IHttpClientFactory http, IConfiguration co
 
     public IEnumerable<string> Recipients(NotificationRow notification, IReadOnlyList<Recipient> audience)
     {
+        if (ObjectorNotices.IsObjectorNotice(notification))
+        {
+            return []; // addressed to one villager, by SMS: not a group's business
+        }
+
         // The most specific area with a robot: the village's township before the county.
         var group = notification.AreaPath.Split('/').Reverse().FirstOrDefault(_webhooks.ContainsKey);
         return group is null ? [] : [group];

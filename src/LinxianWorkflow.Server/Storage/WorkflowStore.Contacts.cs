@@ -23,12 +23,31 @@ public sealed partial class WorkflowStore
             new { proposalId }, cancellationToken: ct))];
     }
 
-    /// <summary>Erases every contact kept for the proposal's objections (the rows stay, saying when and by whom); the number erased.</summary>
+    /// <summary>The contact left with one objection, or null (none, or erased).</summary>
+    public async Task<string?> ObjectionContactAsync(string proposalId, string objectionId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT contact FROM objection_contacts WHERE proposal_id = @proposalId AND objection_id = @objectionId", new { proposalId, objectionId }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Erases every contact kept for the proposal's objections (the rows stay, saying when and by whom), and any provider text kept on the
+    /// SMS sent to those objectors; the number erased.
+    /// </summary>
     public async Task<int> EraseObjectionContactsAsync(string proposalId, string by, DateTimeOffset at, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var erased = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE objection_contacts SET contact = NULL, erased_at = @at, erased_by = @by WHERE proposal_id = @proposalId AND contact IS NOT NULL",
-            new { proposalId, by, at = at.ToUniversalTime() }, cancellationToken: ct));
+            new { proposalId, by, at = at.ToUniversalTime() }, tx, cancellationToken: ct));
+        // The SMS sent to objectors name them by receipt only (objection:<id>); a provider's error text might quote the number, so it goes too.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE deliveries SET last_error = CASE WHEN last_error IS NULL THEN NULL ELSE '(erased with the contacts)' END, receipt_detail = NULL " +
+            "WHERE recipient LIKE 'objection:%' AND notification_id IN (SELECT id FROM notifications WHERE instance_id = @proposalId)",
+            new { proposalId }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return erased;
     }
 }

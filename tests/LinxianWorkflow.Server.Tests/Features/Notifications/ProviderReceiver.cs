@@ -131,6 +131,7 @@ public sealed class ProviderReceiver : IAsyncDisposable
             $"--Notifications:Sms:SdkAppId={SdkAppId}", $"--Notifications:Sms:SignName={SignName}",
             "--Notifications:Sms:Templates:reminder=2001", "--Notifications:Sms:Templates:escalated=2002", "--Notifications:Sms:Templates:concern=2003",
             $"--Notifications:Sms:Templates:verify-code={VerifyTemplate}",
+            "--Notifications:Sms:Templates:objector-answered=2004", "--Notifications:Sms:Templates:objector-escalated=2005",
         ];
     }
 
