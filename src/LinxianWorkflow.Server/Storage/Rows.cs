@@ -107,6 +107,11 @@ public sealed class DeliveryRow
     public string? ProviderMessageId { get; set; }
     public DateTimeOffset? SentAt { get; set => field = value?.ToUniversalTime(); }
     public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
+
+    /// <summary>The provider's receipt, when it sends one: delivered or failed at the handset, when, and its code.</summary>
+    public string? ReceiptStatus { get; set; }
+    public DateTimeOffset? ReceiptAt { get; set => field = value?.ToUniversalTime(); }
+    public string? ReceiptDetail { get; set; }
 }
 
 /// <summary>A key's hits in its current window (<see cref="WorkflowStore.HitAsync"/>).</summary>

@@ -8,7 +8,8 @@ public sealed partial class WorkflowStore
 {
     private const string DeliveryColumns =
         "id AS Id, notification_id AS NotificationId, channel AS Channel, recipient AS Recipient, status AS Status, attempts AS Attempts, " +
-        "next_attempt_at AS NextAttemptAt, last_error AS LastError, provider_message_id AS ProviderMessageId, sent_at AS SentAt, created_at AS CreatedAt";
+        "next_attempt_at AS NextAttemptAt, last_error AS LastError, provider_message_id AS ProviderMessageId, sent_at AS SentAt, created_at AS CreatedAt, " +
+        "receipt_status AS ReceiptStatus, receipt_at AS ReceiptAt, receipt_detail AS ReceiptDetail";
 
     public async Task<List<NotificationRow>> UnroutedNotificationsAsync(int limit, CancellationToken ct = default)
     {
@@ -63,6 +64,18 @@ public sealed partial class WorkflowStore
             "UPDATE deliveries SET status = @status, next_attempt_at = @next, claimed_until = NULL, last_error = COALESCE(@error, last_error), " +
             "provider_message_id = @providerMessageId, sent_at = @sentAt WHERE id = @Id AND attempts = @Attempts AND status = 'pending'",
             new { claimed.Id, claimed.Attempts, status, next = next.ToUniversalTime(), error, providerMessageId, sentAt = sentAt?.ToUniversalTime() }) == 1;
+    }
+
+    /// <summary>
+    /// Records a provider's receipt (delivered or failed at the handset) on the delivery on <paramref name="channel"/> whose provider message id
+    /// it names; false when none does. A later report replaces an earlier one (a provider may report "failed", then "delivered" on a retry of its own).
+    /// </summary>
+    public async Task<bool> RecordReceiptAsync(string channel, string providerMessageId, string status, DateTimeOffset? at, string? detail, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.ExecuteAsync(
+            "UPDATE deliveries SET receipt_status = @status, receipt_at = @at, receipt_detail = @detail WHERE channel = @channel AND provider_message_id = @providerMessageId",
+            new { channel, providerMessageId, status, at = at?.ToUniversalTime(), detail }) > 0;
     }
 
     /// <summary>Puts a claimed delivery back until <paramref name="until"/> without spending an attempt (the quiet hours).</summary>

@@ -186,6 +186,60 @@ public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixt
         Assert.Equal("13912345678", user.GetProperty("phone").GetString());
     }
 
+    [Fact]
+    public async Task Tencent_pushes_a_receipt_and_the_notifications_page_shows_whether_the_phone_got_the_sms()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("回执测试：修缮村小学围墙");
+        await RaiseConcernAsync(id, "回执标记：请公布施工单位。");
+        var concern = await Outbox.SettledAsync(service, "reviewer-109", id, "concern", "sms");
+        var sid = Outbox.Delivery(concern, "sms").GetProperty("providerMessageId").GetString()!;
+        var url = $"/api/providers/tencent-sms/receipts/{ProviderReceiver.ReceiptSecret}";
+
+        // Tencent's push: a JSON array, one report per message; one of ours, one it names that we never sent.
+        object Report(string serial, string status, string errmsg, string description) => new Dictionary<string, string>
+        {
+            ["user_receive_time"] = "2026-12-02 10:03:04",
+            ["nationcode"] = "86",
+            ["mobile"] = "13800000109",
+            ["report_status"] = status,
+            ["errmsg"] = errmsg,
+            ["description"] = description,
+            ["sid"] = serial,
+        };
+        var pushed = await service.Api.Post(url, new[] { Report(sid, "SUCCESS", "DELIVRD", "用户短信送达成功"), Report("2433:not-ours", "FAIL", "MK:0001", "空号") });
+        Assert.True(pushed.Code == 200, pushed.ToString());
+        Assert.Equal((0, "OK"), (pushed.Json.GetProperty("result").GetInt32(), pushed.Json.GetProperty("errmsg").GetString()));
+
+        var sms = Outbox.Delivery((await Outbox.NotificationsAsync(service, "reviewer-109", id)).Single(n => n.GetProperty("kind").GetString() == "concern"), "sms");
+        Assert.Equal("delivered", sms.GetProperty("receiptStatus").GetString());
+        Assert.Equal(DateTimeOffset.Parse("2026-12-02T02:03:04Z", System.Globalization.CultureInfo.InvariantCulture), sms.GetProperty("receiptAt").GetDateTimeOffset());
+        using (var browser = new PageSession(service.Server.Url))
+        {
+            await browser.SignInAsync("reviewer-109");
+            var home = await browser.GetAsync("/");
+            Assert.Contains(home.Document.QuerySelectorAll("ul.notifications li"), li => li.TextContent.Contains("回执标记", StringComparison.Ordinal) && li.TextContent.Contains("短信：已发出（手机已收到）", StringComparison.Ordinal));
+        }
+
+        // A later report replaces it; the number in the report is not kept.
+        Assert.Equal(200, (await service.Api.Post(url, new[] { Report(sid, "FAIL", "MK:0005", "用户关机") })).Code);
+        sms = Outbox.Delivery((await Outbox.NotificationsAsync(service, "reviewer-109", id)).Single(n => n.GetProperty("kind").GetString() == "concern"), "sms");
+        Assert.Equal(("failed", "MK:0005 用户关机"), (sms.GetProperty("receiptStatus").GetString(), sms.GetProperty("receiptDetail").GetString()));
+
+        // Refused, nothing recorded: a wrong secret (as if no such address), a body that is not the documented array, a report without its status or with another.
+        var wrong = await service.Api.Post("/api/providers/tencent-sms/receipts/guess", new[] { Report(sid, "SUCCESS", "DELIVRD", "") });
+        Assert.Equal((404, "receipt.unknown-url"), (wrong.Code, wrong.Rule));
+        var notArray = await service.Api.Send(HttpMethod.Post, url, "{\"sid\": 1}");
+        Assert.Equal(400, notArray.Code);
+        Assert.Equal("application/problem+json", notArray.ContentType);
+        var noStatus = await service.Api.Post(url, new[] { new { sid } });
+        Assert.Equal((400, "input.field"), (noStatus.Code, noStatus.Rule));
+        var badStatus = await service.Api.Post(url, new[] { Report(sid, "MAYBE", "", "") });
+        Assert.Equal((400, "receipt.malformed"), (badStatus.Code, badStatus.Rule));
+        sms = Outbox.Delivery((await Outbox.NotificationsAsync(service, "reviewer-109", id)).Single(n => n.GetProperty("kind").GetString() == "concern"), "sms");
+        Assert.Equal("failed", sms.GetProperty("receiptStatus").GetString());
+    }
+
     private async Task RaiseConcernAsync(string id, string text)
     {
         var reply = await service.Api.Post($"/api/proposals/{id}/actions/raise-concern", new { stepId = "villager-resolution", text }, await service.TokenFor("xiwan-supervisor"));

@@ -43,6 +43,7 @@ public sealed class ProviderReceiver : IAsyncDisposable
     public const string SignName = "临县村务";
     public const string ReviewerMention = "<@reviewer109>";
     public const string VerifyTemplate = "2009";
+    public const string ReceiptSecret = "receipt-secret-7f3a9c";
 
     private readonly ConcurrentQueue<SmsRequest> _sms = new();
     private readonly ConcurrentQueue<WeComRequest> _weCom = new();
@@ -131,6 +132,7 @@ public sealed class ProviderReceiver : IAsyncDisposable
             $"--Notifications:Sms:SdkAppId={SdkAppId}", $"--Notifications:Sms:SignName={SignName}",
             "--Notifications:Sms:Templates:reminder=2001", "--Notifications:Sms:Templates:escalated=2002", "--Notifications:Sms:Templates:concern=2003",
             $"--Notifications:Sms:Templates:verify-code={VerifyTemplate}",
+            $"--Notifications:Sms:ReceiptSecret={ReceiptSecret}",
             "--Notifications:Sms:Templates:objector-answered=2004", "--Notifications:Sms:Templates:objector-escalated=2005",
         ];
     }
