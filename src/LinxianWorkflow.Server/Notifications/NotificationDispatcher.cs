@@ -8,7 +8,8 @@ namespace LinxianWorkflow.Server.Notifications;
 /// it routes new notifications into deliveries (one per channel and recipient, from the audience: users holding the
 /// notification's role in an area covering its area, with a verified address), then claims due deliveries with a lease
 /// (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, so two nodes never send one row), sends them, and records each
-/// outcome: sent, a retry with exponential back-off, or dead after <see cref="NotificationOptions.MaxAttempts"/>.
+/// outcome: sent, a retry with exponential back-off, or dead after <see cref="NotificationOptions.MaxAttempts"/>. A channel over its
+/// configured rate (<see cref="NotificationOptions.RateLimits"/>, counted in the database for all nodes) puts the delivery back for the next window.
 /// Channels that wake a person hold everything but escalations back during the quiet hours.
 /// </summary>
 public sealed partial class NotificationDispatcher(
@@ -109,6 +110,18 @@ public sealed partial class NotificationDispatcher(
             return;
         }
 
+        if (options.RateLimits.TryGetValue(channel.Name, out var limit))
+        {
+            var window = TimeSpan.FromSeconds(limit.WindowSeconds);
+            var hit = await store.HitAsync("provider:" + channel.Name, window, now, ct);
+            if (hit.Hits > limit.Sends)
+            {
+                LogThrottled(log, delivery.Id, channel.Name, limit.Sends, limit.WindowSeconds);
+                await store.DeferDeliveryAsync(delivery, hit.WindowStartedAt + window, ct); // our own limit: the next window, no attempt spent
+                return;
+            }
+        }
+
         DeliveryOutcome outcome;
         try
         {
@@ -159,6 +172,9 @@ public sealed partial class NotificationDispatcher(
             : [.. reachable
             .Where(u => Identity.Tokens.GrantsOf(u).Any(g => g.Role == notification.Role && g.Covers(notification.AreaPath)))
             .Select(u => new Recipient(u.Id, u.DisplayName, u.PhoneVerifiedAt is null ? null : u.Phone, u.WeComVerifiedAt is null ? null : u.WeComId))];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {Id} on {Channel} waits for the next window: {Sends} sends per {Seconds} s are taken")]
+    private static partial void LogThrottled(ILogger logger, long id, string channel, int sends, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A notification round failed; the next round tries again")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);

@@ -28,6 +28,22 @@ public sealed class NotificationOptions
     [Range(1, 3600)]
     public double LeaseSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Sends allowed per channel ("sms", "wecom", ...) in a window, counted in the database so every node shares the count; a delivery over the
+    /// limit waits for the next window without spending an attempt. A channel not named here is not limited by us.
+    /// </summary>
+    public Dictionary<string, ProviderRateLimit> RateLimits { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>China time when SMS is held back except for escalations, "22:00-07:00"; empty for none.</summary>
     public string QuietHours { get; set; } = "22:00-07:00";
+}
+
+/// <summary>At most <see cref="Sends"/> sends in any fixed window of <see cref="WindowSeconds"/> on one channel, across all nodes.</summary>
+public sealed class ProviderRateLimit
+{
+    [Range(1, 1_000_000)]
+    public int Sends { get; set; } = 20;
+
+    [Range(1, 86_400)]
+    public double WindowSeconds { get; set; } = 60;
 }
