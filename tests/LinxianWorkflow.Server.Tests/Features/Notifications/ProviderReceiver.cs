@@ -44,6 +44,7 @@ public sealed class ProviderReceiver : IAsyncDisposable
     public const string ReviewerMention = "<@reviewer109>";
     public const string VerifyTemplate = "2009";
     public const string ReceiptSecret = "receipt-secret-7f3a9c";
+    public const string SmtpPassword = "smtp-password-密码-01";
 
     private readonly ConcurrentQueue<SmsRequest> _sms = new();
     private readonly ConcurrentQueue<WeComRequest> _weCom = new();
