@@ -86,6 +86,7 @@ public static class ServerApp
         builder.Services.AddSingleton<ProposalAccess>();
         builder.Services.AddSingleton<Privacy.PersonalDataKey>();
         builder.Services.AddSingleton<Features.Noticeboard.ObjectionLimit>();
+        builder.Services.AddSingleton<Features.Identity.PhoneCodes>(); // sends by the SMS channel when AddNotifications registered one
         builder.Services.AddSingleton<Features.Proposals.Dossiers>();
         builder.Services.AddSingleton<Features.Rosters.RosterScope>();
         builder.Services.AddSingleton<Features.Rosters.RosterStore>();

@@ -34,7 +34,6 @@ public static class NotificationSetup
             builder.Services.AddSingleton<INotificationChannel, SmtpEmailChannel>();
         }
 
-        builder.Services.AddSingleton<Features.Identity.PhoneCodes>();
         builder.Services.AddHostedService<NotificationDispatcher>();
     }
 }
