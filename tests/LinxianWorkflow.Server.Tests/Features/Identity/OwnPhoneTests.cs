@@ -28,7 +28,7 @@ public sealed class OwnPhoneTests(NotifyingPostgresService service) : IClassFixt
         // Unverified: a concern for the township goes to reviewer-109's verified phone, never to this number.
         var walker = new Walker(service);
         var id = await walker.StartAsync("本人验证测试：修缮村内便道");
-        await RaiseConcernAsync(id, "验证前标记：请说明工期。");
+        await Outbox.RaiseConcernAsync(service, id, "验证前标记：请说明工期。");
         await Outbox.SettledAsync(service, "reviewer-109", id, "concern", "sms");
         Assert.DoesNotContain(Providers.Sms, s => s.Phones.Contains("+86" + Phone) && s.TemplateId != ProviderReceiver.VerifyTemplate);
         var concern = (await Outbox.NotificationsAsync(service, userName, id)).Single(n => n.GetProperty("kind").GetString() == "concern");
@@ -44,7 +44,7 @@ public sealed class OwnPhoneTests(NotifyingPostgresService service) : IClassFixt
         Assert.Contains("已验证", verified.Document.QuerySelector("#phone-status")!.TextContent, StringComparison.Ordinal);
 
         // Verified: the next concern reaches the number, by its template.
-        await RaiseConcernAsync(id, "验证后标记：请说明预算。");
+        await Outbox.RaiseConcernAsync(service, id, "验证后标记：请说明预算。");
         await Outbox.Eventually("the SMS to the verified number", () =>
             Task.FromResult(Providers.Sms.Any(s => s.Phones.Contains("+86" + Phone) && s.TemplateId == "2003" && s.Params.Any(p => p.Contains("验证后标记", StringComparison.Ordinal)))));
 
@@ -55,7 +55,7 @@ public sealed class OwnPhoneTests(NotifyingPostgresService service) : IClassFixt
         var own = (await service.Api.Get("/api/me/addresses", token)).Json;
         Assert.Equal((true, false, true), (own.GetProperty("phoneVerified").GetBoolean(), own.GetProperty("channels").GetProperty("sms").GetBoolean(),
             own.GetProperty("channels").GetProperty("weCom").GetBoolean()));
-        await RaiseConcernAsync(id, "关闭短信标记：请公布名单。");
+        await Outbox.RaiseConcernAsync(service, id, "关闭短信标记：请公布名单。");
         await Outbox.Eventually("the third concern settled for reviewer-109", async () =>
             (await Outbox.NotificationsAsync(service, "reviewer-109", id)).Count(n => n.GetProperty("kind").GetString() == "concern" && Outbox.Status(n, "sms") == "sent") == 3);
         Assert.DoesNotContain(Providers.Sms, s => s.Phones.Contains("+86" + Phone) && s.Params.Any(p => p.Contains("关闭短信标记", StringComparison.Ordinal)));
@@ -140,11 +140,5 @@ public sealed class OwnPhoneTests(NotifyingPostgresService service) : IClassFixt
         var form = page.Document.QuerySelector(formId)!;
         var posted = await browser.PostAsync(form.GetAttribute("action")!, [.. PageSession.Fields(form), .. fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))]);
         return (posted.Status, posted.Document);
-    }
-
-    private async Task RaiseConcernAsync(string id, string text)
-    {
-        var reply = await service.Api.Post($"/api/proposals/{id}/actions/raise-concern", new { stepId = "villager-resolution", text }, await service.TokenFor("xiwan-supervisor"));
-        Assert.True(reply.Code == 200, reply.ToString());
     }
 }

@@ -65,7 +65,7 @@ public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixt
         var id = await walker.StartAsync("故障测试：修缮村委会屋顶");
         Providers.Script("sms", "故障注入-一", Answer.ServerError, Answer.Throttled); // SMS: 502, then RequestLimitExceeded, then Ok
         Providers.Script("wecom", "故障注入-一", Answer.Throttled, Answer.Throttled, Answer.Throttled); // WeCom: 45009 three times: the attempts run out
-        await RaiseConcernAsync(id, "故障注入-一：请公布预算明细。");
+        await Outbox.RaiseConcernAsync(service, id, "故障注入-一：请公布预算明细。");
 
         var concern = await Outbox.SettledAsync(service, "reviewer-109", id, "concern", "sms", "wecom");
         var sms = Outbox.Delivery(concern, "sms");
@@ -95,7 +95,7 @@ public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixt
         var id = await walker.StartAsync("故障测试：更换村内路灯");
         Providers.Script("sms", "故障注入-二", Answer.Timeout); // the SMS and the robot each time out once
         Providers.Script("wecom", "故障注入-二", Answer.Timeout);
-        await RaiseConcernAsync(id, "故障注入-二：路灯型号请再议。");
+        await Outbox.RaiseConcernAsync(service, id, "故障注入-二：路灯型号请再议。");
 
         var concern = await Outbox.SettledAsync(service, "reviewer-109", id, "concern", "sms", "wecom");
         foreach (var channel in new[] { "sms", "wecom" })
@@ -112,7 +112,7 @@ public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixt
         var walker = new Walker(service);
         var id = await walker.StartAsync("重启测试：修缮村内水井");
         Providers.Script("sms", "重启标记", Answer.Hold);
-        await RaiseConcernAsync(id, "重启标记：请核实水井位置。");
+        await Outbox.RaiseConcernAsync(service, id, "重启标记：请核实水井位置。");
         await Outbox.Eventually("the SMS request reached the provider", () =>
             Task.FromResult(Providers.Sms.Any(s => s.Params.Any(p => p.Contains("重启标记", StringComparison.Ordinal)))));
 
@@ -141,7 +141,7 @@ public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixt
         {
             var id = await walker.StartAsync($"并发通知测试 {i}");
             ids.Add(id);
-            await RaiseConcernAsync(id, $"并发标记-{i}：请补充材料。");
+            await Outbox.RaiseConcernAsync(service, id, $"并发标记-{i}：请补充材料。");
         }
 
         foreach (var id in ids)
@@ -191,7 +191,7 @@ public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixt
     {
         var walker = new Walker(service);
         var id = await walker.StartAsync("回执测试：修缮村小学围墙");
-        await RaiseConcernAsync(id, "回执标记：请公布施工单位。");
+        await Outbox.RaiseConcernAsync(service, id, "回执标记：请公布施工单位。");
         var concern = await Outbox.SettledAsync(service, "reviewer-109", id, "concern", "sms");
         var sid = Outbox.Delivery(concern, "sms").GetProperty("providerMessageId").GetString()!;
         var url = $"/api/providers/tencent-sms/receipts/{ProviderReceiver.ReceiptSecret}";
@@ -238,11 +238,5 @@ public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixt
         Assert.Equal((400, "receipt.malformed"), (badStatus.Code, badStatus.Rule));
         sms = Outbox.Delivery((await Outbox.NotificationsAsync(service, "reviewer-109", id)).Single(n => n.GetProperty("kind").GetString() == "concern"), "sms");
         Assert.Equal("failed", sms.GetProperty("receiptStatus").GetString());
-    }
-
-    private async Task RaiseConcernAsync(string id, string text)
-    {
-        var reply = await service.Api.Post($"/api/proposals/{id}/actions/raise-concern", new { stepId = "villager-resolution", text }, await service.TokenFor("xiwan-supervisor"));
-        Assert.True(reply.Code == 200, reply.ToString());
     }
 }

@@ -45,9 +45,7 @@ public sealed class EmailDeliveryTests(EmailSqliteService service) : IClassFixtu
         var walker = new Walker(service);
         var id = await walker.StartAsync("邮件测试：修缮村卫生室");
         service.Smtp.RefuseFirst("邮件标记"); // each message's first try: 451, try again later
-        var reply = await service.Api.Post($"/api/proposals/{id}/actions/raise-concern", new { stepId = "villager-resolution", text = "邮件标记：请公布药品采购清单。" },
-            await service.TokenFor("xiwan-supervisor"));
-        Assert.True(reply.Code == 200, reply.ToString());
+        await Outbox.RaiseConcernAsync(service, id, "邮件标记：请公布药品采购清单。");
 
         var concern = await Outbox.SettledAsync(service, "reviewer-109", id, "concern", "email");
         var delivery = Outbox.Delivery(concern, "email");

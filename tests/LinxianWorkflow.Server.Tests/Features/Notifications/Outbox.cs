@@ -30,6 +30,13 @@ public static class Outbox
         Assert.True(verified.Code == 200 && verified.Json.GetProperty("verified").GetBoolean(), verified.ToString());
     }
 
+    /// <summary>A supervision committee member's concern on the proposal: told to the township's reviewers (a notification with SMS, WeCom and e-mail).</summary>
+    public static async Task RaiseConcernAsync(ServiceFixture service, string proposalId, string text)
+    {
+        var reply = await service.Api.Post($"/api/proposals/{proposalId}/actions/raise-concern", new { stepId = "villager-resolution", text }, await service.TokenFor("xiwan-supervisor"));
+        Assert.True(reply.Code == 200, reply.ToString());
+    }
+
     public static async Task<string> SolarProposalAsync(ServiceFixture service)
     {
         var list = (await service.Api.Get("/api/proposals?limit=200", await service.TokenFor("reviewer-109"))).Json.EnumerateArray();

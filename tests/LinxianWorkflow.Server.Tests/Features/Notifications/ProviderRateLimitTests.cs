@@ -29,9 +29,7 @@ public sealed class ProviderRateLimitTests(ThrottledSqliteService service) : ICl
         var id = await walker.StartAsync("限速测试：修缮村文化广场");
         for (var i = 0; i < 4; i++)
         {
-            var reply = await service.Api.Post($"/api/proposals/{id}/actions/raise-concern", new { stepId = "villager-resolution", text = $"限速标记-{i}：请说明。" },
-                await service.TokenFor("xiwan-supervisor"));
-            Assert.True(reply.Code == 200, reply.ToString());
+            await Outbox.RaiseConcernAsync(service, id, $"限速标记-{i}：请说明。");
         }
 
         // Two go out; the other two are put back for the next hour, with no attempt spent and no error.
