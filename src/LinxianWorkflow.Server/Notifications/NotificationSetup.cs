@@ -6,8 +6,8 @@ public static class NotificationSetup
 
     /// <summary>
     /// The delivery outbox and its channels: the log file (the embedded default, <c>Notifications:LogFile:Enabled</c>), a WeCom robot per
-    /// area when <c>Notifications:WeCom:Webhooks</c> names any, Tencent Cloud SMS when <c>Notifications:Sms:SecretId</c> is set, e-mail to
-    /// working mailboxes over SMTP when <c>Notifications:Email:Groups</c> names any.
+    /// area when <c>Notifications:WeCom:Webhooks</c> names any, Tencent Cloud SMS when <c>Notifications:Sms:SecretId</c> is set, a DingTalk robot per
+    /// area when <c>Notifications:DingTalk:Robots</c> names any, e-mail to working mailboxes over SMTP when <c>Notifications:Email:Groups</c> names any.
     /// </summary>
     public static void AddNotifications(this WebApplicationBuilder builder)
     {
@@ -27,6 +27,11 @@ public static class NotificationSetup
         if (!string.IsNullOrEmpty(builder.Configuration["Notifications:Sms:SecretId"]))
         {
             builder.Services.AddSingleton<INotificationChannel, TencentSmsChannel>();
+        }
+
+        if (builder.Configuration.GetSection("Notifications:DingTalk:Robots").GetChildren().Any())
+        {
+            builder.Services.AddSingleton<INotificationChannel, DingTalkRobotChannel>();
         }
 
         if (builder.Configuration.GetSection("Notifications:Email:Groups").GetChildren().Any())

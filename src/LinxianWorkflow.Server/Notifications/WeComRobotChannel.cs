@@ -84,7 +84,7 @@ public sealed class WeComRobotChannel(IHttpClientFactory http, IConfiguration co
     /// A notification's text can quote what a person typed (a concern, an objection's reason): its markdown characters become their
     /// full-width forms, so nobody's words turn into a link or a mention in a government group.
     /// </summary>
-    private static string Plain(string text)
+    internal static string Plain(string text)
     {
         var plain = new StringBuilder(text.Length);
         foreach (var ch in text)

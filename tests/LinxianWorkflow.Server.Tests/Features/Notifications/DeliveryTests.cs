@@ -187,6 +187,27 @@ public sealed class DeliveryTests(NotifyingPostgresService service) : IClassFixt
     }
 
     [Fact]
+    public async Task A_concern_reaches_the_townships_dingtalk_robot_signed_as_dingtalk_documents_with_a_link()
+    {
+        var walker = new Walker(service);
+        var id = await walker.StartAsync("钉钉测试：修缮村内排水沟");
+        await Outbox.RaiseConcernAsync(service, id, "钉钉标记：[请看](http://evil.example) 排水沟走向。");
+        var concern = await Outbox.SettledAsync(service, "reviewer-109", id, "concern", "dingtalk");
+        Assert.Equal("sent", Outbox.Status(concern, "dingtalk"));
+        // The group gets one message per role told (as a WeCom group does), each signed, each with the link.
+        var robots = Providers.DingTalk.Where(d => d.Text.Contains("钉钉标记", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(robots);
+        Assert.All(robots, robot =>
+        {
+            Assert.Equal(("markdown", ProviderReceiver.DingTalkToken), (robot.MsgType, robot.Token));
+            Assert.StartsWith("【村务提醒】", robot.Title, StringComparison.Ordinal);
+            Assert.Contains($"(https://cunwu.example.cn/proposals/{id})", robot.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("](http://evil.example)", robot.Text, StringComparison.Ordinal); // what a person typed is never a link
+        });
+        Assert.All(Providers.DingTalk, d => Assert.True(d.SignatureValid));
+    }
+
+    [Fact]
     public async Task Tencent_pushes_a_receipt_and_the_notifications_page_shows_whether_the_phone_got_the_sms()
     {
         var walker = new Walker(service);

@@ -26,6 +26,9 @@ public enum Answer
 /// <summary>An SMS request as Tencent Cloud received it, and whether its TC3-HMAC-SHA256 signature held.</summary>
 public sealed record SmsRequest(bool SignatureValid, string? Problem, string[] Phones, string TemplateId, string[] Params, string SignName, string SdkAppId, string SessionContext, Answer Answer);
 
+/// <summary>A DingTalk robot's request: its access token, whether the 加签 signature held, and the markdown message.</summary>
+public sealed record DingTalkRequest(string Token, bool SignatureValid, string MsgType, string Title, string Text);
+
 /// <summary>A WeCom group robot's webhook request: the robot's key and the markdown content.</summary>
 public sealed record WeComRequest(string Key, string MsgType, string Content, Answer Answer);
 
@@ -45,9 +48,12 @@ public sealed class ProviderReceiver : IAsyncDisposable
     public const string VerifyTemplate = "2009";
     public const string ReceiptSecret = "receipt-secret-7f3a9c";
     public const string SmtpPassword = "smtp-password-密码-01";
+    public const string DingTalkToken = "dingtalk-token-109";
+    public const string DingTalkSecret = "SECdingtalk-secret-0001";
 
     private readonly ConcurrentQueue<SmsRequest> _sms = new();
     private readonly ConcurrentQueue<WeComRequest> _weCom = new();
+    private readonly ConcurrentQueue<DingTalkRequest> _dingTalk = new();
     private readonly ConcurrentDictionary<string, Answer[]> _script = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
     /// <summary>Tencent's answers spell their fields in Pascal case ("Response", "SendStatusSet").</summary>
@@ -61,6 +67,8 @@ public sealed class ProviderReceiver : IAsyncDisposable
     public IReadOnlyList<SmsRequest> Sms => [.. _sms];
 
     public IReadOnlyList<WeComRequest> WeCom => [.. _weCom];
+
+    public IReadOnlyList<DingTalkRequest> DingTalk => [.. _dingTalk];
 
     /// <summary>The receiver's own failures (a request it could not read): none, or the test says which.</summary>
     public IReadOnlyList<string> Errors => [.. _errors];
@@ -87,6 +95,7 @@ public sealed class ProviderReceiver : IAsyncDisposable
         });
         _app.MapPost("/", SmsAsync);
         _app.MapPost("/cgi-bin/webhook/send", WeComAsync);
+        _app.MapPost("/robot/send", DingTalkAsync);
         await _app.StartAsync();
         Url = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
@@ -129,6 +138,8 @@ public sealed class ProviderReceiver : IAsyncDisposable
             "--Notifications:MaxAttempts=3", "--Notifications:TimeoutSeconds=3", $"--Notifications:QuietHours={quietHours}",
             "--Public:BaseUrl=https://cunwu.example.cn",
             $"--Notifications:WeCom:Endpoint={Url}cgi-bin/webhook/send", $"--Notifications:WeCom:Webhooks:141124109={RobotKey}",
+            $"--Notifications:DingTalk:Endpoint={Url}robot/send", $"--Notifications:DingTalk:Robots:141124109:AccessToken={DingTalkToken}",
+            $"--Notifications:DingTalk:Robots:141124109:Secret={DingTalkSecret}",
             $"--Notifications:Sms:Endpoint={Url}", $"--Notifications:Sms:SecretId={SecretId}", $"--Notifications:Sms:SecretKeyFile={secretFile}",
             $"--Notifications:Sms:SdkAppId={SdkAppId}", $"--Notifications:Sms:SignName={SignName}",
             "--Notifications:Sms:Templates:reminder=2001", "--Notifications:Sms:Templates:escalated=2002", "--Notifications:Sms:Templates:concern=2003",
@@ -285,6 +296,27 @@ public sealed class ProviderReceiver : IAsyncDisposable
             _ when msgType != "markdown" || Encoding.UTF8.GetByteCount(content) > 4096 => Results.Json(new { errcode = 40008, errmsg = "invalid message type" }),
             _ => Results.Json(new { errcode = 0, errmsg = "ok" }),
         };
+    }
+
+    /// <summary>
+    /// DingTalk's custom robot with 加签, as documented: access_token, timestamp (ms, within an hour of now) and sign =
+    /// Base64(HMAC-SHA256(secret, timestamp + "\n" + secret)) on the query string; a markdown body with a title and text.
+    /// </summary>
+    private async Task<IResult> DingTalkAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var json = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+        var token = request.Query["access_token"].ToString();
+        var timestamp = request.Query["timestamp"].ToString();
+        var expected = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(DingTalkSecret), Encoding.UTF8.GetBytes(timestamp + "\n" + DingTalkSecret)));
+        var valid = long.TryParse(timestamp, CultureInfo.InvariantCulture, out var ms) && Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - ms) < 3_600_000
+            && request.Query["sign"].ToString() == expected && token == DingTalkToken;
+        var body = json.RootElement;
+        var markdown = body.TryGetProperty("markdown", out var md) ? md : default;
+        _dingTalk.Enqueue(new DingTalkRequest(token, valid, body.GetProperty("msgtype").GetString()!,
+            markdown.ValueKind == JsonValueKind.Object ? markdown.GetProperty("title").GetString()! : "", markdown.ValueKind == JsonValueKind.Object ? markdown.GetProperty("text").GetString()! : ""));
+        return valid
+            ? Results.Json(new { errcode = 0, errmsg = "ok" })
+            : Results.Json(new { errcode = 310000, errmsg = "sign not match" });
     }
 
     /// <summary>No answer before the client gives up (its timeout is 3 s here).</summary>
