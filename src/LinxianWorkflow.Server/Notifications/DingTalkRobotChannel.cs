@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Storage;
@@ -28,16 +27,8 @@ public sealed class DingTalkRobotChannel(IHttpClientFactory http, IConfiguration
 
     public bool HoldsBackAtNight => false;
 
-    public IEnumerable<string> Recipients(NotificationRow notification, IReadOnlyList<Recipient> audience)
-    {
-        if (ObjectorNotices.IsObjectorNotice(notification))
-        {
-            return [];
-        }
-
-        var group = notification.AreaPath.Split('/').Reverse().FirstOrDefault(_robots.ContainsKey);
-        return group is null ? [] : [group];
-    }
+    public IEnumerable<string> Recipients(NotificationRow notification, IReadOnlyList<Recipient> audience) =>
+        AreaGroups.Recipient(notification, _robots.ContainsKey);
 
     public async Task<DeliveryOutcome> SendAsync(Delivery delivery, CancellationToken ct)
     {
@@ -66,19 +57,6 @@ public sealed class DingTalkRobotChannel(IHttpClientFactory http, IConfiguration
         using var client = http.CreateClient(NotificationSetup.HttpClientName);
         using var response = await client.PostAsJsonAsync(url.ToString(),
             new { msgtype = "markdown", markdown = new { title = ServerText.Get("NotifyEmailSubject", n.TextZh.Length <= 30 ? n.TextZh : n.TextZh[..29] + "…").Zh, text = text.ToString() } }, ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            return DeliveryOutcome.Retry($"HTTP {(int)response.StatusCode}");
-        }
-
-        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        var code = answer.RootElement.TryGetProperty("errcode", out var c) ? c.GetInt32() : -1;
-        var message = answer.RootElement.TryGetProperty("errmsg", out var m) ? m.GetString() : null;
-        return code switch
-        {
-            0 => DeliveryOutcome.Sent(),
-            130101 or -1 => DeliveryOutcome.Retry($"DingTalk errcode {code}: {message}"),
-            _ => DeliveryOutcome.Fail($"DingTalk errcode {code}: {message}"),
-        };
+        return await AreaGroups.RobotAnswerAsync(response, "DingTalk", 130101, ct);
     }
 }

@@ -28,16 +28,8 @@ public sealed class SmtpEmailChannel(IConfiguration configuration) : INotificati
 
     public bool HoldsBackAtNight => false; // a mailbox is read when people look at it
 
-    public IEnumerable<string> Recipients(NotificationRow notification, IReadOnlyList<Recipient> audience)
-    {
-        if (ObjectorNotices.IsObjectorNotice(notification))
-        {
-            return [];
-        }
-
-        var group = notification.AreaPath.Split('/').Reverse().FirstOrDefault(_groups.ContainsKey);
-        return group is null ? [] : [group];
-    }
+    public IEnumerable<string> Recipients(NotificationRow notification, IReadOnlyList<Recipient> audience) =>
+        AreaGroups.Recipient(notification, _groups.ContainsKey);
 
     public async Task<DeliveryOutcome> SendAsync(Delivery delivery, CancellationToken ct)
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Storage;
 
@@ -9,7 +8,8 @@ namespace LinxianWorkflow.Server.Notifications;
 /// A 企业微信 (WeCom) group robot per township or county working group: <c>Notifications:WeCom:Webhooks:&lt;area code&gt;</c> holds
 /// the robot's webhook key (a secret: from the environment), and each notification goes, as a markdown message with a link to
 /// the proposal's page and the audience's WeCom ids mentioned, to the group of the most specific area that covers it.
-/// WeCom answers <c>errcode</c> 0 when it took the message, 45009 when the robot is over its rate (20 a minute): tried again later.
+/// WeCom answers <c>errcode</c> 0 when it took the message, 45009 when the robot is over its rate (20 a minute): tried again later
+/// (-1, system busy, too).
 /// </summary>
 public sealed class WeComRobotChannel(IHttpClientFactory http, IConfiguration configuration) : INotificationChannel
 {
@@ -23,17 +23,8 @@ public sealed class WeComRobotChannel(IHttpClientFactory http, IConfiguration co
 
     public bool HoldsBackAtNight => false; // a group's chat, read when people look at it
 
-    public IEnumerable<string> Recipients(NotificationRow notification, IReadOnlyList<Recipient> audience)
-    {
-        if (ObjectorNotices.IsObjectorNotice(notification))
-        {
-            return []; // addressed to one villager, by SMS: not a group's business
-        }
-
-        // The most specific area with a robot: the village's township before the county.
-        var group = notification.AreaPath.Split('/').Reverse().FirstOrDefault(_webhooks.ContainsKey);
-        return group is null ? [] : [group];
-    }
+    public IEnumerable<string> Recipients(NotificationRow notification, IReadOnlyList<Recipient> audience) =>
+        AreaGroups.Recipient(notification, _webhooks.ContainsKey);
 
     public async Task<DeliveryOutcome> SendAsync(Delivery delivery, CancellationToken ct)
     {
@@ -45,20 +36,7 @@ public sealed class WeComRobotChannel(IHttpClientFactory http, IConfiguration co
         using var client = http.CreateClient(NotificationSetup.HttpClientName);
         using var response = await client.PostAsJsonAsync(
             $"{_endpoint}?key={Uri.EscapeDataString(key)}", new { msgtype = "markdown", markdown = new { content = Markdown(delivery) } }, ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            return DeliveryOutcome.Retry($"HTTP {(int)response.StatusCode}");
-        }
-
-        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        var code = answer.RootElement.TryGetProperty("errcode", out var c) ? c.GetInt32() : -1;
-        var message = answer.RootElement.TryGetProperty("errmsg", out var m) ? m.GetString() : null;
-        return code switch
-        {
-            0 => DeliveryOutcome.Sent(),
-            45009 or -1 => DeliveryOutcome.Retry($"WeCom errcode {code}: {message}"), // over the robot's rate; or system busy
-            _ => DeliveryOutcome.Fail($"WeCom errcode {code}: {message}"),
-        };
+        return await AreaGroups.RobotAnswerAsync(response, "WeCom", 45009, ct);
     }
 
     private string Markdown(Delivery delivery)
