@@ -53,11 +53,11 @@ public sealed class TimerSweeperTests : IAsyncLifetime
             new NewProposal(Village, "修缮村委会屋顶", "预算3万元。", "public-welfare", 30_000m, "villager-suggestion"), null));
         var id = started.ProposalId;
 
-        // Intake: 10 calendar days from 28 Sep → due 00:00 on 9 Oct (CST); reminder 2 days before, 00:00 on 7 Oct.
-        _time.SetUtcNow(new DateTimeOffset(2026, 10, 6, 23, 59, 0, TimeSpan.FromHours(8)));
+        // Intake: 10 calendar days from 28 Sep → due 00:00 on 9 Oct (CST); reminder 3 days before (version 2), 00:00 on 6 Oct.
+        _time.SetUtcNow(new DateTimeOffset(2026, 10, 5, 23, 59, 0, TimeSpan.FromHours(8)));
         Assert.Equal(0, await Sweeper.SweepAsync(default));
 
-        _time.SetUtcNow(new DateTimeOffset(2026, 10, 7, 0, 0, 0, TimeSpan.FromHours(8)));
+        _time.SetUtcNow(new DateTimeOffset(2026, 10, 6, 0, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal(1, await Sweeper.SweepAsync(default));
         Assert.Equal(0, await Sweeper.SweepAsync(default));
         var reminders = await Sender.Send(new GetNotifications(Secretary));
