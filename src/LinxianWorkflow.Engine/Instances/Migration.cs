@@ -33,7 +33,7 @@ public sealed record MigrationPlan(
 /// in the new version (the same id, or the one the mapping gives), the current step must land on a step of the same
 /// kind, and the profile must still know the proposal's category and the meetings already held. Timers are rebuilt
 /// as if the step had been entered under the new version at the instant it really was entered, so a deadline keeps
-/// its anchor; a timer already past in the new version fires at the next sweep. A disclosure under way (published, its
+/// its anchor; a timer already past in the new version fires at the next sweep, unless the step was already escalated. A disclosure under way (published, its
 /// period or objections running) and an open rehearing demand are refused: they move after they close.
 /// </summary>
 public static class Migration
@@ -72,9 +72,14 @@ public static class Migration
             problems.Add(Text.Violation("migration.ended", "MigrationEnded", start.ProposalId));
         }
 
-        if (string.IsNullOrWhiteSpace(reason))
+        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > Limits.Note)
         {
-            problems.Add(Text.Violation("migration.reason", "MigrationReason"));
+            problems.Add(Text.Violation("migration.reason", "MigrationReason", Limits.Note));
+        }
+
+        if (to.Version < from.Version || toProfile.Version < fromProfile.Version)
+        {
+            problems.Add(Text.Violation("migration.downgrade", "MigrationDowngrade", from.Key, to.Key, fromProfile.Key, toProfile.Key));
         }
 
         foreach (var (old, target) in mapping.OrderBy(m => m.Key, StringComparer.Ordinal))
@@ -112,11 +117,25 @@ public static class Migration
             }
         }
 
-        // Every step the records name keeps a place; every meeting already held keeps its rules; the category stays known.
-        var named = state.PassedMeetings.Concat(state.FailedVotes.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        foreach (var recorded in named.Where(s => !to.StepsById.ContainsKey(Map(s))))
+        // Every step the records name keeps a place of the same kind, one to one (two steps merged into one would merge
+        // their records); every meeting already held keeps its rules; the category stays known.
+        var named = state.PassedMeetings.Concat(state.FailedVotes.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        foreach (var recorded in named)
         {
-            problems.Add(Text.Violation("migration.record-step", "MigrationRecordStep", recorded, to.Key));
+            if (!to.StepsById.TryGetValue(Map(recorded), out var place))
+            {
+                problems.Add(Text.Violation("migration.record-step", "MigrationRecordStep", recorded, to.Key));
+            }
+            else if (place.Kind != StepKind.Meeting)
+            {
+                problems.Add(Text.Violation("migration.step-kind", "MigrationRecordKind", recorded, place.Id, Projection(place.Kind)));
+            }
+        }
+
+        foreach (var merged in named.Append(current).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal)
+            .GroupBy(Map, StringComparer.Ordinal).Where(g => g.Count() > 1).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            problems.Add(Text.Violation("migration.mapping-merge", "MigrationMappingMerge", string.Join("、", merged.Order(StringComparer.Ordinal)), merged.Key));
         }
 
         foreach (var kind in state.LastRoster.Keys.Order(StringComparer.Ordinal).Where(k => !toProfile.Meetings.ContainsKey(k)))
@@ -139,11 +158,12 @@ public static class Migration
             problems.Add(Text.Violation("migration.rehearing-open", "MigrationRehearingOpen", state.OpenDemand.DemandId));
         }
 
-        var cancelled = state.Timers.Values.OrderBy(t => t.TimerId, StringComparer.Ordinal).ToList();
         if (problems.Count > 0 || landing is null)
         {
-            return new MigrationPlan(start.ProposalId, Key(from, fromProfile), Key(to, toProfile), current, landing, cancelled, [], problems, [], state);
+            return new MigrationPlan(start.ProposalId, Key(from, fromProfile), Key(to, toProfile), current, landing, [], [], problems, [], state);
         }
+
+        var cancelled = state.Timers.Values.OrderBy(t => t.TimerId, StringComparer.Ordinal).ToList();
 
         // The records: the migration itself, every pending timer cancelled, the landing step's timers anew.
         var events = new List<RecordedEvent>();
@@ -161,32 +181,36 @@ public static class Migration
             Emit(new TimerCancelled(timer.TimerId));
         }
 
+        // Timer ids carry the migration's number: a second migration never reuses the id of a timer row the first made.
+        // A step already escalated (overdue) is not reminded or escalated again: the township already has it.
         var created = new List<TimerScheduled>();
         var step = to.Step(landing);
         var entered = state.StepEnteredAt;
+        var suffix = $".m{state.Migrations + 1}";
         foreach (var timer in step.Timers.Where(t => t.Anchor == TimerAnchor.StepEntered))
         {
+            var purpose = timer.Kind == TimerKind.MinimumPeriod ? TimerPurpose.PeriodEnd : TimerPurpose.Deadline;
+            if (purpose == TimerPurpose.Deadline && state.Overdue)
+            {
+                continue;
+            }
+
             var due = toProfile.PeriodEnd(entered, timer.Duration);
-            var id = $"{step.Id}.{state.Visit}.{timer.Id}.v{to.Version}";
+            var id = $"{step.Id}.{state.Visit}.{timer.Id}{suffix}";
             var provisional = toProfile.IsProvisional(entered, timer.Duration);
             if (timer.ReminderBefore is { } reminder && due.AddDays(-reminder.Days) > now)
             {
                 created.Add(new TimerScheduled(id + ".reminder", step.Id, state.Visit, TimerPurpose.Reminder, TimerExpiry.None, due.AddDays(-reminder.Days), null, provisional));
             }
 
-            // A deadline already past and already escalated on this step is not escalated a second time.
-            var purpose = timer.Kind == TimerKind.MinimumPeriod ? TimerPurpose.PeriodEnd : TimerPurpose.Deadline;
-            if (!(purpose == TimerPurpose.Deadline && due <= now && state.Overdue))
-            {
-                created.Add(new TimerScheduled(id, step.Id, state.Visit, purpose, timer.OnExpiry, due, null, provisional));
-            }
+            created.Add(new TimerScheduled(id, step.Id, state.Visit, purpose, timer.OnExpiry, due, null, provisional));
         }
 
-        // The resolution's own implementation date carries over to a progress step, as on entry.
-        if (step.Kind == StepKind.Progress && state.ImplementationDueBy is { } dueBy)
+        // The resolution's own implementation date carries over to a progress step, as on entry (unless already escalated).
+        if (step.Kind == StepKind.Progress && state.ImplementationDueBy is { } dueBy && !state.Overdue)
         {
             var due = ChinaTime.StartOf(dueBy.AddDays(1));
-            var id = $"{step.Id}.{state.Visit}.resolution-deadline.v{to.Version}";
+            var id = $"{step.Id}.{state.Visit}.resolution-deadline{suffix}";
             if (due.AddDays(-3) > now)
             {
                 created.Add(new TimerScheduled(id + ".reminder", step.Id, state.Visit, TimerPurpose.Reminder, TimerExpiry.None, due.AddDays(-3), null));

@@ -136,10 +136,15 @@ public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library,
         {
             await store.CommitAsync(commit, ct);
         }
-        catch (Exception)
+        catch (ConcurrencyConflictException)
         {
             cache.Forget(row.Id);
             throw;
+        }
+        catch (Exception e) when (StoreFailure.IsUnavailable(e))
+        {
+            cache.Forget(row.Id);
+            throw StoreFailure.NeverConnected(e) ? StoreFailure.Unavailable() : StoreFailure.OutcomeUnknown();
         }
 
         cache.Set(row.Id, plan.State, chained[^1].Hash);

@@ -52,10 +52,11 @@ public sealed class WorkflowLibrary
     public (WorkflowDefinition Definition, RuleProfile Profile) For(InstanceState state)
     {
         var start = state.Start ?? throw new ArgumentException("The instance has not started.", nameof(state));
+        // A version this node lacks (removed, or published on another node first): 503 naming it, not a 500.
         return (Catalog.Definitions.GetValueOrDefault($"{start.DefinitionId}@{state.DefinitionVersion}")
-                ?? throw new InvalidOperationException($"Definition {start.DefinitionId}@{state.DefinitionVersion} is gone from {Folder}; old versions must stay."),
+                ?? throw ServerText.Problem(StatusCodes.Status503ServiceUnavailable, "workflow.version-missing", "WorkflowVersionMissing", $"{start.DefinitionId}@{state.DefinitionVersion}", Folder),
             Catalog.Profiles.GetValueOrDefault($"{start.ProfileId}@{state.ProfileVersion}")
-                ?? throw new InvalidOperationException($"Profile {start.ProfileId}@{state.ProfileVersion} is gone from {Folder}; old versions must stay."));
+                ?? throw ServerText.Problem(StatusCodes.Status503ServiceUnavailable, "workflow.version-missing", "WorkflowVersionMissing", $"{start.ProfileId}@{state.ProfileVersion}", Folder));
     }
 
     private static string FindFolder()

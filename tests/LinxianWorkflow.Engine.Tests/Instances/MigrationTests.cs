@@ -150,7 +150,33 @@ public sealed class MigrationTests
 
         var plan = Migration.Plan(V1, P1, V2, P2, h.State, NoMapping, Admin, "新规施行", h.Now);
         Assert.True(plan.Allowed, string.Join("; ", plan.Problems));
-        Assert.Empty(plan.TimersCreated); // the deadline is past and was escalated; the reminder is past
+        Assert.Empty(plan.TimersCreated); // the step was escalated: no second reminder or escalation, whatever the new deadline
+    }
+
+    [Fact]
+    public void A_second_migration_makes_new_timer_ids_and_a_merging_mapping_or_a_downgrade_is_refused()
+    {
+        var h = new Harness(P1, V1).Start().AdvanceTo("two-committee-deliberation");
+        var first = Migration.Plan(V1, P1, V2, P2, h.State, NoMapping, Admin, "新规施行", h.Now);
+        Assert.True(first.Allowed, string.Join("; ", first.Problems));
+        Assert.All(first.TimersCreated, t => Assert.Contains(".m1", t.TimerId, StringComparison.Ordinal));
+
+        var renames = new Dictionary<string, string> { ["branch-proposal"] = "branch-deliberation" };
+        var second = Migration.Plan(V2, P2, Renamed, P2, first.State, renames, Admin, "步骤改名", h.Now);
+        Assert.True(second.Allowed, string.Join("; ", second.Problems));
+        Assert.Equal(first.TimersCreated.Select(t => t.TimerId).Order(StringComparer.Ordinal), second.TimersCancelled.Select(t => t.TimerId));
+        Assert.All(second.TimersCreated, t => Assert.Contains(".m2", t.TimerId, StringComparison.Ordinal));
+        Assert.Empty(second.TimersCreated.Select(t => t.TimerId).Intersect(first.TimersCreated.Select(t => t.TimerId)));
+        Assert.Equal(2, second.State.Migrations);
+
+        // Two steps the records name sent to one: their records would merge.
+        var merging = Migration.Plan(V1, P1, V2, P2, h.State, new Dictionary<string, string> { ["branch-proposal"] = "two-committee-deliberation" }, Admin, "合并", h.Now);
+        Assert.Equal(["migration.mapping-merge"], merging.Problems.Select(p => p.Rule));
+        Assert.Empty(merging.TimersCancelled);
+
+        var back = Migration.Plan(V2, P2, V1, P1, first.State, NoMapping, Admin, "退回", h.Now);
+        Assert.Equal(["migration.downgrade"], back.Problems.Select(p => p.Rule));
+        Assert.Equal(["migration.reason"], Migration.Plan(V1, P1, V2, P2, h.State, NoMapping, Admin, new string('长', Limits.Note + 1), h.Now).Problems.Select(p => p.Rule));
     }
 
     private static WorkflowDefinition Compile(string json, int version)

@@ -32,14 +32,21 @@ public abstract class RosterTests<TService>(TService service) : IClassFixture<TS
         Assert.Equal("碛口镇李家山村", book.Json.GetProperty("villageName").GetString());
         var party = book.Json.GetProperty("rosters").EnumerateArray().Single(r => r.GetProperty("meetingKind").GetString() == "party-members");
         Assert.Equal(2, party.GetProperty("members").GetArrayLength());
-        Assert.True(book.Json.GetProperty("mayEdit").GetBoolean()); // the township's reviewer acts in the village
+        Assert.Empty(book.Json.GetProperty("editable").EnumerateArray()); // the township's reviewer reads; the village keeps its registers
+        var secretaryBook = await service.Api.Get(path, secretary);
+        Assert.Contains("party-members", secretaryBook.Json.GetProperty("editable").EnumerateArray().Select(k => k.GetString()));
+        Assert.DoesNotContain("villager-representatives", secretaryBook.Json.GetProperty("editable").EnumerateArray().Select(k => k.GetString()));
+        var change = secretaryBook.Json.GetProperty("changes").EnumerateArray().First();
+        Assert.Equal(("party-members", 2), (change.GetProperty("meetingKind").GetString(), change.GetProperty("members").GetInt32()));
 
         // Refusals, each by its rule, and nothing saved by any of them.
         var duplicate = await service.Api.Put(path + "/party-members", Body("张建国", "张建国"), secretary);
         Assert.Equal((400, "roster.duplicate"), (duplicate.Code, duplicate.Rule));
         Assert.Contains("张建国（东）", duplicate.Text, StringComparison.Ordinal);
         var control = await service.Api.Put(path + "/party-members", Body("张\u0001建国"), secretary);
-        Assert.Equal(400, control.Code);
+        Assert.Equal((400, "input.control-character"), (control.Code, control.Rule));
+        var nullName = await service.Api.Put(path + "/party-members", new { members = new[] { "张建国", null } }, secretary);
+        Assert.Equal((400, "input.field"), (nullName.Code, nullName.Rule));
         var longName = await service.Api.Put(path + "/party-members", Body(new string('张', 33)), secretary);
         Assert.Equal((400, "roster.name"), (longName.Code, longName.Rule));
         var kind = await service.Api.Put(path + "/no-such-meeting", Body("张建国"), secretary);
@@ -48,6 +55,17 @@ public abstract class RosterTests<TService>(TService service) : IClassFixture<TS
         Assert.Equal((404, "roster.village"), (village.Code, village.Rule));
         var auditor = await service.Api.Put(path + "/party-members", Body("张建国"), await service.TokenFor("auditor"));
         Assert.Equal(403, auditor.Code);
+
+        // Each register is kept by those who record its meeting: the chair keeps the representatives', not the party members';
+        // the supervision committee, which watches the cadres, keeps none.
+        var chair = await service.TokenFor("lijiashan-chair");
+        var notTheChairs = await service.Api.Put(path + "/party-members", Body("张建国"), chair);
+        Assert.Equal((403, "roster.keeper"), (notTheChairs.Code, notTheChairs.Rule));
+        Assert.Contains("村党组织书记", notTheChairs.Text, StringComparison.Ordinal);
+        var representatives = await service.Api.Put(path + "/villager-representatives", Body("王代表", "赵代表"), chair);
+        Assert.True(representatives.Code == 200, representatives.ToString());
+        var supervisor = await service.Api.Put(path + "/villager-representatives", Body("张建国"), await service.TokenFor("lijiashan-supervisor"));
+        Assert.Equal((403, "roster.keeper"), (supervisor.Code, supervisor.Rule));
         var elsewhere = await service.Api.Put(path + "/party-members", Body("张建国"), await service.TokenFor("xiwan-secretary"));
         Assert.Equal((403, "auth.jurisdiction"), (elsewhere.Code, elsewhere.Rule));
         var read = await service.Api.Get(path, await service.TokenFor("xiwan-secretary"));

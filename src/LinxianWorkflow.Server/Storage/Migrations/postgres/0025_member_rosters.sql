@@ -10,3 +10,18 @@ CREATE TABLE IF NOT EXISTS member_rosters (
 );
 
 GRANT SELECT, INSERT, UPDATE ON member_rosters TO linxian_app;
+
+-- Every save of a register, kept: who changed it and to what (an auditor sees a name dropped before a meeting).
+CREATE TABLE IF NOT EXISTS member_roster_changes (
+    id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    village_code  text        NOT NULL,
+    meeting_kind  text        NOT NULL,
+    members       text        NOT NULL,
+    changed_at    timestamptz NOT NULL,
+    changed_by_id text        NOT NULL,
+    changed_by    text        NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS member_roster_changes_village ON member_roster_changes (village_code, id);
+
+GRANT SELECT, INSERT ON member_roster_changes TO linxian_app;

@@ -8,3 +8,16 @@ CREATE TABLE IF NOT EXISTS member_rosters (
     updated_by   text NOT NULL,
     PRIMARY KEY (village_code, meeting_kind)
 );
+
+-- Every save of a register, kept: who changed it and to what (an auditor sees a name dropped before a meeting).
+CREATE TABLE IF NOT EXISTS member_roster_changes (
+    id            integer PRIMARY KEY AUTOINCREMENT,
+    village_code  text NOT NULL,
+    meeting_kind  text NOT NULL,
+    members       text NOT NULL,
+    changed_at    text NOT NULL,
+    changed_by_id text NOT NULL,
+    changed_by    text NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS member_roster_changes_village ON member_roster_changes (village_code, id);
