@@ -37,6 +37,9 @@ public sealed class Diagram
     /// <summary>The prefix of the drawing's element ids, from the definition's id and version: a page may draw several.</summary>
     public required string IdPrefix { get; init; }
 
+    /// <summary>The definition drawn ("id@version"): its boxes carry its own step names.</summary>
+    public required string DefinitionKey { get; init; }
+
     public required IReadOnlyList<DiagramBox> Boxes { get; init; }
 
     public required IReadOnlyList<DiagramEdge> Edges { get; init; }
@@ -94,6 +97,7 @@ public sealed class Diagram
         return new Diagram
         {
             IdPrefix = $"diagram-{definition.Id}-v{definition.Version}",
+            DefinitionKey = definition.Key,
             Boxes = boxes,
             Edges = edges,
             Width = (PerRow * (BoxWidth + Gap)) + Gap,

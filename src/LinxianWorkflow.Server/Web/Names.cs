@@ -52,6 +52,12 @@ public sealed class Names(IStringLocalizer<PageText> text, AreaRegistry areas, W
     /// <summary>A step's name; the id when no definition has it.</summary>
     public string Step(string stepId) => _steps.TryGetValue(stepId, out var name) ? AppPageModel.L(name) : stepId;
 
+    /// <summary>A step's name as the given definition version ("id@version") calls it; else as the newest does.</summary>
+    public string Step(string stepId, string? definitionKey) =>
+        definitionKey is not null && library.Catalog.Definitions.TryGetValue(definitionKey, out var definition) && definition.StepsById.TryGetValue(stepId, out var step)
+            ? AppPageModel.L(step.Name)
+            : Step(stepId);
+
     /// <summary>A category's name from the profiles; the id when none has it.</summary>
     public string Category(string id) => _categories.TryGetValue(id, out var name) ? AppPageModel.L(name) : id;
 

@@ -35,6 +35,16 @@ public abstract class MigrationTests<TService>(TService service) : IClassFixture
         Assert.Equal(("siyi-liangkai@2", "linxian@2"), ((await View(fresh)).GetProperty("definition").GetString(), (await View(fresh)).GetProperty("profile").GetString()));
         var before = await View(old);
         Assert.Equal("siyi-liangkai@1", before.GetProperty("definition").GetString());
+        using (var reader = new PageSession(service.Server.Url))
+        {
+            // Its diagram and dossier name the steps as its own version does (the branch's step was renamed in words in v2).
+            await reader.SignInAsync("auditor");
+            var own = await reader.GetAsync($"/proposals/{Uri.EscapeDataString(old)}");
+            Assert.Contains("村党组织提议", own.Document.QuerySelector("svg.diagram")!.TextContent, StringComparison.Ordinal);
+            var dossier = await reader.GetAsync($"/proposals/{Uri.EscapeDataString(old)}/dossier");
+            Assert.Contains("村党组织提议", dossier.Html, StringComparison.Ordinal);
+            Assert.DoesNotContain("村党组织研究讨论", dossier.Html, StringComparison.Ordinal);
+        }
 
         // A dry run: where it lands, what timers go and come; nothing written.
         var request = new { definition = "siyi-liangkai", fromVersion = 1, toVersion = 2, reason = "《村民委员会组织法》2025年修正", proposalIds = new[] { old } };
