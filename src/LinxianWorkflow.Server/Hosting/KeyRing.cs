@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using LinxianWorkflow.Server.Privacy;
-using LinxianWorkflow.Server.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -24,7 +23,8 @@ public static class KeyRing
     {
         // One name for every node: by default it is the install folder, which may differ between machines.
         builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
-        builder.Services.AddOptions<KeyManagementOptions>().Configure<WorkflowStore, PersonalDataKey, TimeProvider>((options, store, secret, time) =>
+        builder.Services.AddSingleton<KeyRingQueries>();
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<KeyRingQueries, PersonalDataKey, TimeProvider>((options, store, secret, time) =>
         {
             options.XmlRepository = new StoreRepository(store, time);
             options.XmlEncryptor = new Encryptor(secret);
@@ -38,11 +38,11 @@ public static class KeyRing
     /// </summary>
     public static void EnsureFirstKey(IServiceProvider services)
     {
-        var store = services.GetRequiredService<WorkflowStore>();
+        var store = services.GetRequiredService<KeyRingQueries>();
         var manager = services.GetRequiredService<IKeyManager>();
         var lifetime = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyManagementOptions>>().Value.NewKeyLifetime;
         var time = services.GetRequiredService<TimeProvider>();
-        store.WithKeyRingLock(() =>
+        store.WithLock(() =>
         {
             var now = time.GetUtcNow();
             if (!manager.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
@@ -52,12 +52,12 @@ public static class KeyRing
         });
     }
 
-    private sealed class StoreRepository(WorkflowStore store, TimeProvider time) : IXmlRepository
+    private sealed class StoreRepository(KeyRingQueries store, TimeProvider time) : IXmlRepository
     {
-        public IReadOnlyCollection<XElement> GetAllElements() => [.. store.DataProtectionKeys().Select(XElement.Parse)];
+        public IReadOnlyCollection<XElement> GetAllElements() => [.. store.Keys().Select(XElement.Parse)];
 
         public void StoreElement(XElement element, string friendlyName) =>
-            store.StoreDataProtectionKey(friendlyName, element.ToString(SaveOptions.DisableFormatting), time.GetUtcNow());
+            store.Store(friendlyName, element.ToString(SaveOptions.DisableFormatting), time.GetUtcNow());
     }
 
     private const string Purpose = "linxian/data-protection-key-ring";

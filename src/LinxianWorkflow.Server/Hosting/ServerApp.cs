@@ -1,10 +1,12 @@
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Demo;
+using LinxianWorkflow.Server.Features.Identity;
 using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Features.Overview;
 using LinxianWorkflow.Server.Features.Proposals;
 using LinxianWorkflow.Server.Http;
+using LinxianWorkflow.Server.Notifications;
 using LinxianWorkflow.Server.Identity;
 using LinxianWorkflow.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -100,6 +102,8 @@ public static class ServerApp
         builder.AddProposals();
         builder.AddPublic();
         builder.AddOverview();
+        builder.AddNotificationQueries();
+        builder.AddIdentityQueries();
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;

@@ -13,7 +13,8 @@ namespace LinxianWorkflow.Server.Notifications;
 /// Channels that wake a person hold everything but escalations back during the quiet hours.
 /// </summary>
 public sealed partial class NotificationDispatcher(
-    WorkflowStore store, IEnumerable<INotificationChannel> channels, AdjustableClock clock, NotificationOptions options, ILogger<NotificationDispatcher> log)
+    WorkflowStore store, NotificationQueries notifications, DeliveryQueries deliveries, Features.Noticeboard.ObjectionContactQueries contacts,
+    IEnumerable<INotificationChannel> channels, AdjustableClock clock, NotificationOptions options, ILogger<NotificationDispatcher> log)
     : BackgroundService
 {
     private readonly Dictionary<string, INotificationChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
@@ -51,10 +52,10 @@ public sealed partial class NotificationDispatcher(
         }
 
         List<UserRow>? reachable = null;
-        var unrouted = await store.UnroutedNotificationsAsync(options.Batch, ct);
+        var unrouted = await notifications.UnroutedAsync(options.Batch, ct);
         if (unrouted.Count > 0)
         {
-            reachable = await store.ReachableUsersAsync(ct);
+            reachable = await deliveries.ReachableUsersAsync(ct);
             foreach (var notification in unrouted)
             {
                 await RouteAsync(notification, await AudienceAsync(notification, reachable, ct), ct);
@@ -62,17 +63,17 @@ public sealed partial class NotificationDispatcher(
         }
 
         var now = clock.GetUtcNow();
-        var due = await store.ClaimDueDeliveriesAsync(now, now.AddSeconds(options.LeaseSeconds), options.Batch, ct);
+        var due = await deliveries.ClaimDueAsync(now, now.AddSeconds(options.LeaseSeconds), options.Batch, ct);
         if (due.Count == 0)
         {
             return;
         }
 
-        reachable ??= await store.ReachableUsersAsync(ct);
-        var notifications = (await store.NotificationsByIdAsync([.. due.Select(d => d.NotificationId).Distinct()], ct)).ToDictionary(n => n.Id);
+        reachable ??= await deliveries.ReachableUsersAsync(ct);
+        var byId = (await notifications.ByIdAsync([.. due.Select(d => d.NotificationId).Distinct()], ct)).ToDictionary(n => n.Id);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct };
         await Parallel.ForEachAsync(due, parallel, async (delivery, token) =>
-            await SendAsync(delivery, notifications[delivery.NotificationId], reachable, token));
+            await SendAsync(delivery, byId[delivery.NotificationId], reachable, token));
     }
 
     private async Task RouteAsync(NotificationRow notification, IReadOnlyList<Recipient> audience, CancellationToken ct)
@@ -92,7 +93,7 @@ public sealed partial class NotificationDispatcher(
             }));
         }
 
-        await store.RouteAsync(notification.Id, rows, now, ct);
+        await deliveries.RouteAsync(notification.Id, rows, now, ct);
     }
 
     private async Task SendAsync(DeliveryRow delivery, NotificationRow notification, List<UserRow> reachable, CancellationToken ct)
@@ -106,7 +107,7 @@ public sealed partial class NotificationDispatcher(
 
         if (channel.HoldsBackAtNight && !QuietHours.IsEscalation(notification.Kind) && _quiet.Release(now) is var release && release > now)
         {
-            await store.DeferDeliveryAsync(delivery, release, ct); // a retry that fell into the night waits for the morning
+            await deliveries.DeferAsync(delivery, release, ct); // a retry that fell into the night waits for the morning
             return;
         }
 
@@ -117,7 +118,7 @@ public sealed partial class NotificationDispatcher(
             if (hit.Hits > limit.Sends)
             {
                 LogThrottled(log, delivery.Id, channel.Name, limit.Sends, limit.WindowSeconds);
-                await store.DeferDeliveryAsync(delivery, hit.WindowStartedAt + window, ct); // our own limit: the next window, no attempt spent
+                await deliveries.DeferAsync(delivery, hit.WindowStartedAt + window, ct); // our own limit: the next window, no attempt spent
                 return;
             }
         }
@@ -144,7 +145,7 @@ public sealed partial class NotificationDispatcher(
             _ when dead => ("dead", now),
             _ => ("pending", now + Backoff(delivery.Attempts)),
         };
-        if (!await store.RecordDeliveryAsync(delivery, status, next, outcome.Error, outcome.ProviderMessageId, outcome.Result == DeliveryResult.Sent ? now : null, ct))
+        if (!await deliveries.RecordAsync(delivery, status, next, outcome.Error, outcome.ProviderMessageId, outcome.Result == DeliveryResult.Sent ? now : null, ct))
         {
             LogClaimLost(log, delivery.Id);
         }
@@ -168,7 +169,7 @@ public sealed partial class NotificationDispatcher(
     /// </summary>
     private async Task<List<Recipient>> AudienceAsync(NotificationRow notification, List<UserRow> reachable, CancellationToken ct) =>
         ObjectorNotices.IsObjectorNotice(notification)
-            ? await ObjectorNotices.RecipientAsync(store, notification, ct) is { } objector ? [objector] : []
+            ? await ObjectorNotices.RecipientAsync(contacts, notification, ct) is { } objector ? [objector] : []
             : [.. reachable
             .Where(u => Identity.Tokens.GrantsOf(u).Any(g => g.Role == notification.Role && g.Covers(notification.AreaPath)))
             .Select(u => new Recipient(u.Id, u.DisplayName, u.PhoneVerifiedAt is null ? null : u.Phone, u.WeComVerifiedAt is null ? null : u.WeComId))];

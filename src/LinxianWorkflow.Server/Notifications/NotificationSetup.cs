@@ -5,6 +5,15 @@ public static class NotificationSetup
     public const string HttpClientName = "notifications";
 
     /// <summary>
+    /// The notifications' and the outbox's queries, added with the application (handlers read them; a command-line tool gets them too).
+    /// </summary>
+    public static void AddNotificationQueries(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<NotificationQueries>();
+        builder.Services.AddSingleton<DeliveryQueries>();
+    }
+
+    /// <summary>
     /// The delivery outbox and its channels: the log file (the embedded default, <c>Notifications:LogFile:Enabled</c>), a WeCom robot per
     /// area when <c>Notifications:WeCom:Webhooks</c> names any, Tencent Cloud SMS when <c>Notifications:Sms:SecretId</c> is set, a DingTalk robot per
     /// area when <c>Notifications:DingTalk:Robots</c> names any, e-mail to working mailboxes over SMTP when <c>Notifications:Email:Groups</c> names any.

@@ -23,14 +23,14 @@ public static class ObjectorNotices
         JsonSerializer.Deserialize<string[]>(notification.Params) is [_, var id, ..] ? id : null;
 
     /// <summary>The objector as a recipient, with the contact they left when it is a mobile number (not a WeChat id, not an address).</summary>
-    public static async Task<Recipient?> RecipientAsync(WorkflowStore store, NotificationRow notification, CancellationToken ct)
+    public static async Task<Recipient?> RecipientAsync(Features.Noticeboard.ObjectionContactQueries contacts, NotificationRow notification, CancellationToken ct)
     {
         if (ObjectionId(notification) is not { } id)
         {
             return null;
         }
 
-        var contact = (await store.ObjectionContactAsync(notification.InstanceId, id, ct))?.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        var contact = (await contacts.OfObjectionAsync(notification.InstanceId, id, ct))?.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
         var phone = contact is not null && Features.Identity.SetUserAddresses.IsMobileNumber(contact) ? contact : null;
         return new Recipient(RecipientPrefix + id, "", phone, null);
     }

@@ -13,7 +13,7 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// daily at 00:05 China time and the sweeper once at start; a reminder already made for the period is not
 /// made again (a unique index), so a server down on the 1st still reminds, and twice is never.
 /// </summary>
-public sealed class RoutineDisclosureJob(WorkflowStore store, WorkflowLibrary library, TimeProvider time)
+public sealed class RoutineDisclosureJob(WorkflowStore store, Notifications.NotificationQueries notifications, WorkflowLibrary library, TimeProvider time)
 {
     public async Task<int> RunAsync()
     {
@@ -40,7 +40,7 @@ public sealed class RoutineDisclosureJob(WorkflowStore store, WorkflowLibrary li
         {
             if (reminders.Count >= 1000)
             {
-                added += await store.AddNotificationsOnceAsync(reminders);
+                added += await notifications.AddOnceAsync(reminders);
                 reminders.Clear();
             }
 
@@ -68,7 +68,7 @@ public sealed class RoutineDisclosureJob(WorkflowStore store, WorkflowLibrary li
             }
         }
 
-        return added + await store.AddNotificationsOnceAsync(reminders);
+        return added + await notifications.AddOnceAsync(reminders);
     }
 
     // The roles that publish disclosures in the definition new proposals of this area run on.

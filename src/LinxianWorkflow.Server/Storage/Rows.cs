@@ -191,3 +191,6 @@ public sealed record TallyRow(string TownshipCode, string Metric, string StepId,
 
 /// <summary>A document's bytes under its SHA-256, with who stored it when.</summary>
 public sealed record AttachmentBlob(string Sha256, string MediaType, byte[] Content, DateTimeOffset At, string By);
+
+/// <summary>A contact to keep with the objection it came with, written in the same transaction as the event.</summary>
+public sealed record ObjectionContact(string ProposalId, string ObjectionId, string Contact, DateTimeOffset At);

@@ -86,6 +86,19 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>A connection opened synchronously, for the few callers the framework asks synchronously (the data-protection key ring).</summary>
+    public DbConnection Open()
+    {
+        if (_postgres is not null)
+        {
+            return _postgres.OpenConnection();
+        }
+
+        var connection = new SqliteConnection(_sqlite);
+        connection.Open();
+        return connection;
+    }
+
     /// <summary>
     /// Applies every numbered script not yet applied, each in its own transaction; safe to run twice, and from two nodes at
     /// once. Each script's SHA-256 is kept with it: a script edited after it was applied is refused at start (name it and

@@ -1,6 +1,6 @@
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Hosting;
-using LinxianWorkflow.Server.Storage;
+using LinxianWorkflow.Server.Notifications;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Admin;
@@ -11,11 +11,11 @@ namespace LinxianWorkflow.Server.Features.Admin;
 /// </summary>
 public sealed record RetryDelivery(Caller Caller, long DeliveryId) : ICommand<Unit>, IAdministrationMessage;
 
-public sealed class RetryDeliveryHandler(WorkflowStore store, AdjustableClock clock) : ICommandHandler<RetryDelivery, Unit>
+public sealed class RetryDeliveryHandler(DeliveryQueries deliveries, AdjustableClock clock) : ICommandHandler<RetryDelivery, Unit>
 {
     public async ValueTask<Unit> Handle(RetryDelivery command, CancellationToken cancellationToken)
     {
-        var (delivery, areaPath) = await store.DeliveryAsync(command.DeliveryId, cancellationToken) is { } found
+        var (delivery, areaPath) = await deliveries.GetAsync(command.DeliveryId, cancellationToken) is { } found
             ? found
             : throw ServerText.Problem(StatusCodes.Status404NotFound, "delivery.unknown", "DeliveryUnknown", command.DeliveryId);
         if (!command.Caller.Administers(areaPath))
@@ -23,7 +23,7 @@ public sealed class RetryDeliveryHandler(WorkflowStore store, AdjustableClock cl
             throw ServerText.Problem(StatusCodes.Status403Forbidden, "admin.scope", "DeliveryOutside", command.DeliveryId);
         }
 
-        if (delivery.Status != "dead" || !await store.RetryDeadDeliveryAsync(delivery.Id, clock.GetUtcNow(), cancellationToken))
+        if (delivery.Status != "dead" || !await deliveries.RetryDeadAsync(delivery.Id, clock.GetUtcNow(), cancellationToken))
         {
             throw ServerText.Problem(StatusCodes.Status409Conflict, "delivery.not-dead", "DeliveryNotDead", command.DeliveryId);
         }

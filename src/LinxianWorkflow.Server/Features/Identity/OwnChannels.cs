@@ -1,5 +1,4 @@
 using LinxianWorkflow.Server.Application;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Identity;
@@ -16,25 +15,25 @@ public sealed record GetOwnAddresses(Caller Caller) : IQuery<OwnAddresses>, ICal
 /// <summary>The caller chooses the channels they want: an address they keep but turn off is not used.</summary>
 public sealed record ChooseChannels(Caller Caller, ChannelChoice Choice) : ICommand<OwnAddresses>, ICallerMessage;
 
-public sealed class GetOwnAddressesHandler(WorkflowStore store) : IQueryHandler<GetOwnAddresses, OwnAddresses>
+public sealed class GetOwnAddressesHandler(AddressQueries addresses) : IQueryHandler<GetOwnAddresses, OwnAddresses>
 {
     public async ValueTask<OwnAddresses> Handle(GetOwnAddresses query, CancellationToken cancellationToken) =>
-        await LoadAsync(store, query.Caller, cancellationToken);
+        await LoadAsync(addresses, query.Caller, cancellationToken);
 
-    public static async Task<OwnAddresses> LoadAsync(WorkflowStore store, Caller caller, CancellationToken ct)
+    public static async Task<OwnAddresses> LoadAsync(AddressQueries addresses, Caller caller, CancellationToken ct)
     {
-        var row = await store.OwnAddressesAsync(caller.Id, ct)
+        var row = await addresses.OwnAddressesAsync(caller.Id, ct)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", caller.Id);
         return new OwnAddresses(row.Phone, row.Phone is not null && row.PhoneVerifiedAt is not null, row.PhoneVerifiedAt is null ? row.CodeExpiresAt : null,
             row.WeComId, row.WeComId is not null && row.WeComVerifiedAt is not null, new ChannelChoice(row.SmsWanted, row.WeComWanted));
     }
 }
 
-public sealed class ChooseChannelsHandler(WorkflowStore store) : ICommandHandler<ChooseChannels, OwnAddresses>
+public sealed class ChooseChannelsHandler(AddressQueries addresses) : ICommandHandler<ChooseChannels, OwnAddresses>
 {
     public async ValueTask<OwnAddresses> Handle(ChooseChannels command, CancellationToken cancellationToken)
     {
-        await store.ChooseChannelsAsync(command.Caller.Id, command.Choice.Sms, command.Choice.WeCom, cancellationToken);
-        return await GetOwnAddressesHandler.LoadAsync(store, command.Caller, cancellationToken);
+        await addresses.ChooseChannelsAsync(command.Caller.Id, command.Choice.Sms, command.Choice.WeCom, cancellationToken);
+        return await GetOwnAddressesHandler.LoadAsync(addresses, command.Caller, cancellationToken);
     }
 }

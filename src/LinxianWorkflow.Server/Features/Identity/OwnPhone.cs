@@ -36,16 +36,16 @@ public sealed record SendPhoneCode(Caller Caller) : ICommand<PhoneState>, ICalle
 /// <summary>The caller confirms the code sent to their phone: right within ten minutes and five tries, the number is verified.</summary>
 public sealed record VerifyPhone(Caller Caller, PhoneCodeForm Form) : ICommand<PhoneState>, ICallerMessage;
 
-public sealed class SetOwnPhoneHandler(WorkflowStore store, PhoneCodes codes) : ICommandHandler<SetOwnPhone, PhoneState>
+public sealed class SetOwnPhoneHandler(AddressQueries addresses, PhoneCodes codes) : ICommandHandler<SetOwnPhone, PhoneState>
 {
     public async ValueTask<PhoneState> Handle(SetOwnPhone command, CancellationToken cancellationToken)
     {
         var phone = command.Form.Phone;
-        var own = await store.OwnAddressesAsync(command.Caller.Id, cancellationToken)
+        var own = await addresses.OwnAddressesAsync(command.Caller.Id, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", command.Caller.Id);
         if (phone is null)
         {
-            await store.SetOwnPhoneAsync(command.Caller.Id, null, cancellationToken);
+            await addresses.SetOwnPhoneAsync(command.Caller.Id, null, cancellationToken);
             return new PhoneState(null, false, null);
         }
 
@@ -55,16 +55,16 @@ public sealed class SetOwnPhoneHandler(WorkflowStore store, PhoneCodes codes) : 
         }
 
         codes.CheckAvailable();
-        await store.SetOwnPhoneAsync(command.Caller.Id, phone, cancellationToken);
+        await addresses.SetOwnPhoneAsync(command.Caller.Id, phone, cancellationToken);
         return new PhoneState(phone, false, await codes.SendAsync(command.Caller.Id, phone, cancellationToken));
     }
 }
 
-public sealed class SendPhoneCodeHandler(WorkflowStore store, PhoneCodes codes) : ICommandHandler<SendPhoneCode, PhoneState>
+public sealed class SendPhoneCodeHandler(AddressQueries addresses, PhoneCodes codes) : ICommandHandler<SendPhoneCode, PhoneState>
 {
     public async ValueTask<PhoneState> Handle(SendPhoneCode command, CancellationToken cancellationToken)
     {
-        var own = await store.OwnAddressesAsync(command.Caller.Id, cancellationToken)
+        var own = await addresses.OwnAddressesAsync(command.Caller.Id, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", command.Caller.Id);
         if (own.Phone is null || own.PhoneVerifiedAt is not null)
         {
@@ -76,12 +76,12 @@ public sealed class SendPhoneCodeHandler(WorkflowStore store, PhoneCodes codes) 
     }
 }
 
-public sealed class VerifyPhoneHandler(WorkflowStore store, PhoneCodes codes) : ICommandHandler<VerifyPhone, PhoneState>
+public sealed class VerifyPhoneHandler(AddressQueries addresses, PhoneCodes codes) : ICommandHandler<VerifyPhone, PhoneState>
 {
     public async ValueTask<PhoneState> Handle(VerifyPhone command, CancellationToken cancellationToken)
     {
         var address = await codes.CheckAsync(command.Caller.Id, command.Form.Code?.Trim() ?? "", cancellationToken);
-        return await store.ConfirmPhoneAsync(command.Caller.Id, address, codes.Now, cancellationToken)
+        return await addresses.ConfirmPhoneAsync(command.Caller.Id, address, codes.Now, cancellationToken)
             ? new PhoneState(address, true, null)
             : throw ServerText.Problem(StatusCodes.Status409Conflict, "verify.expired", "VerifyExpired"); // the number changed meanwhile
     }
@@ -93,7 +93,7 @@ public sealed class VerifyPhoneHandler(WorkflowStore store, PhoneCodes codes) : 
 /// derived from the privacy secret, good for ten minutes and five tries; sends are limited per user (<c>Notifications:Verification:SendsPerHour</c>,
 /// counted in the database, so on every node). The code is sent at once, not through the outbox: the person is waiting for it, at any hour.
 /// </summary>
-public sealed class PhoneCodes(WorkflowStore store, IEnumerable<INotificationChannel> channels, PersonalDataKey personal, AdjustableClock clock, IConfiguration configuration)
+public sealed class PhoneCodes(WorkflowStore store, AddressQueries addresses, IEnumerable<INotificationChannel> channels, PersonalDataKey personal, AdjustableClock clock, IConfiguration configuration)
 {
     public const int MaxTries = 5;
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
@@ -132,7 +132,7 @@ public sealed class PhoneCodes(WorkflowStore store, IEnumerable<INotificationCha
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var expires = Now + Lifetime;
-        await store.PutAddressCodeAsync(userId, "sms", phone, Hash(userId, phone, code), expires, Now, ct);
+        await addresses.PutAddressCodeAsync(userId, "sms", phone, Hash(userId, phone, code), expires, Now, ct);
         var outcome = await _sms!.SendTemplateAsync(phone, _sms.Template(Template)!,
             [code, ((int)Lifetime.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture)], "verify-" + userId, ct);
         return outcome.Result == DeliveryResult.Sent
@@ -146,7 +146,7 @@ public sealed class PhoneCodes(WorkflowStore store, IEnumerable<INotificationCha
     /// <summary>Spends a try on <paramref name="code"/>: the number it proves, or the refusal (wrong, expired, used up, none sent).</summary>
     public async Task<string> CheckAsync(string userId, string code, CancellationToken ct)
     {
-        var (row, spent) = await store.TakeCodeTryAsync(userId, "sms", MaxTries, Now, ct);
+        var (row, spent) = await addresses.TakeCodeTryAsync(userId, "sms", MaxTries, Now, ct);
         if (row is null)
         {
             throw ServerText.Problem(StatusCodes.Status409Conflict, "verify.no-code", "VerifyNoCode");

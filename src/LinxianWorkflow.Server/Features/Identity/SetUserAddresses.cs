@@ -35,7 +35,7 @@ public sealed partial record SetUserAddresses(Caller Caller, string UserId, User
     private static partial Regex WeComUserId();
 }
 
-public sealed class SetUserAddressesHandler(WorkflowStore store, AreaRegistry areas, AdjustableClock clock) : ICommandHandler<SetUserAddresses, Unit>
+public sealed class SetUserAddressesHandler(WorkflowStore store, AddressQueries addresses, AreaRegistry areas, AdjustableClock clock) : ICommandHandler<SetUserAddresses, Unit>
 {
     public async ValueTask<Unit> Handle(SetUserAddresses command, CancellationToken cancellationToken)
     {
@@ -46,7 +46,7 @@ public sealed class SetUserAddressesHandler(WorkflowStore store, AreaRegistry ar
             throw outsider;
         }
 
-        await store.SetUserAddressesAsync(user.Id, command.Addresses.Phone, command.Addresses.WeComId, clock.Real.GetUtcNow(), cancellationToken);
+        await addresses.SetUserAddressesAsync(user.Id, command.Addresses.Phone, command.Addresses.WeComId, clock.Real.GetUtcNow(), cancellationToken);
         return Unit.Value;
     }
 }

@@ -1,6 +1,5 @@
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Hosting;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Noticeboard;
@@ -11,7 +10,7 @@ namespace LinxianWorkflow.Server.Features.Noticeboard;
 /// </summary>
 public sealed record GetObjectionContacts(Caller Caller, string ProposalId) : IQuery<IReadOnlyDictionary<string, string?>>, IProposalMessage;
 
-public sealed class GetObjectionContactsHandler(ProposalAccess access, WorkflowStore store) : IQueryHandler<GetObjectionContacts, IReadOnlyDictionary<string, string?>>
+public sealed class GetObjectionContactsHandler(ProposalAccess access, ObjectionContactQueries contacts) : IQueryHandler<GetObjectionContacts, IReadOnlyDictionary<string, string?>>
 {
     public async ValueTask<IReadOnlyDictionary<string, string?>> Handle(GetObjectionContacts query, CancellationToken cancellationToken)
     {
@@ -20,7 +19,7 @@ public sealed class GetObjectionContactsHandler(ProposalAccess access, WorkflowS
         // Only a grant that acts, in this village (a county auditor who is also one village's secretary sees that village's only).
         var acts = query.Caller.Grants.Any(g => !Engine.Roles.NeverAct.Contains(g.Role) && g.Role != Engine.Roles.Public && g.Covers(proposal.VillagePath));
         return acts
-            ? (await store.ObjectionContactsAsync(query.ProposalId, cancellationToken)).ToDictionary(r => r.ObjectionId, r => r.Contact, StringComparer.Ordinal)
+            ? (await contacts.OfProposalAsync(query.ProposalId, cancellationToken)).ToDictionary(r => r.ObjectionId, r => r.Contact, StringComparer.Ordinal)
             : new Dictionary<string, string?>();
     }
 }
@@ -34,7 +33,7 @@ public sealed record EraseObjectionContacts(Caller Caller, string ProposalId) : 
 
 public sealed record ContactsErased(string ProposalId, int Erased);
 
-public sealed class EraseObjectionContactsHandler(ProposalAccess access, WorkflowStore store, AdjustableClock clock) : ICommandHandler<EraseObjectionContacts, ContactsErased>
+public sealed class EraseObjectionContactsHandler(ProposalAccess access, ObjectionContactQueries contacts, AdjustableClock clock) : ICommandHandler<EraseObjectionContacts, ContactsErased>
 {
     public async ValueTask<ContactsErased> Handle(EraseObjectionContacts command, CancellationToken cancellationToken)
     {
@@ -49,7 +48,7 @@ public sealed class EraseObjectionContactsHandler(ProposalAccess access, Workflo
             throw ServerText.Problem(StatusCodes.Status409Conflict, "privacy.not-archived", "ContactsNotArchived", command.ProposalId);
         }
 
-        var erased = await store.EraseObjectionContactsAsync(command.ProposalId, command.Caller.Id, clock.Real.GetUtcNow(), cancellationToken);
+        var erased = await contacts.EraseAsync(command.ProposalId, command.Caller.Id, clock.Real.GetUtcNow(), cancellationToken);
         return new ContactsErased(command.ProposalId, erased);
     }
 }

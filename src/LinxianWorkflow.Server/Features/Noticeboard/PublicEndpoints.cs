@@ -8,8 +8,12 @@ namespace LinxianWorkflow.Server.Features.Noticeboard;
 
 public static class PublicEndpoints
 {
-    /// <summary>The published disclosures' queries (the noticeboard, its search, the notices; the log's proofs and open data read them too).</summary>
-    public static void AddPublic(this WebApplicationBuilder builder) => builder.Services.AddSingleton<DisclosureQueries>();
+    /// <summary>The published disclosures' queries (the noticeboard, its search, the notices; the log's proofs and open data read them too), and the contacts left with objections.</summary>
+    public static void AddPublic(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DisclosureQueries>();
+        builder.Services.AddSingleton<ObjectionContactQueries>();
+    }
 
     /// <summary>An objection's body limit: 2,000 characters of text fit well inside it.</summary>
     public const int ObjectionBodyLimit = 16 * 1024;

@@ -5,7 +5,6 @@ using System.Text.Json.Serialization;
 using LinxianWorkflow.Engine.Time;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Notifications;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Notifications;
@@ -35,7 +34,7 @@ public sealed record TencentCallbackAnswer([property: JsonPropertyName("result")
 /// </summary>
 public sealed record RecordSmsReceipts(string Secret, IReadOnlyList<TencentSmsReceipt> Receipts) : ICommand<TencentCallbackAnswer>;
 
-public sealed partial class RecordSmsReceiptsHandler(WorkflowStore store, IConfiguration configuration, ILogger<RecordSmsReceiptsHandler> log)
+public sealed partial class RecordSmsReceiptsHandler(DeliveryQueries deliveries, IConfiguration configuration, ILogger<RecordSmsReceiptsHandler> log)
     : ICommandHandler<RecordSmsReceipts, TencentCallbackAnswer>
 {
     private readonly byte[]? _secret = ChannelSecret.Read(configuration, "Notifications:Sms:ReceiptSecret") is { } s ? Encoding.UTF8.GetBytes(s) : null;
@@ -65,7 +64,7 @@ public sealed partial class RecordSmsReceiptsHandler(WorkflowStore store, IConfi
         var unknown = 0;
         foreach (var (sid, status, at, detail) in parsed)
         {
-            if (!await store.RecordReceiptAsync("sms", sid, status, at, detail, cancellationToken))
+            if (!await deliveries.RecordReceiptAsync("sms", sid, status, at, detail, cancellationToken))
             {
                 unknown++;
             }

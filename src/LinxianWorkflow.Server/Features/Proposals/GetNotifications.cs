@@ -1,6 +1,6 @@
 using LinxianWorkflow.Engine;
 using LinxianWorkflow.Server.Application;
-using LinxianWorkflow.Server.Storage;
+using LinxianWorkflow.Server.Notifications;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Proposals;
@@ -19,14 +19,14 @@ public sealed record DeliveryView(
     long Id, string Channel, string Recipient, string Status, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, string? ProviderMessageId, DateTimeOffset? SentAt,
     string? ReceiptStatus, DateTimeOffset? ReceiptAt, string? ReceiptDetail);
 
-public sealed class GetNotificationsHandler(WorkflowStore store) : IQueryHandler<GetNotifications, IReadOnlyList<NotificationView>>
+public sealed class GetNotificationsHandler(NotificationQueries notifications, DeliveryQueries deliveries) : IQueryHandler<GetNotifications, IReadOnlyList<NotificationView>>
 {
     public async ValueTask<IReadOnlyList<NotificationView>> Handle(GetNotifications query, CancellationToken cancellationToken)
     {
-        var rows = await store.NotificationsAsync(query.Caller.Grants, 200, cancellationToken);
-        var deliveries = (await store.DeliveriesOfAsync([.. rows.Select(n => n.Id)], cancellationToken)).ToLookup(d => d.NotificationId);
+        var rows = await notifications.ForGrantsAsync(query.Caller.Grants, 200, cancellationToken);
+        var delivered = (await deliveries.OfNotificationsAsync([.. rows.Select(n => n.Id)], cancellationToken)).ToLookup(d => d.NotificationId);
         return [.. rows.Select(n => new NotificationView(n.Id, n.InstanceId, n.Kind, n.Role, n.StepId, new LocalizedText(n.TextZh, n.TextEn), n.CreatedAt,
-            [.. deliveries[n.Id].Select(d => new DeliveryView(d.Id, d.Channel, d.Recipient, d.Status, d.Attempts, d.NextAttemptAt, d.LastError, d.ProviderMessageId, d.SentAt,
+            [.. delivered[n.Id].Select(d => new DeliveryView(d.Id, d.Channel, d.Recipient, d.Status, d.Attempts, d.NextAttemptAt, d.LastError, d.ProviderMessageId, d.SentAt,
                 d.ReceiptStatus, d.ReceiptAt, d.ReceiptDetail))]))];
     }
 }

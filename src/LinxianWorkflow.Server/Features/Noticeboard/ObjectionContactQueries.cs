@@ -1,6 +1,7 @@
 using Dapper;
+using LinxianWorkflow.Server.Storage;
 
-namespace LinxianWorkflow.Server.Storage;
+namespace LinxianWorkflow.Server.Features.Noticeboard;
 
 /// <summary>A contact a villager left with an objection; null once erased.</summary>
 public sealed class ObjectionContactRow
@@ -10,23 +11,24 @@ public sealed class ObjectionContactRow
     public DateTimeOffset? ErasedAt { get; set; }
 }
 
-/// <summary>A contact to keep with the objection it came with, written in the same transaction as the event.</summary>
-public sealed record ObjectionContact(string ProposalId, string ObjectionId, string Contact, DateTimeOffset At);
-
-public sealed partial class WorkflowStore
+/// <summary>
+/// The contacts villagers left with their objections (<c>objection_contacts</c>): written with the objection's event by
+/// the core's commit, read here by the proposal's administrators and the objector SMS, erased here once the matter is archived.
+/// </summary>
+public sealed class ObjectionContactQueries(WorkflowStore store)
 {
-    public async Task<IReadOnlyList<ObjectionContactRow>> ObjectionContactsAsync(string proposalId, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ObjectionContactRow>> OfProposalAsync(string proposalId, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         return [.. await connection.QueryAsync<ObjectionContactRow>(new CommandDefinition(
-            "SELECT objection_id AS ObjectionId, contact AS Contact, erased_at AS ErasedAt FROM objection_contacts WHERE proposal_id = @proposalId ORDER BY objection_id",
+            "SELECT objection_id, contact, erased_at FROM objection_contacts WHERE proposal_id = @proposalId ORDER BY objection_id",
             new { proposalId }, cancellationToken: ct))];
     }
 
     /// <summary>The contact left with one objection, or null (none, or erased).</summary>
-    public async Task<string?> ObjectionContactAsync(string proposalId, string objectionId, CancellationToken ct = default)
+    public async Task<string?> OfObjectionAsync(string proposalId, string objectionId, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT contact FROM objection_contacts WHERE proposal_id = @proposalId AND objection_id = @objectionId", new { proposalId, objectionId }, cancellationToken: ct));
     }
@@ -35,9 +37,9 @@ public sealed partial class WorkflowStore
     /// Erases every contact kept for the proposal's objections (the rows stay, saying when and by whom), and any provider text kept on the
     /// SMS sent to those objectors; the number erased.
     /// </summary>
-    public async Task<int> EraseObjectionContactsAsync(string proposalId, string by, DateTimeOffset at, CancellationToken ct = default)
+    public async Task<int> EraseAsync(string proposalId, string by, DateTimeOffset at, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var erased = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE objection_contacts SET contact = NULL, erased_at = @at, erased_by = @by WHERE proposal_id = @proposalId AND contact IS NOT NULL",
