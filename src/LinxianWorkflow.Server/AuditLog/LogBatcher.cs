@@ -1,6 +1,5 @@
 using System.Text;
 using LinxianWorkflow.Audit;
-using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.AuditLog;
 
@@ -12,7 +11,7 @@ namespace LinxianWorkflow.Server.AuditLog;
 /// across nodes (an advisory lock on PostgreSQL). Before each batch <see cref="LogIdentity"/> checks this node may
 /// sign; once it may not, the batcher stops and the events wait in the outbox for a node that may.
 /// </summary>
-public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogIdentity identity, LogNudge nudge, LogTree tree, TimeProvider time, IConfiguration configuration, ILogger<LogBatcher> log)
+public sealed partial class LogBatcher(LogQueries logStore, LogKey key, LogIdentity identity, LogNudge nudge, LogTree tree, TimeProvider time, IConfiguration configuration, ILogger<LogBatcher> log)
     : BackgroundService
 {
     private const int FeedLimit = 2000;
@@ -33,7 +32,7 @@ public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogIdent
                     while (appended == FeedLimit && identity.Refusal is null && !stoppingToken.IsCancellationRequested)
                     {
                         appended = 0;
-                        await store.WithLogLockAsync(async c => appended = await AppendAsync(c), stoppingToken);
+                        await logStore.WithLockAsync(async c => appended = await AppendAsync(c), stoppingToken);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -54,7 +53,7 @@ public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogIdent
     /// <summary>One batch; returns how many commands it took from the feed.</summary>
     private async Task<int> AppendAsync(System.Data.Common.DbConnection connection)
     {
-        var feed = await WorkflowStore.LogFeedAsync(connection, FeedLimit);
+        var feed = await LogQueries.FeedAsync(connection, FeedLimit);
         if (feed.Count == 0)
         {
             return 0;
@@ -86,7 +85,7 @@ public sealed partial class LogBatcher(WorkflowStore store, LogKey key, LogIdent
                 Note = key.Sign(new Checkpoint(key.Origin, levels.Count, root)),
                 CreatedAt = now,
             };
-            await WorkflowStore.AppendLogAsync(connection, leaves, commands, checkpoint, now);
+            await LogQueries.AppendAsync(connection, leaves, commands, checkpoint, now);
             signed = (levels.Count, root);
         });
         if (signed is var (size, signedRoot))

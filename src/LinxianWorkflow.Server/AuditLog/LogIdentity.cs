@@ -30,7 +30,7 @@ public sealed record LogKeyRotation(NoteVerifierKey Old, NoteVerifierKey New, Ke
 /// Checked at start and before each batch; a refusal is final until the node is restarted, is logged, and makes
 /// /health/ready answer 503 with its rule; the service keeps answering. Key rotation lives here too.
 /// </summary>
-public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree tree, Hosting.AdjustableClock clock, ILogger<LogIdentity> log)
+public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogQueries logStore, LogTree tree, Hosting.AdjustableClock clock, ILogger<LogIdentity> log)
 {
     private readonly LogStateFile _state = new(key.KeyFile + ".state");
 
@@ -78,7 +78,7 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
 
     /// <summary>Every key the log signed with, oldest first (a checkpoint is signed by one of them: <see cref="Open"/>).</summary>
     public async Task<List<NoteVerifierKey>> KeysAsync(CancellationToken ct) =>
-        [.. (await store.LogKeysAsync(ct)).Select(k => NoteVerifierKey.Parse(k.VerifierKey)!)];
+        [.. (await logStore.KeysAsync(ct)).Select(k => NoteVerifierKey.Parse(k.VerifierKey)!)];
 
     /// <summary>The note's text if one of the log's keys signed it.</summary>
     public static string? Open(string note, IEnumerable<NoteVerifierKey> keys) =>
@@ -114,17 +114,17 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
             return facts;
         }
 
-        await WorkflowStore.AddLogKeyAsync(connection, new LogKeyRow { Seq = 1, VerifierKey = own.ToString(), SignsAfter = 0, CreatedAt = clock.Real.GetUtcNow() });
+        await LogQueries.AddKeyAsync(connection, new LogKeyRow { Seq = 1, VerifierKey = own.ToString(), SignsAfter = 0, CreatedAt = clock.Real.GetUtcNow() });
         return await GatherAsync(connection); // another node may have recorded its key first
     }
 
     private static async Task<Facts> GatherAsync(DbConnection connection)
     {
-        var keys = await WorkflowStore.LogKeysAsync(connection);
-        var newest = await WorkflowStore.LatestCheckpointAsync(connection);
+        var keys = await LogQueries.KeysAsync(connection);
+        var newest = await LogQueries.LatestCheckpointAsync(connection);
 
         // A witnessed checkpoint counts under the key of its size only: one the old key signed beyond a hand-over after a restore was given up.
-        var note = await WorkflowStore.NewestWitnessedNoteAsync(connection);
+        var note = await LogQueries.NewestWitnessedNoteAsync(connection);
         var witnessed = note is not null && SignedNote.UnverifiedText(note) is { } text && Checkpoint.Parse(text) is { } c
             && KeyFor(keys, c.Size) is { } signer && SignedNote.Open(note, signer) is not null ? c : null;
         return new Facts(keys, newest, witnessed);
@@ -210,7 +210,7 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
         for (var attempt = 0; rotation is null; attempt++)
         {
             // On PostgreSQL the lock is taken without waiting; a batch in progress ends within moments.
-            if (!await store.WithLogLockAsync(async connection => rotation = await HandOverAsync(connection, next, old, successor, newKeyFile), ct) && attempt >= 100)
+            if (!await logStore.WithLockAsync(async connection => rotation = await HandOverAsync(connection, next, old, successor, newKeyFile), ct) && attempt >= 100)
             {
                 throw new InvalidOperationException("another node holds the log's lock");
             }
@@ -245,7 +245,7 @@ public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogTree
         var handOver = new KeyHandOver(key.Origin, old, successor, size, root, abandoned);
         var note = handOver.Sign(key.Key!, next);
         LogKey.Write(newKeyFile, next);
-        if (!await WorkflowStore.AddLogKeyAsync(connection, new LogKeyRow
+        if (!await LogQueries.AddKeyAsync(connection, new LogKeyRow
         {
             Seq = facts.Keys[^1].Seq + 1,
             VerifierKey = successor.ToString(),

@@ -1,5 +1,4 @@
 using LinxianWorkflow.Server.Application;
-using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.AuditLog;
 
@@ -8,16 +7,16 @@ public sealed class LogSnapshot(CheckpointRow checkpoint, LogTree tree)
 {
     public CheckpointRow Checkpoint { get; } = checkpoint;
 
-    public static async Task<LogSnapshot?> LoadAsync(WorkflowStore store, LogTree tree, CancellationToken ct, long? size = null)
+    public static async Task<LogSnapshot?> LoadAsync(LogQueries logStore, LogTree tree, CancellationToken ct, long? size = null)
     {
-        var checkpoint = size is { } n ? await store.CheckpointAsync(n, ct) : await store.LatestCheckpointAsync(ct);
+        var checkpoint = size is { } n ? await logStore.CheckpointAsync(n, ct) : await logStore.LatestCheckpointAsync(ct);
         return checkpoint is null ? null : new LogSnapshot(checkpoint, tree);
     }
 
     /// <summary>The event's leaf and its inclusion proof; a 404 problem when the event is not under this checkpoint yet.</summary>
-    public async Task<(LogLeafRow Leaf, List<string> Proof)> ProveAsync(WorkflowStore store, string proposalId, int sequence, CancellationToken ct)
+    public async Task<(LogLeafRow Leaf, List<string> Proof)> ProveAsync(LogQueries logStore, string proposalId, int sequence, CancellationToken ct)
     {
-        var leaf = await store.LogLeafAsync(proposalId, sequence, ct);
+        var leaf = await logStore.LeafAsync(proposalId, sequence, ct);
         if (leaf is null || leaf.Position >= Checkpoint.Size)
         {
             throw NotYet(proposalId, sequence);

@@ -60,7 +60,7 @@ public sealed class LogTree(WorkflowStore store) : IDisposable
 
     private async Task TopUpAsync(DbConnection connection)
     {
-        foreach (var hash in await WorkflowStore.LeafHashesAfterAsync(connection, _tree.Count))
+        foreach (var hash in await LogQueries.LeafHashesAfterAsync(connection, _tree.Count))
         {
             _tree.Append(Convert.FromHexString(hash.Trim()));
         }

@@ -44,6 +44,7 @@ public static class DemoSeeder
     public static async Task SeedAsync(IServiceProvider services, TextWriter output)
     {
         var store = services.GetRequiredService<WorkflowStore>();
+        var userQueries = services.GetRequiredService<Features.Identity.UserQueries>();
         var areas = services.GetRequiredService<AreaRegistry>();
         if (await store.GetSettingAsync("demo.seeded") is not null)
         {
@@ -66,7 +67,7 @@ public static class DemoSeeder
                 CreatedAt = time.GetUtcNow(),
             };
             row.PasswordHash = hasher.HashPassword(row, Password);
-            await store.AddUserAsync(row);
+            await userQueries.AddAsync(row);
             users[userName] = new Actor(row.Id, name, [new RoleGrant(role, scope)]);
         }
 

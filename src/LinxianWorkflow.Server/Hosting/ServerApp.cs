@@ -1,5 +1,6 @@
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
+using LinxianWorkflow.Server.AuditLog;
 using LinxianWorkflow.Server.Demo;
 using LinxianWorkflow.Server.Features.Identity;
 using LinxianWorkflow.Server.Features.Noticeboard;
@@ -87,17 +88,15 @@ public static class ServerApp
         builder.Services.AddSingleton<ProposalRunner>();
         builder.Services.AddSingleton<ProposalAccess>();
         builder.Services.AddSingleton<Privacy.PersonalDataKey>();
+        builder.Services.AddSingleton<RateLimits>(); // sign-ins, objections, phone codes and the providers count in one table
         builder.Services.AddSingleton<Features.Noticeboard.ObjectionLimit>();
         builder.Services.AddSingleton<Features.Identity.PhoneCodes>(); // sends by the SMS channel when AddNotifications registered one
         builder.Services.AddSingleton<Features.Proposals.Dossiers>();
         builder.Services.AddSingleton<Features.Rosters.RosterScope>();
         builder.Services.AddSingleton<Features.Rosters.RosterStore>();
 
-        // The Merkle log's key, tree and wake-up (its batcher runs with the scheduling services).
-        builder.Services.AddSingleton<AuditLog.LogKey>();
-        builder.Services.AddSingleton<AuditLog.LogNudge>();
-        builder.Services.AddSingleton<AuditLog.LogTree>();
-        builder.Services.AddSingleton<AuditLog.LogIdentity>();
+        // The Merkle log's key, tree, wake-up and queries, and the witnesses' (its batcher runs with the scheduling services).
+        builder.AddAuditLog();
         // Mediator builds every handler at once, so each feature's own services (its queries) are added with it.
         builder.AddProposals();
         builder.AddPublic();

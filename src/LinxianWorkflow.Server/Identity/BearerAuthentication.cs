@@ -15,7 +15,7 @@ namespace LinxianWorkflow.Server.Identity;
 /// pages (whose forms carry anti-forgery tokens) — never for changing anything through the API.
 /// </summary>
 public sealed class BearerAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, WorkflowStore store, AdjustableClock clock, TokenCache cache)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Features.Identity.UserQueries users, AdjustableClock clock, TokenCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -49,7 +49,7 @@ public sealed class BearerAuthentication(
         {
             try
             {
-                user = await store.UserByTokenAsync(hash, clock.Real.GetUtcNow(), Context.RequestAborted);
+                user = await users.ByTokenAsync(hash, clock.Real.GetUtcNow(), Context.RequestAborted);
             }
             catch (Exception e) when (StoreFailure.IsUnavailable(e))
             {

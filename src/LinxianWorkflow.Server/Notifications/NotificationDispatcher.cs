@@ -13,7 +13,7 @@ namespace LinxianWorkflow.Server.Notifications;
 /// Channels that wake a person hold everything but escalations back during the quiet hours.
 /// </summary>
 public sealed partial class NotificationDispatcher(
-    WorkflowStore store, NotificationQueries notifications, DeliveryQueries deliveries, Features.Noticeboard.ObjectionContactQueries contacts,
+    RateLimits rateLimits, NotificationQueries notifications, DeliveryQueries deliveries, Features.Noticeboard.ObjectionContactQueries contacts,
     IEnumerable<INotificationChannel> channels, AdjustableClock clock, NotificationOptions options, ILogger<NotificationDispatcher> log)
     : BackgroundService
 {
@@ -114,7 +114,7 @@ public sealed partial class NotificationDispatcher(
         if (options.RateLimits.TryGetValue(channel.Name, out var limit))
         {
             var window = TimeSpan.FromSeconds(limit.WindowSeconds);
-            var hit = await store.HitAsync("provider:" + channel.Name, window, now, ct);
+            var hit = await rateLimits.HitAsync("provider:" + channel.Name, window, now, ct);
             if (hit.Hits > limit.Sends)
             {
                 LogThrottled(log, delivery.Id, channel.Name, limit.Sends, limit.WindowSeconds);

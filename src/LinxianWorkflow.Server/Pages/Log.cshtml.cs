@@ -1,13 +1,12 @@
 using LinxianWorkflow.Server.AuditLog;
 using LinxianWorkflow.Server.Features.Audit;
-using LinxianWorkflow.Server.Storage;
 using LinxianWorkflow.Server.Web;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Pages;
 
 /// <summary>The public log: its verifier key (to keep), its latest signed checkpoint, what each township witnessed.</summary>
-public sealed class LogModel(ISender sender, WorkflowStore store, LogIdentity identity) : AppPageModel
+public sealed class LogModel(ISender sender, LogQueries logStore, LogIdentity identity) : AppPageModel
 {
     protected override bool RequiresSignIn => false;
 
@@ -19,7 +18,7 @@ public sealed class LogModel(ISender sender, WorkflowStore store, LogIdentity id
 
     public async Task OnGetAsync()
     {
-        Checkpoint = (await store.LatestCheckpointAsync(HttpContext.RequestAborted))?.Note;
+        Checkpoint = (await logStore.LatestCheckpointAsync(HttpContext.RequestAborted))?.Note;
         Witnessed = await sender.Send(new ListWitnessed(), HttpContext.RequestAborted);
     }
 }

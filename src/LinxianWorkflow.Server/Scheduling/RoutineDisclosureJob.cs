@@ -13,7 +13,7 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// daily at 00:05 China time and the sweeper once at start; a reminder already made for the period is not
 /// made again (a unique index), so a server down on the 1st still reminds, and twice is never.
 /// </summary>
-public sealed class RoutineDisclosureJob(WorkflowStore store, Notifications.NotificationQueries notifications, WorkflowLibrary library, TimeProvider time)
+public sealed class RoutineDisclosureJob(Features.Identity.UserQueries users, Notifications.NotificationQueries notifications, WorkflowLibrary library, TimeProvider time)
 {
     public async Task<int> RunAsync()
     {
@@ -22,7 +22,7 @@ public sealed class RoutineDisclosureJob(WorkflowStore store, Notifications.Noti
         // Who publishes is the definition's: the roles of its disclosure steps. Every village where someone holds
         // one of them is reminded, from every user (read page by page, never capped).
         var villages = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        await foreach (var user in store.AllUsersAsync())
+        await foreach (var user in users.AllAsync())
         {
             foreach (var grant in Tokens.GrantsOf(user))
             {

@@ -114,13 +114,6 @@ public sealed class DeliveryRow
     public string? ReceiptDetail { get; set; }
 }
 
-/// <summary>A key's hits in its current window (<see cref="WorkflowStore.HitAsync"/>).</summary>
-public sealed class RateLimitRow
-{
-    public int Hits { get; set; }
-    public DateTimeOffset WindowStartedAt { get; set => field = value.ToUniversalTime(); }
-}
-
 public sealed class TokenRow
 {
     public string TokenHash { get; set; } = "";

@@ -14,9 +14,10 @@ public sealed class ConcurrencyConflictException(string message, Exception? inne
 /// <see cref="CommitAsync"/>: one accepted command, one transaction). The statements are shared (both speak
 /// <c>INSERT … ON CONFLICT</c>); the schema differs only in types and lives in numbered scripts per dialect under
 /// Migrations/. Every other query lives beside the feature that runs it (<c>OverviewQueries</c>, <c>ProposalQueries</c>,
-/// <c>DisclosureQueries</c>, <c>TimerQueries</c>, <c>AreaQueries</c>), opening its connection here.
+/// <c>DisclosureQueries</c>, <c>UserQueries</c>, <c>NotificationQueries</c>, <c>LogQueries</c>, <c>TimerQueries</c>, …),
+/// opening its connection here; the core keeps only the deployment's few settings besides (docs/decisions/0008).
 /// </summary>
-public sealed partial class WorkflowStore : IAsyncDisposable
+public sealed class WorkflowStore : IAsyncDisposable
 {
     private const long MigrationLock = 0x4c696e7869616e; // "Linxian": one migrator at a time across nodes.
 
@@ -466,6 +467,31 @@ public sealed partial class WorkflowStore : IAsyncDisposable
         public string Record { get; set; } = "";
         public string PreviousHash { get; set; } = "";
         public string Hash { get; set; } = "";
+    }
+
+    // The settings: the deployment's own few values (the shared demo clock's offset, the overview's one-time refill, the
+    // demo's seed). Read before any feature is added (the clock is built with the store), and owned by no one feature.
+    public async Task<string?> GetSettingAsync(string key, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string>("SELECT value FROM settings WHERE key = @key", new { key });
+    }
+
+    /// <summary>Sets a numeric setting only upwards (the demo clock's offset never goes back, whichever node writes last).</summary>
+    public async Task RaiseSettingAsync(string key, long value, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await connection.ExecuteAsync(
+            "INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value " +
+            "WHERE CAST(settings.value AS bigint) < CAST(excluded.value AS bigint)",
+            new { key, value = value.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+    }
+
+    public async Task SetSettingAsync(string key, string value, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await connection.ExecuteAsync(
+            "INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value", new { key, value });
     }
 
     public async ValueTask DisposeAsync()

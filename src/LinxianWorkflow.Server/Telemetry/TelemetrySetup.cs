@@ -1,3 +1,4 @@
+using Dapper;
 using LinxianWorkflow.Server.Storage;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -64,7 +65,7 @@ public static class TelemetrySetup
         {
             try
             {
-                return store.BacklogAsync(TimeProvider.System.GetUtcNow()).GetAwaiter().GetResult();
+                return BacklogAsync(store, TimeProvider.System.GetUtcNow()).GetAwaiter().GetResult();
             }
             catch (Exception e) when (StoreFailure.IsUnavailable(e))
             {
@@ -75,5 +76,17 @@ public static class TelemetrySetup
         {
             app.MapPrometheusScrapingEndpoint("/metrics");
         }
+    }
+
+    /// <summary>What is waiting (for the telemetry gauges): events not in a signed checkpoint, undelivered notifications, timers past due.</summary>
+    private static async Task<Backlog> BacklogAsync(WorkflowStore store, DateTimeOffset now)
+    {
+        await using var connection = await store.OpenAsync();
+        var row = await connection.QuerySingleAsync<(long Unsigned, long Pending, long Overdue)>(
+            "SELECT (SELECT count(*) FROM events) - COALESCE((SELECT max(size) FROM checkpoints), 0), " +
+            "(SELECT count(*) FROM notifications WHERE routed_at IS NULL) + (SELECT count(*) FROM deliveries WHERE status = 'pending'), " +
+            "(SELECT count(*) FROM timers WHERE status = 'pending' AND due_at < @now)",
+            new { now = now.ToUniversalTime() });
+        return new Backlog(row.Unsigned, row.Pending, row.Overdue);
     }
 }

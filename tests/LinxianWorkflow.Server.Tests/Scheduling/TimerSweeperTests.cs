@@ -96,7 +96,7 @@ public sealed class TimerSweeperTests : IAsyncLifetime
     [Fact]
     public async Task Routine_disclosure_reminders_come_once_a_period_as_the_profile_says()
     {
-        await Store.AddUserAsync(new UserRow
+        await new Server.Features.Identity.UserQueries(Store).AddAsync(new UserRow
         {
             Id = "u-chair",
             UserName = "chair",
@@ -130,7 +130,7 @@ public sealed class TimerSweeperTests : IAsyncLifetime
         for (var i = 0; i < 1204; i++)
         {
             var village = i < 1000 ? villages[i % 300] : villages[300 + (i - 1000)];
-            await Store.AddUserAsync(new UserRow
+            await new Server.Features.Identity.UserQueries(Store).AddAsync(new UserRow
             {
                 Id = $"u-{i:0000}",
                 UserName = $"chair-{i:0000}",

@@ -4,8 +4,12 @@ using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Engine.Samples;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
+using LinxianWorkflow.Server.AuditLog;
+using LinxianWorkflow.Server.Features.Identity;
 using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Features.Overview;
+using LinxianWorkflow.Server.Hosting;
+using LinxianWorkflow.Server.Notifications;
 using LinxianWorkflow.Server.Scheduling;
 using LinxianWorkflow.Server.Storage;
 using LinxianWorkflow.Server.Tests.Infrastructure;
@@ -132,6 +136,97 @@ public abstract class StoreContractTests : IAsyncLifetime
         var standing = await overview.StandingCountsAsync(["141124109"]);
         Assert.Contains(standing, s => s.Step == listed.CurrentStep && s.Status == "running" && s.Category == "public-welfare" && s.Band == 1 && s.N >= 1);
         Assert.Contains(await overview.TallyCountsAsync(null), t => t.Metric.Length > 0 && t.StepId.Length > 0 && t.N > 0);
+    }
+
+    [Fact]
+    public async Task The_users_outbox_log_and_witness_queries_read_every_column_by_its_underscored_name()
+    {
+        // The queries moved out of the core's partial files (issue 15): each column read back, so one Dapper failed to map reads as a default.
+        var at = new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero);
+        var users = new UserQueries(Store);
+        var addresses = new AddressQueries(Store);
+        Assert.True(await users.AddAsync(new UserRow { Id = "u-contract", UserName = "contract", DisplayName = "合同", PasswordHash = "hash", Grants = "[]", CreatedAt = at }));
+        await addresses.SetUserAddressesAsync("u-contract", "13800000000", "wecom-contract", at);
+        var user = (await users.FindAsync("contract"))!;
+        Assert.Equal(("u-contract", "合同", "hash", "[]", at), (user.Id, user.DisplayName, user.PasswordHash, user.Grants, user.CreatedAt));
+        Assert.Equal(("13800000000", "wecom-contract", (DateTimeOffset?)at, (DateTimeOffset?)null), (user.Phone, user.WeComId, user.WeComVerifiedAt, user.PhoneVerifiedAt));
+
+        await addresses.PutAddressCodeAsync("u-contract", "sms", "13800000000", "code-hash", at.AddMinutes(10), at);
+        var (code, spent) = await addresses.TakeCodeTryAsync("u-contract", "sms", 5, at);
+        Assert.True(spent);
+        Assert.Equal(("13800000000", "code-hash", 1, at.AddMinutes(10)), (code!.Address, code.CodeHash, code.Tries, code.ExpiresAt));
+        var own = (await addresses.OwnAddressesAsync("u-contract"))!;
+        Assert.Equal(("13800000000", "wecom-contract", (DateTimeOffset?)at, (DateTimeOffset?)at.AddMinutes(10)), (own.Phone, own.WeComId, own.WeComVerifiedAt, own.CodeExpiresAt));
+        Assert.True(own.SmsWanted && own.WeComWanted);
+        Assert.True(await addresses.ConfirmPhoneAsync("u-contract", "13800000000", at));
+        var reachable = Assert.Single(await new DeliveryQueries(Store).ReachableUsersAsync(), u => u.Id == "u-contract");
+        Assert.Equal(("contract", (DateTimeOffset?)at, "wecom-contract"), (reachable.UserName, reachable.PhoneVerifiedAt, reachable.WeComId));
+
+        await users.AddTokenAsync(new TokenRow { TokenHash = "token-hash", UserId = "u-contract", Kind = "api", Name = "脚本", CreatedAt = at, ExpiresAt = at.AddDays(1) });
+        var token = Assert.Single(await users.ListTokensAsync("u-contract"));
+        Assert.Equal(("token-hash", "u-contract", "api", "脚本", at, (DateTimeOffset?)at.AddDays(1)), (token.TokenHash, token.UserId, token.Kind, token.Name, token.CreatedAt, token.ExpiresAt));
+        Assert.Equal("contract", (await users.ByTokenAsync("token-hash", at))!.UserName);
+        var hit = await new RateLimits(Store).HitAsync("contract:1", TimeSpan.FromMinutes(1), at);
+        Assert.Equal((1, at), (hit.Hits, hit.WindowStartedAt));
+
+        var notifications = new NotificationQueries(Store);
+        Assert.Equal(1, await notifications.AddOnceAsync([new NotificationRow
+        {
+            InstanceId = "T-contract", Role = "village-secretary", AreaPath = "141124/141124109/141124109207", Kind = "reminder", StepId = "step",
+            TextZh = "提醒", TextEn = "Reminder", Params = "[\"a\"]", CreatedAt = at,
+        }]));
+        var notification = Assert.Single(await notifications.UnroutedAsync(100), n => n.InstanceId == "T-contract");
+        Assert.Equal(("village-secretary", "141124/141124109/141124109207", "reminder", "step", "提醒", "Reminder", "[\"a\"]", at),
+            (notification.Role, notification.AreaPath, notification.Kind, notification.StepId, notification.TextZh, notification.TextEn, notification.Params, notification.CreatedAt));
+        var deliveries = new DeliveryQueries(Store);
+        await deliveries.RouteAsync(notification.Id, [new DeliveryRow { NotificationId = notification.Id, Channel = "sms", Recipient = "u-contract", NextAttemptAt = at, CreatedAt = at }], at);
+        Assert.Equal((DateTimeOffset?)at, Assert.Single(await notifications.ByIdAsync([notification.Id])).RoutedAt);
+        var claimed = Assert.Single(await deliveries.ClaimDueAsync(at, at.AddMinutes(1), 10));
+        Assert.Equal((notification.Id, "sms", "u-contract", "pending", 1, at, at), (claimed.NotificationId, claimed.Channel, claimed.Recipient, claimed.Status, claimed.Attempts, claimed.NextAttemptAt, claimed.CreatedAt));
+        Assert.True(await deliveries.RecordAsync(claimed, "sent", at, null, "provider-1", at));
+        Assert.True(await deliveries.RecordReceiptAsync("sms", "provider-1", "delivered", at, "DELIVRD"));
+        var sent = Assert.Single(await deliveries.OfNotificationsAsync([notification.Id]));
+        Assert.Equal(("sent", "provider-1", (DateTimeOffset?)at, "delivered", (DateTimeOffset?)at, "DELIVRD"), (sent.Status, sent.ProviderMessageId, sent.SentAt, sent.ReceiptStatus, sent.ReceiptAt, sent.ReceiptDetail));
+
+        var id = await WalkAsync(steps: 2);
+        var events = await Store.LoadEventsAsync(id);
+        var log = new LogQueries(Store);
+        var witnesses = new WitnessQueries(Store);
+        await using (var connection = await Store.OpenAsync())
+        {
+            var feed = (await LogQueries.FeedAsync(connection, 1000)).Where(f => f.InstanceId == id).ToList();
+            Assert.Equal(events.Select(e => (int?)e.Sequence), feed.Select(f => f.Seq));
+            Assert.All(feed, f => Assert.True(f.OutboxId > 0 && f.Record is { Length: > 0 }));
+            var leaves = events.Select((e, i) => new LogLeafRow { Position = i, InstanceId = id, Seq = e.Sequence, LeafHash = "leaf-" + i }).ToList();
+            await LogQueries.AppendAsync(connection, leaves, [.. feed.Select(f => f.OutboxId).Distinct()], new CheckpointRow { Size = leaves.Count, Root = "root", Note = "note", CreatedAt = at }, at);
+            Assert.True(await LogQueries.AddKeyAsync(connection, new LogKeyRow { Seq = 1, VerifierKey = "key", SignsAfter = 0, HandOver = "hand-over", CreatedAt = at }));
+        }
+
+        var checkpoint = (await log.LatestCheckpointAsync())!;
+        Assert.Equal(((long)events.Count, "root", "note", at), (checkpoint.Size, checkpoint.Root, checkpoint.Note, checkpoint.CreatedAt));
+        Assert.Equal("note", (await log.CheckpointAsync(events.Count))!.Note);
+        var leaf = (await log.LeafAsync(id, events[1].Sequence))!;
+        Assert.Equal((1L, id, events[1].Sequence, "leaf-1"), (leaf.Position, leaf.InstanceId, leaf.Seq, leaf.LeafHash.Trim()));
+        Assert.Equal(events.Count, (await log.LeavesOfAsync(id)).Count);
+        var entries = new List<LogEntryRow>();
+        await foreach (var e in log.EntriesAsync(0, events.Count))
+        {
+            entries.Add(e);
+        }
+
+        Assert.Equal(events.Select(e => (id, e.Sequence, e.Record, e.PreviousHash, e.Hash)), entries.Select(e => (e.InstanceId, e.Seq, e.Record!, e.PrevHash!.Trim(), e.Hash!.Trim())));
+        var key = Assert.Single(await log.KeysAsync());
+        Assert.Equal((1, "key", 0L, "hand-over", at), (key.Seq, key.VerifierKey, key.SignsAfter, key.HandOver, key.CreatedAt));
+
+        await witnesses.RegisterAsync("141124109", "witness-key", at, "u-contract");
+        Assert.Equal("witness-key", await witnesses.KeyAsync("141124109"));
+        Assert.True(await witnesses.AddRestartAsync(new WitnessRestartRow { Township = "141124109", Epoch = 1, HandOver = "restart", RestartSize = 1, AcceptedAt = at, AcceptedBy = "u-contract" }));
+        var restart = (await witnesses.LastRestartAsync("141124109"))!;
+        Assert.Equal(("141124109", 1, "restart", 1L, at, "u-contract"), (restart.Township, restart.Epoch, restart.HandOver, restart.RestartSize, restart.AcceptedAt, restart.AcceptedBy));
+        Assert.True(await witnesses.AddSignatureAsync(new WitnessSignatureRow { Township = "141124109", Epoch = 1, Size = 2, Note = "co-signed", SignedAt = at, SignedBy = "u-contract" }));
+        var signature = (await witnesses.LastSignatureAsync("141124109"))!;
+        Assert.Equal(("141124109", 1, 2L, "co-signed", at, "u-contract"), (signature.Township, signature.Epoch, signature.Size, signature.Note, signature.SignedAt, signature.SignedBy));
+        Assert.Equal("co-signed", Assert.Single(await witnesses.SignaturesUpToAsync(long.MaxValue)).Note);
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.AuditLog;
 using LinxianWorkflow.Server.Features.Noticeboard;
 using LinxianWorkflow.Server.Features.Proposals;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Audit;
@@ -15,13 +14,13 @@ public sealed record GetConsistency(long From, long? To) : IQuery<ConsistencyVie
 /// <summary>RFC 9162 consistency proof between two checkpoints, with the later checkpoint's signed note.</summary>
 public sealed record ConsistencyView(long From, long To, IReadOnlyList<string> Proof, string Checkpoint);
 
-public sealed class GetConsistencyHandler(WorkflowStore store, LogTree tree) : IQueryHandler<GetConsistency, ConsistencyView>
+public sealed class GetConsistencyHandler(LogQueries logStore, LogTree tree) : IQueryHandler<GetConsistency, ConsistencyView>
 {
     public async ValueTask<ConsistencyView> Handle(GetConsistency query, CancellationToken cancellationToken)
     {
-        var latest = await store.LatestCheckpointAsync(cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
+        var latest = await logStore.LatestCheckpointAsync(cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
         var to = query.To ?? latest.Size;
-        var checkpoint = to == latest.Size ? latest : await store.CheckpointAsync(to, cancellationToken);
+        var checkpoint = to == latest.Size ? latest : await logStore.CheckpointAsync(to, cancellationToken);
         if (checkpoint is null || query.From < 0 || query.From > to)
         {
             throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "log.range", "LogRange", query.From, to, latest.Size);
@@ -41,11 +40,11 @@ public sealed record ListLogKeys : IQuery<IReadOnlyList<LogKeyView>>;
 /// </summary>
 public sealed record LogKeyView(string Key, string KeyId, long SignsAfter, long? SignsUpTo, string? HandOver, DateTimeOffset RecordedAt);
 
-public sealed class ListLogKeysHandler(WorkflowStore store) : IQueryHandler<ListLogKeys, IReadOnlyList<LogKeyView>>
+public sealed class ListLogKeysHandler(LogQueries logStore) : IQueryHandler<ListLogKeys, IReadOnlyList<LogKeyView>>
 {
     public async ValueTask<IReadOnlyList<LogKeyView>> Handle(ListLogKeys query, CancellationToken cancellationToken)
     {
-        var keys = await store.LogKeysAsync(cancellationToken);
+        var keys = await logStore.KeysAsync(cancellationToken);
         return [.. keys.Select((k, i) => new LogKeyView(k.VerifierKey, k.VerifierKey.Split('+')[1], k.SignsAfter, i + 1 < keys.Count ? keys[i + 1].SignsAfter : null, k.HandOver, k.CreatedAt))];
     }
 }
@@ -53,7 +52,7 @@ public sealed class ListLogKeysHandler(WorkflowStore store) : IQueryHandler<List
 /// <summary>The inclusion proof of an event that published a disclosure: public, like the notice itself.</summary>
 public sealed record GetDisclosureProof(string ProposalId, int Sequence) : IQuery<EventProof>;
 
-public sealed class GetDisclosureProofHandler(WorkflowStore store, DisclosureQueries disclosures, LogTree tree) : IQueryHandler<GetDisclosureProof, EventProof>
+public sealed class GetDisclosureProofHandler(LogQueries logStore, DisclosureQueries disclosures, LogTree tree) : IQueryHandler<GetDisclosureProof, EventProof>
 {
     public async ValueTask<EventProof> Handle(GetDisclosureProof query, CancellationToken cancellationToken)
     {
@@ -62,8 +61,8 @@ public sealed class GetDisclosureProofHandler(WorkflowStore store, DisclosureQue
             throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-public", "ProofNotPublic", query.ProposalId, query.Sequence);
         }
 
-        var log = await LogSnapshot.LoadAsync(store, tree, cancellationToken) ?? throw LogSnapshot.NotYet(query.ProposalId, query.Sequence);
-        var (leaf, proof) = await log.ProveAsync(store, query.ProposalId, query.Sequence, cancellationToken);
+        var log = await LogSnapshot.LoadAsync(logStore, tree, cancellationToken) ?? throw LogSnapshot.NotYet(query.ProposalId, query.Sequence);
+        var (leaf, proof) = await log.ProveAsync(logStore, query.ProposalId, query.Sequence, cancellationToken);
         return new EventProof(query.ProposalId, query.Sequence, leaf.Position, leaf.LeafHash.Trim(), log.Checkpoint.Size, log.Checkpoint.Root.Trim(), proof, log.Checkpoint.Note);
     }
 }
@@ -71,10 +70,13 @@ public sealed class GetDisclosureProofHandler(WorkflowStore store, DisclosureQue
 /// <summary>The whole log up to the latest checkpoint, for an auditor's whole-log check (county auditors and administrators).</summary>
 public sealed record ExportLog(Caller Caller) : IQuery<LogExport>, ICallerMessage;
 
-/// <summary>The signed checkpoint, every entry under it (LinxianWorkflow.Audit.LogVerifier checks it) and the log's key hand-overs, oldest first.</summary>
-public sealed record LogExport(string Checkpoint, IReadOnlyList<LogEntry> Entries, IReadOnlyList<string> HandOvers);
+/// <summary>
+/// The signed checkpoint, the log's key hand-overs, oldest first, and every entry under the checkpoint (LinxianWorkflow.Audit.LogVerifier
+/// checks it). The entries stream from one database reader to the response as they are written, so the export's memory does not grow with the log.
+/// </summary>
+public sealed record LogExport(string Checkpoint, IReadOnlyList<string> HandOvers, IAsyncEnumerable<LogEntry> Entries);
 
-public sealed class ExportLogHandler(WorkflowStore store) : IQueryHandler<ExportLog, LogExport>
+public sealed class ExportLogHandler(LogQueries logStore) : IQueryHandler<ExportLog, LogExport>
 {
     public async ValueTask<LogExport> Handle(ExportLog query, CancellationToken cancellationToken)
     {
@@ -83,12 +85,18 @@ public sealed class ExportLogHandler(WorkflowStore store) : IQueryHandler<Export
             throw ServerText.Problem(StatusCodes.Status403Forbidden, "log.auditors-only", "LogAuditorsOnly");
         }
 
-        var checkpoint = await store.LatestCheckpointAsync(cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
-        var rows = await store.LogEntriesAsync(0, checkpoint.Size, cancellationToken);
+        var checkpoint = await logStore.LatestCheckpointAsync(cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
+        var handOvers = (await logStore.KeysAsync(cancellationToken)).Select(k => k.HandOver).OfType<string>();
+        return new LogExport(checkpoint.Note, [.. handOvers], Entries(checkpoint.Size, cancellationToken));
+    }
 
-        // A leaf whose event row is gone is exported with an empty record: the verifier names it.
-        var handOvers = (await store.LogKeysAsync(cancellationToken)).Select(k => k.HandOver).OfType<string>();
-        return new LogExport(checkpoint.Note, [.. rows.Select(r => new LogEntry(r.Position, r.Record ?? "", r.PrevHash?.Trim() ?? "", r.Hash?.Trim() ?? ""))], [.. handOvers]);
+    /// <summary>A leaf whose event row is gone is exported with an empty record: the verifier names it.</summary>
+    private async IAsyncEnumerable<LogEntry> Entries(long size, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var r in logStore.EntriesAsync(0, size, ct))
+        {
+            yield return new LogEntry(r.Position, r.Record ?? "", r.PrevHash?.Trim() ?? "", r.Hash?.Trim() ?? "");
+        }
     }
 }
 
@@ -98,7 +106,7 @@ public sealed record VerifyProposal(Caller Caller, string ProposalId) : IQuery<V
 /// <summary>The verdict, how many events were checked, the checkpoint and which townships' witnessed checkpoints were checked too.</summary>
 public sealed record VerificationView(string ProposalId, bool Intact, int? Event, string Reason, int Events, long CheckpointSize, IReadOnlyList<string> Witnesses);
 
-public sealed class VerifyProposalHandler(ProposalAccess access, Dossiers dossiers, WorkflowStore store, LogIdentity identity) : IQueryHandler<VerifyProposal, VerificationView>
+public sealed class VerifyProposalHandler(ProposalAccess access, Dossiers dossiers, LogQueries logStore, WitnessQueries witnessQueries, LogIdentity identity) : IQueryHandler<VerifyProposal, VerificationView>
 {
     public async ValueTask<VerificationView> Handle(VerifyProposal query, CancellationToken cancellationToken)
     {
@@ -108,9 +116,9 @@ public sealed class VerifyProposalHandler(ProposalAccess access, Dossiers dossie
         var size = Checkpoint.Parse(LogIdentity.Open(dossier.Checkpoint, keys) ?? "")?.Size ?? 0;
         var witnesses = new List<NoteVerifierKey>();
         var names = new List<string>();
-        foreach (var township in (await store.WitnessSignaturesUpToAsync(size, cancellationToken)).Select(s => s.Township))
+        foreach (var township in (await witnessQueries.SignaturesUpToAsync(size, cancellationToken)).Select(s => s.Township))
         {
-            if (NoteVerifierKey.Parse(await store.WitnessKeyAsync(township, cancellationToken) ?? "") is { } key)
+            if (NoteVerifierKey.Parse(await witnessQueries.KeyAsync(township, cancellationToken) ?? "") is { } key)
             {
                 witnesses.Add(key);
                 names.Add(township);
@@ -121,7 +129,7 @@ public sealed class VerifyProposalHandler(ProposalAccess access, Dossiers dossie
         if (verdict.Intact)
         {
             // Events the log holds that the events table has lost (the newest cut off, say).
-            var logged = await store.LogLeavesOfAsync(query.ProposalId, cancellationToken);
+            var logged = await logStore.LeavesOfAsync(query.ProposalId, cancellationToken);
             if (logged.FirstOrDefault(l => l.Seq > dossier.Events.Count) is { } lost)
             {
                 verdict = new Verdict(false, lost.Seq, $"the log holds it at position {lost.Position} but the record has only {dossier.Events.Count} events: the newest events were cut off");
@@ -139,11 +147,11 @@ public sealed record ExportOpenData : IQuery<IAsyncEnumerable<OpenDataRow>>;
 public sealed record OpenDataRow(PublicDisclosure Disclosure, string VillageCode);
 
 /// <summary>The rows come as the database reads them (the endpoint writes each on); the checkpoint is the one read first.</summary>
-public sealed class ExportOpenDataHandler(WorkflowStore store, DisclosureQueries disclosures) : IQueryHandler<ExportOpenData, IAsyncEnumerable<OpenDataRow>>
+public sealed class ExportOpenDataHandler(LogQueries logStore, DisclosureQueries disclosures) : IQueryHandler<ExportOpenData, IAsyncEnumerable<OpenDataRow>>
 {
     public async ValueTask<IAsyncEnumerable<OpenDataRow>> Handle(ExportOpenData query, CancellationToken cancellationToken)
     {
-        var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
+        var checkpoint = await logStore.LatestCheckpointAsync(cancellationToken);
         return Rows(checkpoint, cancellationToken);
     }
 

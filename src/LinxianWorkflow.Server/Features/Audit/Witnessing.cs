@@ -4,7 +4,6 @@ using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.AuditLog;
 using LinxianWorkflow.Server.Hosting;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Audit;
@@ -27,7 +26,7 @@ public sealed record RegisterWitness(Caller Caller, WitnessRegistration Registra
 /// <summary>A township (its area path, e.g. 141124/141124100) and its witness verifier key (name+keyid+base64).</summary>
 public sealed record WitnessRegistration(string Township, string Key);
 
-public sealed class RegisterWitnessHandler(WorkflowStore store, AdjustableClock clock, AreaRegistry areas) : ICommandHandler<RegisterWitness, WitnessRegistration>
+public sealed class RegisterWitnessHandler(WitnessQueries witnesses, AdjustableClock clock, AreaRegistry areas) : ICommandHandler<RegisterWitness, WitnessRegistration>
 {
     public async ValueTask<WitnessRegistration> Handle(RegisterWitness command, CancellationToken cancellationToken)
     {
@@ -38,7 +37,7 @@ public sealed class RegisterWitnessHandler(WorkflowStore store, AdjustableClock 
         }
 
         var key = NoteVerifierKey.Parse(command.Registration.Key.Trim())!.ToString();
-        await store.RegisterWitnessAsync(command.Registration.Township, key, clock.Real.GetUtcNow(), command.Caller.Id, cancellationToken);
+        await witnesses.RegisterAsync(command.Registration.Township, key, clock.Real.GetUtcNow(), command.Caller.Id, cancellationToken);
         return new WitnessRegistration(command.Registration.Township, key);
     }
 }
@@ -55,17 +54,17 @@ public sealed record GetWitnessRequest(Caller Caller, string? Township) : IQuery
 /// </summary>
 public sealed record WitnessRequest(string Township, string WitnessKey, string Checkpoint, long Size, string? Previous, long PreviousSize, IReadOnlyList<string> Consistency, string? HandOver = null);
 
-public sealed class GetWitnessRequestHandler(WorkflowStore store, LogTree tree, AreaRegistry areas) : IQueryHandler<GetWitnessRequest, WitnessRequest>
+public sealed class GetWitnessRequestHandler(LogQueries logStore, WitnessQueries witnesses, LogTree tree, AreaRegistry areas) : IQueryHandler<GetWitnessRequest, WitnessRequest>
 {
     public async ValueTask<WitnessRequest> Handle(GetWitnessRequest query, CancellationToken cancellationToken)
     {
         var township = Witnessing.TownshipOf(query.Caller, query.Township);
-        var witnessKey = await store.WitnessKeyAsync(township, cancellationToken)
+        var witnessKey = await witnesses.KeyAsync(township, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", areas.DisplayName(township));
-        var log = await LogSnapshot.LoadAsync(store, tree, cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
-        var previous = await store.LastWitnessSignatureAsync(township, cancellationToken);
-        var restart = previous is null ? null : Witnessing.RestartFor(await store.LogKeysAsync(cancellationToken), previous);
-        var accepted = previous is null ? await store.LastWitnessRestartAsync(township, cancellationToken) : null;
+        var log = await LogSnapshot.LoadAsync(logStore, tree, cancellationToken) ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.empty", "LogEmpty");
+        var previous = await witnesses.LastSignatureAsync(township, cancellationToken);
+        var restart = previous is null ? null : Witnessing.RestartFor(await logStore.KeysAsync(cancellationToken), previous);
+        var accepted = previous is null ? await witnesses.LastRestartAsync(township, cancellationToken) : null;
         var from = Math.Min(log.Checkpoint.Size, restart?.SignsAfter ?? previous?.Size ?? accepted?.RestartSize ?? 0);
         return new WitnessRequest(township, witnessKey, log.Checkpoint.Note, log.Checkpoint.Size, previous?.Note, previous?.Size ?? 0,
             await log.ConsistencyAsync(from, cancellationToken), restart?.HandOver);
@@ -81,15 +80,15 @@ public sealed record CoSignature(string Note, string? Township = null);
 /// <summary>A checkpoint a township witnessed.</summary>
 public sealed record WitnessedView(string Township, long Size, string Note, DateTimeOffset SignedAt, string SignedBy);
 
-public sealed class CoSignCheckpointHandler(WorkflowStore store, LogIdentity identity, LogTree tree, AdjustableClock clock, AreaRegistry areas) : ICommandHandler<CoSignCheckpoint, WitnessedView>
+public sealed class CoSignCheckpointHandler(LogQueries logStore, WitnessQueries witnesses, LogIdentity identity, LogTree tree, AdjustableClock clock, AreaRegistry areas) : ICommandHandler<CoSignCheckpoint, WitnessedView>
 {
     public async ValueTask<WitnessedView> Handle(CoSignCheckpoint command, CancellationToken cancellationToken)
     {
-        var (township, witnessKey) = await Witnessing.RegisteredAsync(store, areas, command.Caller, command.CoSignature.Township, cancellationToken);
+        var (township, witnessKey) = await Witnessing.RegisteredAsync(witnesses, areas, command.Caller, command.CoSignature.Township, cancellationToken);
         var note = command.CoSignature.Note;
         var keys = await identity.KeysAsync(cancellationToken);
         if (LogIdentity.Open(note, keys) is not { } text || Checkpoint.Parse(text) is not { } checkpoint
-            || await store.CheckpointAsync(checkpoint.Size, cancellationToken) is not { } stored
+            || await logStore.CheckpointAsync(checkpoint.Size, cancellationToken) is not { } stored
             || stored.Root.Trim() != Convert.ToHexStringLower(checkpoint.Root))
         {
             throw ServerText.Problem(StatusCodes.Status422UnprocessableEntity, "witness.not-a-checkpoint", "WitnessBadNote");
@@ -102,8 +101,8 @@ public sealed class CoSignCheckpointHandler(WorkflowStore store, LogIdentity ide
 
         // The server shows, and here checks again, that this checkpoint extends the last one the township signed
         // (in its current epoch: after a restart it accepted, the restarted log from the hand-over's size on).
-        var restart = await store.LastWitnessRestartAsync(township, cancellationToken);
-        if (await store.LastWitnessSignatureAsync(township, cancellationToken) is not { } previous)
+        var restart = await witnesses.LastRestartAsync(township, cancellationToken);
+        if (await witnesses.LastSignatureAsync(township, cancellationToken) is not { } previous)
         {
             if (restart is not null && checkpoint.Size < restart.RestartSize)
             {
@@ -127,7 +126,7 @@ public sealed class CoSignCheckpointHandler(WorkflowStore store, LogIdentity ide
         }
 
         var row = new WitnessSignatureRow { Township = township, Epoch = restart?.Epoch ?? 0, Size = checkpoint.Size, Note = note, SignedAt = clock.Real.GetUtcNow(), SignedBy = command.Caller.Id };
-        await store.AddWitnessSignatureAsync(row, cancellationToken); // the same size twice: the first stays
+        await witnesses.AddSignatureAsync(row, cancellationToken); // the same size twice: the first stays
         return new WitnessedView(township, checkpoint.Size, note, row.SignedAt, row.SignedBy);
     }
 }
@@ -142,13 +141,13 @@ public sealed record AcceptRestart(Caller Caller, CoSignature CoSignature) : ICo
 /// <summary>A restart a township accepted: its new epoch, the hand-over's size and the size given up, the co-signed hand-over.</summary>
 public sealed record WitnessRestartView(string Township, int Epoch, long RestartSize, long AbandonedSize, string HandOver, DateTimeOffset AcceptedAt, string AcceptedBy);
 
-public sealed class AcceptRestartHandler(WorkflowStore store, AdjustableClock clock, AreaRegistry areas) : ICommandHandler<AcceptRestart, WitnessRestartView>
+public sealed class AcceptRestartHandler(LogQueries logStore, WitnessQueries witnesses, AdjustableClock clock, AreaRegistry areas) : ICommandHandler<AcceptRestart, WitnessRestartView>
 {
     public async ValueTask<WitnessRestartView> Handle(AcceptRestart command, CancellationToken cancellationToken)
     {
-        var (township, witnessKey) = await Witnessing.RegisteredAsync(store, areas, command.Caller, command.CoSignature.Township, cancellationToken);
+        var (township, witnessKey) = await Witnessing.RegisteredAsync(witnesses, areas, command.Caller, command.CoSignature.Township, cancellationToken);
         var note = command.CoSignature.Note;
-        var keys = await store.LogKeysAsync(cancellationToken);
+        var keys = await logStore.KeysAsync(cancellationToken);
         var text = SignedNote.UnverifiedText(note);
         var recorded = keys.FirstOrDefault(k => k.HandOver is { } h && text is not null && SignedNote.UnverifiedText(h) == text);
         if (recorded is null || KeyHandOver.Parse(text!) is not { Abandoned: { } abandoned } handOver || KeyHandOver.Open(note, handOver.Old) is null)
@@ -164,8 +163,8 @@ public sealed class AcceptRestartHandler(WorkflowStore store, AdjustableClock cl
         // Not a restart that leaves out what this township co-signed (a larger checkpoint, or one another hand-over gave up),
         // nor one it accepted already. (A database restored from a dump may have lost the township's newest co-signatures:
         // the witness's own record of them is what it checked against the hand-over.)
-        var previous = await store.LastWitnessSignatureAsync(township, cancellationToken);
-        var last = await store.LastWitnessRestartAsync(township, cancellationToken);
+        var previous = await witnesses.LastSignatureAsync(township, cancellationToken);
+        var last = await witnesses.LastRestartAsync(township, cancellationToken);
         if ((previous is not null && (previous.Size > abandoned.Size || (Witnessing.RestartFor(keys, previous) is { } other && other.Seq != recorded.Seq)))
             || (last is not null && SignedNote.UnverifiedText(last.HandOver) == text))
         {
@@ -182,7 +181,7 @@ public sealed class AcceptRestartHandler(WorkflowStore store, AdjustableClock cl
             AcceptedAt = clock.Real.GetUtcNow(),
             AcceptedBy = command.Caller.Id,
         };
-        if (!await store.AddWitnessRestartAsync(row, cancellationToken))
+        if (!await witnesses.AddRestartAsync(row, cancellationToken))
         {
             throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.no-restart", "WitnessNoRestart", previous?.Size ?? 0, handOver.Size, abandoned.Size);
         }
@@ -194,19 +193,19 @@ public sealed class AcceptRestartHandler(WorkflowStore store, AdjustableClock cl
 /// <summary>Each township's newest witnessed checkpoint, for anyone (the public pages show them).</summary>
 public sealed record ListWitnessed : IQuery<IReadOnlyList<WitnessedView>>;
 
-public sealed class ListWitnessedHandler(WorkflowStore store) : IQueryHandler<ListWitnessed, IReadOnlyList<WitnessedView>>
+public sealed class ListWitnessedHandler(WitnessQueries witnesses) : IQueryHandler<ListWitnessed, IReadOnlyList<WitnessedView>>
 {
     public async ValueTask<IReadOnlyList<WitnessedView>> Handle(ListWitnessed query, CancellationToken cancellationToken) =>
-        [.. (await store.WitnessSignaturesUpToAsync(long.MaxValue, cancellationToken)).Select(w => new WitnessedView(w.Township, w.Size, w.Note, w.SignedAt, w.SignedBy))];
+        [.. (await witnesses.SignaturesUpToAsync(long.MaxValue, cancellationToken)).Select(w => new WitnessedView(w.Township, w.Size, w.Note, w.SignedAt, w.SignedBy))];
 }
 
 public static class Witnessing
 {
     /// <summary>The township the reviewer hands in for (<see cref="TownshipOf"/>) and its registered witness key; 409 before one is registered.</summary>
-    public static async Task<(string Township, NoteVerifierKey Key)> RegisteredAsync(WorkflowStore store, AreaRegistry areas, Caller caller, string? named, CancellationToken ct)
+    public static async Task<(string Township, NoteVerifierKey Key)> RegisteredAsync(WitnessQueries witnesses, AreaRegistry areas, Caller caller, string? named, CancellationToken ct)
     {
         var township = TownshipOf(caller, named);
-        var key = await store.WitnessKeyAsync(township, ct)
+        var key = await witnesses.KeyAsync(township, ct)
             ?? throw ServerText.Problem(StatusCodes.Status409Conflict, "witness.not-registered", "WitnessNotRegistered", areas.DisplayName(township));
         return (township, NoteVerifierKey.Parse(key)!);
     }

@@ -19,12 +19,12 @@ public sealed record CreateFirstAdministrator(string UserName, string Scope) : I
         CreateUser.CheckUser(UserName, UserName, null) ?? GrantRules.Check([new RoleGrant(Roles.Administrator, Scope)]);
 }
 
-public sealed class CreateFirstAdministratorHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher, WorkflowLibrary library, AreaRegistry areas)
+public sealed class CreateFirstAdministratorHandler(UserQueries users, TimeProvider time, IPasswordHasher<UserRow> hasher, WorkflowLibrary library, AreaRegistry areas)
     : ICommandHandler<CreateFirstAdministrator, CreatedUser>
 {
     public async ValueTask<CreatedUser> Handle(CreateFirstAdministrator command, CancellationToken cancellationToken)
     {
-        var handler = new CreateUserHandler(store, time, hasher, library, areas);
+        var handler = new CreateUserHandler(users, time, hasher, library, areas);
         return await handler.AddAsync(new NewUser(command.UserName, "系统管理员", [new RoleGrant(Roles.Administrator, command.Scope)]), cancellationToken);
     }
 }

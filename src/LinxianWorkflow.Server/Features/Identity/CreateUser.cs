@@ -30,7 +30,7 @@ public sealed record CreateUser(Caller Caller, NewUser User) : ICommand<CreatedU
                     : null;
 }
 
-public sealed class CreateUserHandler(WorkflowStore store, TimeProvider time, IPasswordHasher<UserRow> hasher, WorkflowLibrary library, AreaRegistry areas) : ICommandHandler<CreateUser, CreatedUser>
+public sealed class CreateUserHandler(UserQueries users, TimeProvider time, IPasswordHasher<UserRow> hasher, WorkflowLibrary library, AreaRegistry areas) : ICommandHandler<CreateUser, CreatedUser>
 {
     public async ValueTask<CreatedUser> Handle(CreateUser command, CancellationToken cancellationToken) =>
         GrantRules.CheckGrantable(command.Caller, areas, command.User.Grants, []) is { } outside
@@ -55,7 +55,7 @@ public sealed class CreateUserHandler(WorkflowStore store, TimeProvider time, IP
             CreatedAt = time.GetUtcNow(),
         };
         row.PasswordHash = hasher.HashPassword(row, u.Password ?? generated!);
-        if (!await store.AddUserAsync(row, cancellationToken))
+        if (!await users.AddAsync(row, cancellationToken))
         {
             throw ServerText.Problem(StatusCodes.Status409Conflict, "user.name-taken", "UserNameTaken", u.UserName);
         }

@@ -1,7 +1,6 @@
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Identity;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Identity;
@@ -11,11 +10,11 @@ public sealed record EndAllSessions(Caller Caller) : ICommand<SessionsEnded>, IC
 
 public sealed record SessionsEnded(int Revoked);
 
-public sealed class EndAllSessionsHandler(WorkflowStore store, AdjustableClock clock, TokenCache cache) : ICommandHandler<EndAllSessions, SessionsEnded>
+public sealed class EndAllSessionsHandler(UserQueries users, AdjustableClock clock, TokenCache cache) : ICommandHandler<EndAllSessions, SessionsEnded>
 {
     public async ValueTask<SessionsEnded> Handle(EndAllSessions command, CancellationToken cancellationToken)
     {
-        var revoked = await store.RevokeAllTokensAsync(command.Caller.Id, clock.Real.GetUtcNow(), cancellationToken);
+        var revoked = await users.RevokeAllTokensAsync(command.Caller.Id, clock.Real.GetUtcNow(), cancellationToken);
         cache.Clear();
         return new SessionsEnded(revoked);
     }

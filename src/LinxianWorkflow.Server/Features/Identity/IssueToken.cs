@@ -1,7 +1,6 @@
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Identity;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Identity;
@@ -20,13 +19,13 @@ public sealed record IssueToken(Caller Caller, TokenRequest Request) : ICommand<
                 : null;
 }
 
-public sealed class IssueTokenHandler(WorkflowStore store, AdjustableClock clock) : ICommandHandler<IssueToken, IssuedToken>
+public sealed class IssueTokenHandler(UserQueries users, AdjustableClock clock) : ICommandHandler<IssueToken, IssuedToken>
 {
     public async ValueTask<IssuedToken> Handle(IssueToken command, CancellationToken cancellationToken)
     {
         var now = clock.Real.GetUtcNow();
         var (token, row) = Tokens.Issue(command.Caller.Id, "script", command.Request.Name, now, now.AddDays(command.Request.Days));
-        await store.AddTokenAsync(row, cancellationToken);
+        await users.AddTokenAsync(row, cancellationToken);
         return new IssuedToken(token, Tokens.IdOf(row.TokenHash), command.Caller.Id, command.Caller.Name, row.ExpiresAt);
     }
 }

@@ -26,16 +26,16 @@ public sealed record UserView(
     string? Phone = null, string? WeComId = null, bool PhoneVerified = false)
 {
     /// <summary>A user row as the administrator reads it, with its tokens (ids only).</summary>
-    public static async Task<UserView> OfAsync(WorkflowStore store, UserRow u, CancellationToken ct)
+    public static async Task<UserView> OfAsync(UserQueries users, UserRow u, CancellationToken ct)
     {
-        var tokens = await store.ListTokensAsync(u.Id, ct);
+        var tokens = await users.ListTokensAsync(u.Id, ct);
         return new UserView(u.Id, u.UserName, u.DisplayName, LinxianWorkflow.Server.Identity.Tokens.GrantsOf(u), u.Disabled, u.LockedUntil,
             [.. tokens.Select(t => new TokenView(LinxianWorkflow.Server.Identity.Tokens.IdOf(t.TokenHash), t.Kind, t.Name, t.CreatedAt, t.ExpiresAt, t.RevokedAt))],
             u.Phone, u.WeComId, u.Phone is not null && u.PhoneVerifiedAt is not null);
     }
 }
 
-public sealed class ListUsersHandler(WorkflowStore store) : IQueryHandler<ListUsers, UserPage>
+public sealed class ListUsersHandler(UserQueries users) : IQueryHandler<ListUsers, UserPage>
 {
     private const int ScanPage = 500;
 
@@ -44,27 +44,27 @@ public sealed class ListUsersHandler(WorkflowStore store) : IQueryHandler<ListUs
         // Users are read in pages by name and kept when the caller administers them, until the page is full: the answer
         // is bounded however many users the deployment has, and the scan goes on only as far as it must.
         var limit = Math.Clamp(query.Limit, 1, ListUsers.PageSize);
-        var users = new List<UserView>();
+        var views = new List<UserView>();
         var after = query.After;
         while (true)
         {
-            var page = await store.ListUsersAsync(after, ScanPage, cancellationToken);
+            var page = await users.ListAsync(after, ScanPage, cancellationToken);
             foreach (var u in page)
             {
                 after = u.UserName;
                 if (query.Caller.Administers(LinxianWorkflow.Server.Identity.Tokens.GrantsOf(u)))
                 {
-                    users.Add(await UserView.OfAsync(store, u, cancellationToken));
-                    if (users.Count == limit)
+                    views.Add(await UserView.OfAsync(users, u, cancellationToken));
+                    if (views.Count == limit)
                     {
-                        return new UserPage(users, after);
+                        return new UserPage(views, after);
                     }
                 }
             }
 
             if (page.Count < ScanPage)
             {
-                return new UserPage(users, null);
+                return new UserPage(views, null);
             }
         }
     }
@@ -73,12 +73,12 @@ public sealed class ListUsersHandler(WorkflowStore store) : IQueryHandler<ListUs
 /// <summary>An administrator reads one user, with grants and tokens (the user page: one user, not the whole list).</summary>
 public sealed record GetUser(Caller Caller, string UserId) : IQuery<UserView>, IAdministrationMessage;
 
-public sealed class GetUserHandler(WorkflowStore store, AreaRegistry areas) : IQueryHandler<GetUser, UserView>
+public sealed class GetUserHandler(UserQueries users, AreaRegistry areas) : IQueryHandler<GetUser, UserView>
 {
     public async ValueTask<UserView> Handle(GetUser query, CancellationToken cancellationToken)
     {
-        var user = await store.GetUserAsync(query.UserId, cancellationToken)
+        var user = await users.GetAsync(query.UserId, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", query.UserId);
-        return GrantRules.CheckAdministers(query.Caller, areas, user) is { } outsider ? throw outsider : await UserView.OfAsync(store, user, cancellationToken);
+        return GrantRules.CheckAdministers(query.Caller, areas, user) is { } outsider ? throw outsider : await UserView.OfAsync(users, user, cancellationToken);
     }
 }

@@ -30,7 +30,7 @@ public sealed record SignInLimits(int FailuresPerAccount, TimeSpan Lockout, int 
         configuration.GetValue("Identity:SignInFailuresPerAddress", 20), TimeSpan.FromMinutes(configuration.GetValue("Identity:SignInAddressWindowMinutes", 10.0)));
 }
 
-public sealed class LoginHandler(WorkflowStore store, AdjustableClock clock, IPasswordHasher<UserRow> hasher, SignInLimits limits) : ICommandHandler<Login, IssuedToken>
+public sealed class LoginHandler(UserQueries users, RateLimits rateLimits, AdjustableClock clock, IPasswordHasher<UserRow> hasher, SignInLimits limits) : ICommandHandler<Login, IssuedToken>
 {
     // Checked when there is no account's hash to check (unknown, disabled, locked): every refusal costs what a wrong password costs.
     private readonly Lazy<string> _decoy = new(() => hasher.HashPassword(new UserRow(), Tokens.NewPassword()));
@@ -42,7 +42,7 @@ public sealed class LoginHandler(WorkflowStore store, AdjustableClock clock, IPa
         // Both counts are taken before the password is checked, each in one statement, and given back on success: concurrent
         // attempts cannot all read the same count, so a burst checks no more passwords than the limits allow.
         var address = "sign-in:" + ClientAddress.Key(command.Client);
-        var hit = await store.HitAsync(address, limits.AddressWindow, now, cancellationToken);
+        var hit = await rateLimits.HitAsync(address, limits.AddressWindow, now, cancellationToken);
         if (hit.Hits > limits.FailuresPerAddress)
         {
             var wait = hit.WindowStartedAt + limits.AddressWindow - now;
@@ -51,7 +51,7 @@ public sealed class LoginHandler(WorkflowStore store, AdjustableClock clock, IPa
             { RetryAfter = wait };
         }
 
-        var user = await store.TakeSignInAttemptAsync(command.Credentials.UserName, limits.FailuresPerAccount, now, now + limits.Lockout, cancellationToken);
+        var user = await users.TakeSignInAttemptAsync(command.Credentials.UserName, limits.FailuresPerAccount, now, now + limits.Lockout, cancellationToken);
         var checkedHash = hasher.VerifyHashedPassword(user ?? new UserRow(), user?.PasswordHash ?? _decoy.Value, command.Credentials.Password);
         if (user?.PasswordHash is null || checkedHash == PasswordVerificationResult.Failed)
         {
@@ -59,7 +59,7 @@ public sealed class LoginHandler(WorkflowStore store, AdjustableClock clock, IPa
         }
 
         var (token, row) = Tokens.Issue(user.Id, "session", "login", now, now + Tokens.SessionLifetime);
-        await store.SignedInAsync(row, address, cancellationToken);
+        await users.SignedInAsync(row, address, cancellationToken);
         return new IssuedToken(token, Tokens.IdOf(row.TokenHash), user.Id, user.DisplayName, row.ExpiresAt);
     }
 }

@@ -4,7 +4,6 @@ using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Notifications;
 using LinxianWorkflow.Server.Privacy;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Identity;
@@ -93,7 +92,7 @@ public sealed class VerifyPhoneHandler(AddressQueries addresses, PhoneCodes code
 /// derived from the privacy secret, good for ten minutes and five tries; sends are limited per user (<c>Notifications:Verification:SendsPerHour</c>,
 /// counted in the database, so on every node). The code is sent at once, not through the outbox: the person is waiting for it, at any hour.
 /// </summary>
-public sealed class PhoneCodes(WorkflowStore store, AddressQueries addresses, IEnumerable<INotificationChannel> channels, PersonalDataKey personal, AdjustableClock clock, IConfiguration configuration)
+public sealed class PhoneCodes(RateLimits rateLimits, AddressQueries addresses, IEnumerable<INotificationChannel> channels, PersonalDataKey personal, AdjustableClock clock, IConfiguration configuration)
 {
     public const int MaxTries = 5;
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
@@ -121,7 +120,7 @@ public sealed class PhoneCodes(WorkflowStore store, AddressQueries addresses, IE
     public async Task<DateTimeOffset> SendAsync(string userId, string phone, CancellationToken ct)
     {
         var real = clock.Real.GetUtcNow();
-        var hit = await store.HitAsync("verify-send:" + userId, TimeSpan.FromHours(1), real, ct);
+        var hit = await rateLimits.HitAsync("verify-send:" + userId, TimeSpan.FromHours(1), real, ct);
         if (hit.Hits > _sendsPerHour)
         {
             var wait = hit.WindowStartedAt + TimeSpan.FromHours(1) - real;

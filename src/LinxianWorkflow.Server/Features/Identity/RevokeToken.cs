@@ -3,7 +3,6 @@ using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Identity;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Identity;
@@ -18,7 +17,7 @@ public sealed partial record RevokeToken(Caller Caller, string UserId, string To
     private static partial Regex TokenIdPattern();
 }
 
-public sealed class RevokeTokenHandler(WorkflowStore store, AdjustableClock clock, TokenCache cache, AreaRegistry areas) : ICommandHandler<RevokeToken, Unit>
+public sealed class RevokeTokenHandler(UserQueries users, AdjustableClock clock, TokenCache cache, AreaRegistry areas) : ICommandHandler<RevokeToken, Unit>
 {
     public async ValueTask<Unit> Handle(RevokeToken command, CancellationToken cancellationToken)
     {
@@ -29,7 +28,7 @@ public sealed class RevokeTokenHandler(WorkflowStore store, AdjustableClock cloc
                 throw ServerText.Problem(StatusCodes.Status403Forbidden, "auth.administrator", "AuthAdministrator");
             }
 
-            var user = await store.GetUserAsync(command.UserId, cancellationToken)
+            var user = await users.GetAsync(command.UserId, cancellationToken)
                 ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "token.unknown", "TokenUnknown", command.TokenId);
             if (GrantRules.CheckAdministers(command.Caller, areas, user) is { } outsider)
             {
@@ -37,7 +36,7 @@ public sealed class RevokeTokenHandler(WorkflowStore store, AdjustableClock cloc
             }
         }
 
-        var revoked = await store.RevokeTokenAsync(command.UserId, command.TokenId, clock.Real.GetUtcNow(), cancellationToken);
+        var revoked = await users.RevokeTokenAsync(command.UserId, command.TokenId, clock.Real.GetUtcNow(), cancellationToken);
         cache.Clear();
         return revoked
             ? Unit.Value

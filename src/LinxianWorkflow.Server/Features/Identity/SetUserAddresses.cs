@@ -3,7 +3,6 @@ using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Areas;
 using LinxianWorkflow.Server.Hosting;
 using LinxianWorkflow.Server.Identity;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 
 namespace LinxianWorkflow.Server.Features.Identity;
@@ -35,11 +34,11 @@ public sealed partial record SetUserAddresses(Caller Caller, string UserId, User
     private static partial Regex WeComUserId();
 }
 
-public sealed class SetUserAddressesHandler(WorkflowStore store, AddressQueries addresses, AreaRegistry areas, AdjustableClock clock) : ICommandHandler<SetUserAddresses, Unit>
+public sealed class SetUserAddressesHandler(UserQueries users, AddressQueries addresses, AreaRegistry areas, AdjustableClock clock) : ICommandHandler<SetUserAddresses, Unit>
 {
     public async ValueTask<Unit> Handle(SetUserAddresses command, CancellationToken cancellationToken)
     {
-        var user = await store.GetUserAsync(command.UserId, cancellationToken)
+        var user = await users.GetAsync(command.UserId, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", command.UserId);
         if (GrantRules.CheckAdministers(command.Caller, areas, user) is { } outsider)
         {

@@ -23,12 +23,12 @@ public sealed record UpdateUser(Caller Caller, string UserId, UserChange Change)
         ?? CreateUser.CheckUser("x", Change.DisplayName ?? "x", Change.Password);
 }
 
-public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserRow> hasher, TokenCache cache, WorkflowLibrary library, AreaRegistry areas, AdjustableClock clock)
+public sealed class UpdateUserHandler(UserQueries users, IPasswordHasher<UserRow> hasher, TokenCache cache, WorkflowLibrary library, AreaRegistry areas, AdjustableClock clock)
     : ICommandHandler<UpdateUser, Unit>
 {
     public async ValueTask<Unit> Handle(UpdateUser command, CancellationToken cancellationToken)
     {
-        var user = await store.GetUserAsync(command.UserId, cancellationToken)
+        var user = await users.GetAsync(command.UserId, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "user.unknown", "UserUnknown", command.UserId);
         if (GrantRules.CheckAdministers(command.Caller, areas, user) is { } outsider)
         {
@@ -54,7 +54,7 @@ public sealed class UpdateUserHandler(WorkflowStore store, IPasswordHasher<UserR
             user.PasswordHash = hasher.HashPassword(user, password);
         }
 
-        await store.UpdateUserAsync(user, passwordReset: change.Password is not null, endSessions: disabling || change.Password is not null, clock.Real.GetUtcNow(), cancellationToken);
+        await users.UpdateAsync(user, passwordReset: change.Password is not null, endSessions: disabling || change.Password is not null, clock.Real.GetUtcNow(), cancellationToken);
         cache.Clear();
         return Unit.Value;
     }

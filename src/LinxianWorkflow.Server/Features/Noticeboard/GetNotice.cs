@@ -1,4 +1,5 @@
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.AuditLog;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
@@ -10,13 +11,13 @@ public sealed record GetNotice(string ProposalId, int EventSequence) : IQuery<No
 /// <summary>A notice with the village it was posted in.</summary>
 public sealed record NoticeView(PublicDisclosure Notice, string VillageCode);
 
-public sealed class GetNoticeHandler(WorkflowStore store, DisclosureQueries disclosures) : IQueryHandler<GetNotice, NoticeView>
+public sealed class GetNoticeHandler(LogQueries logStore, DisclosureQueries disclosures) : IQueryHandler<GetNotice, NoticeView>
 {
     public async ValueTask<NoticeView> Handle(GetNotice query, CancellationToken cancellationToken)
     {
         var row = await disclosures.ByEventAsync(query.ProposalId, query.EventSequence, cancellationToken)
             ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-public", "ProofNotPublic", query.ProposalId, query.EventSequence);
-        return new NoticeView(PublicDisclosure.Of(row, await store.LatestCheckpointAsync(cancellationToken)), row.VillageCode);
+        return new NoticeView(PublicDisclosure.Of(row, await logStore.LatestCheckpointAsync(cancellationToken)), row.VillageCode);
     }
 }
 

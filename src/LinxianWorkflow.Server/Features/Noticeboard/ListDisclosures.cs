@@ -1,4 +1,5 @@
 using LinxianWorkflow.Server.Application;
+using LinxianWorkflow.Server.AuditLog;
 using LinxianWorkflow.Server.Storage;
 using Mediator;
 
@@ -31,12 +32,12 @@ public sealed record PublicDisclosure(
         $"/api/public/proposals/{Uri.EscapeDataString(proposalId)}/events/{sequence}/proof";
 }
 
-public sealed class ListDisclosuresHandler(WorkflowStore store, DisclosureQueries disclosures) : IQueryHandler<ListDisclosures, IReadOnlyList<PublicDisclosure>>
+public sealed class ListDisclosuresHandler(LogQueries logStore, DisclosureQueries disclosures) : IQueryHandler<ListDisclosures, IReadOnlyList<PublicDisclosure>>
 {
     public async ValueTask<IReadOnlyList<PublicDisclosure>> Handle(ListDisclosures query, CancellationToken cancellationToken)
     {
         var rows = await disclosures.OfVillageAsync(query.VillageCode, cancellationToken);
-        var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
+        var checkpoint = await logStore.LatestCheckpointAsync(cancellationToken);
         return [.. rows.Select(r => PublicDisclosure.Of(r, checkpoint))];
     }
 }
@@ -50,7 +51,7 @@ public sealed record SearchDisclosures(string Text) : IQuery<IReadOnlyList<Found
 /// <summary>A disclosure found by its title, and the code of the village that posted it.</summary>
 public sealed record FoundDisclosure(PublicDisclosure Disclosure, string VillageCode);
 
-public sealed class SearchDisclosuresHandler(WorkflowStore store, DisclosureQueries disclosures) : IQueryHandler<SearchDisclosures, IReadOnlyList<FoundDisclosure>>
+public sealed class SearchDisclosuresHandler(LogQueries logStore, DisclosureQueries disclosures) : IQueryHandler<SearchDisclosures, IReadOnlyList<FoundDisclosure>>
 {
     public const int MinLength = 2;
 
@@ -65,7 +66,7 @@ public sealed class SearchDisclosuresHandler(WorkflowStore store, DisclosureQuer
 
         var cut = text.Length <= 50 ? text.Length : char.IsHighSurrogate(text[49]) ? 49 : 50; // never half a character
         var rows = await disclosures.TitledAsync(text[..cut], 50, cancellationToken);
-        var checkpoint = await store.LatestCheckpointAsync(cancellationToken);
+        var checkpoint = await logStore.LatestCheckpointAsync(cancellationToken);
         return [.. rows.Select(r => new FoundDisclosure(PublicDisclosure.Of(r, checkpoint), r.VillageCode))];
     }
 }

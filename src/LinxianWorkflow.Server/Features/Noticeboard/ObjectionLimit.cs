@@ -1,6 +1,5 @@
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Hosting;
-using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.Features.Noticeboard;
 
@@ -10,7 +9,7 @@ namespace LinxianWorkflow.Server.Features.Noticeboard;
 /// node shares the count and a restart does not reset it, and keyed on the real client (the forwarded address from a
 /// configured proxy, an IPv6 address by its /64). Reading a notice is never limited.
 /// </summary>
-public sealed class ObjectionLimit(WorkflowStore store, AdjustableClock clock, IConfiguration configuration)
+public sealed class ObjectionLimit(RateLimits rateLimits, AdjustableClock clock, IConfiguration configuration)
 {
     private readonly int _perWindow = configuration.GetValue("Public:ObjectionsPerWindow", 5) is var n and >= 1
         ? n
@@ -24,7 +23,7 @@ public sealed class ObjectionLimit(WorkflowStore store, AdjustableClock clock, I
     public async Task TakeAsync(string remoteAddress, CancellationToken ct)
     {
         var now = clock.Real.GetUtcNow(); // real time, as sign-in limits: the demo clock moves days at a time
-        var hit = await store.HitAsync("objection:" + ClientAddress.Key(remoteAddress), _window, now, ct);
+        var hit = await rateLimits.HitAsync("objection:" + ClientAddress.Key(remoteAddress), _window, now, ct);
         if (hit.Hits > _perWindow)
         {
             throw new ProblemException(StatusCodes.Status429TooManyRequests, "public.rate-limited", ServerText.Get("RateLimited"))

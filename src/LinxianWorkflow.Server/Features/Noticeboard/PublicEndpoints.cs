@@ -1,6 +1,5 @@
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Http;
-using LinxianWorkflow.Server.Storage;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
@@ -30,8 +29,8 @@ public static class PublicEndpoints
             Api.Ok(await sender.Send(new SearchDisclosures(q ?? ""), http.RequestAborted)))
         .Produces<IReadOnlyList<FoundDisclosure>>().WithSummary("公开栏 search: the county's disclosures whose title contains q (two characters or more), newest first, at most 50, no sign-in");
 
-        pub.MapGet("/log/checkpoint", async (WorkflowStore store, HttpContext http) =>
-            await store.LatestCheckpointAsync(http.RequestAborted) is { } checkpoint
+        pub.MapGet("/log/checkpoint", async (AuditLog.LogQueries logStore, HttpContext http) =>
+            await logStore.LatestCheckpointAsync(http.RequestAborted) is { } checkpoint
                 ? Results.Text(checkpoint.Note, "text/plain; charset=utf-8")
                 : throw ServerText.Problem(StatusCodes.Status404NotFound, "log.not-yet", "LogNotYet", "-", 0))
         .WithSummary("The log's latest signed checkpoint (C2SP signed note)");

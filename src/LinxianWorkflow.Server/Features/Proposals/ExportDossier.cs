@@ -26,15 +26,15 @@ public sealed class ExportDossierHandler(ProposalAccess access, Dossiers dossier
 }
 
 /// <summary>Assembles a proposal's dossier (see <see cref="ExportDossier"/>); the server's own verification reads the same one.</summary>
-public sealed class Dossiers(WorkflowStore store, LogTree tree)
+public sealed class Dossiers(WorkflowStore store, LogQueries logStore, WitnessQueries witnesses, LogTree tree)
 {
     public async Task<Dossier> BuildAsync(string proposalId, long? since, CancellationToken cancellationToken)
     {
-        var log = await LogSnapshot.LoadAsync(store, tree, cancellationToken) ?? throw LogSnapshot.NotYet(proposalId, 1);
+        var log = await LogSnapshot.LoadAsync(logStore, tree, cancellationToken) ?? throw LogSnapshot.NotYet(proposalId, 1);
         var events = new List<DossierEvent>();
         foreach (var e in await store.LoadEventsAsync(proposalId, cancellationToken))
         {
-            var (leaf, proof) = await log.ProveAsync(store, proposalId, e.Sequence, cancellationToken);
+            var (leaf, proof) = await log.ProveAsync(logStore, proposalId, e.Sequence, cancellationToken);
             events.Add(new DossierEvent(e.Sequence, e.Record, e.PreviousHash, e.Hash, leaf.Position, proof));
         }
 
@@ -45,12 +45,12 @@ public sealed class Dossiers(WorkflowStore store, LogTree tree)
         }
 
         var witnessed = new List<WitnessedCheckpoint>();
-        foreach (var w in await store.WitnessSignaturesUpToAsync(size, cancellationToken))
+        foreach (var w in await witnesses.SignaturesUpToAsync(size, cancellationToken))
         {
             witnessed.Add(new WitnessedCheckpoint(w.Note, await log.ConsistencyAsync(w.Size, cancellationToken)));
         }
 
-        var handOvers = (await store.LogKeysAsync(cancellationToken)).Select(k => k.HandOver).OfType<string>().ToList();
+        var handOvers = (await logStore.KeysAsync(cancellationToken)).Select(k => k.HandOver).OfType<string>().ToList();
         return new Dossier(proposalId, events, log.Checkpoint.Note, witnessed,
             since is { } kept ? new ConsistencyProof(kept, await log.ConsistencyAsync(kept, cancellationToken)) : null, handOvers);
     }

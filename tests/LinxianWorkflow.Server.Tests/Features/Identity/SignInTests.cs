@@ -27,7 +27,7 @@ public abstract class SignInTests<TService>(TService service) : IClassFixture<TS
         // Each attempt takes one of the account's five before its password is checked: five were checked, the rest refused unchecked.
         await using (var store = service.OpenStore())
         {
-            var row = (await store.FindUserAsync(name))!;
+            var row = (await new Server.Features.Identity.UserQueries(store).FindAsync(name))!;
             Assert.Equal(5, row.FailedLogins);
             Assert.NotNull(row.LockedUntil);
         }

@@ -1,6 +1,7 @@
 using Dapper;
+using LinxianWorkflow.Server.Storage;
 
-namespace LinxianWorkflow.Server.Storage;
+namespace LinxianWorkflow.Server.AuditLog;
 
 /// <summary>A checkpoint a township's witness co-signed (the note holds the log's and the witness's signatures).</summary>
 public sealed class WitnessSignatureRow
@@ -31,28 +32,18 @@ public sealed class WitnessRestartRow
     public string AcceptedBy { get; set; } = "";
 }
 
-/// <summary>An entry of the whole log as an auditor exports it: the leaf's place and the event it stands for (null fields when the event row is gone).</summary>
-public sealed class LogEntryRow
+/// <summary>The townships' witnesses (issue 14): their keys, the checkpoints they co-signed, the restarts they accepted.</summary>
+public sealed class WitnessQueries(WorkflowStore store)
 {
-    public long Position { get; set; }
-    public string InstanceId { get; set; } = "";
-    public int Seq { get; set; }
-    public string? Record { get; set; }
-    public string? PrevHash { get; set; }
-    public string? Hash { get; set; }
-}
-
-public sealed partial class WorkflowStore
-{
-    public async Task<string?> WitnessKeyAsync(string township, CancellationToken ct = default)
+    public async Task<string?> KeyAsync(string township, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<string>("SELECT verifier_key FROM witnesses WHERE township = @township", new { township });
     }
 
-    public async Task RegisterWitnessAsync(string township, string verifierKey, DateTimeOffset at, string by, CancellationToken ct = default)
+    public async Task RegisterAsync(string township, string verifierKey, DateTimeOffset at, string by, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         await connection.ExecuteAsync(
             """
             INSERT INTO witnesses (township, verifier_key, registered_at, registered_by) VALUES (@township, @verifierKey, @at, @by)
@@ -61,26 +52,26 @@ public sealed partial class WorkflowStore
             new { township, verifierKey, at = at.ToUniversalTime(), by });
     }
 
-    private const string WitnessColumns = "township AS Township, size AS Size, note AS Note, signed_at AS SignedAt, signed_by AS SignedBy, epoch AS Epoch";
+    private const string SignatureColumns = "township, size, note, signed_at, signed_by, epoch";
 
     /// <summary>The township's current epoch: the restarts it accepted (its co-signatures before the newest are of a log given up).</summary>
     private const string CurrentEpoch = "(SELECT COALESCE(max(r.epoch), 0) FROM witness_restarts r WHERE r.township = w.township)";
 
     /// <summary>The township's newest co-signed checkpoint in its current epoch, or null before its first.</summary>
-    public async Task<WitnessSignatureRow?> LastWitnessSignatureAsync(string township, CancellationToken ct = default)
+    public async Task<WitnessSignatureRow?> LastSignatureAsync(string township, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<WitnessSignatureRow>(
-            $"SELECT {WitnessColumns} FROM witness_signatures w WHERE township = @township AND epoch = {CurrentEpoch} ORDER BY size DESC LIMIT 1", new { township });
+            $"SELECT {SignatureColumns} FROM witness_signatures w WHERE township = @township AND epoch = {CurrentEpoch} ORDER BY size DESC LIMIT 1", new { township });
     }
 
     /// <summary>Each township's newest co-signed checkpoint in its current epoch no larger than <paramref name="size"/>.</summary>
-    public async Task<List<WitnessSignatureRow>> WitnessSignaturesUpToAsync(long size, CancellationToken ct = default)
+    public async Task<List<WitnessSignatureRow>> SignaturesUpToAsync(long size, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         return [.. await connection.QueryAsync<WitnessSignatureRow>(
             $"""
-            SELECT {WitnessColumns} FROM witness_signatures w
+            SELECT {SignatureColumns} FROM witness_signatures w
             WHERE epoch = {CurrentEpoch}
               AND size = (SELECT max(size) FROM witness_signatures x WHERE x.township = w.township AND x.epoch = w.epoch AND x.size <= @size)
             ORDER BY township
@@ -88,58 +79,30 @@ public sealed partial class WorkflowStore
     }
 
     /// <summary>Stores a co-signature; false when the township already signed that size in that epoch.</summary>
-    public async Task<bool> AddWitnessSignatureAsync(WitnessSignatureRow row, CancellationToken ct = default)
+    public async Task<bool> AddSignatureAsync(WitnessSignatureRow row, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         return await connection.ExecuteAsync(
             "INSERT INTO witness_signatures (township, epoch, size, note, signed_at, signed_by) VALUES (@Township, @Epoch, @Size, @Note, @SignedAt, @SignedBy) ON CONFLICT DO NOTHING",
             row) == 1;
     }
 
     /// <summary>The township's newest accepted restart, or null when it accepted none.</summary>
-    public async Task<WitnessRestartRow?> LastWitnessRestartAsync(string township, CancellationToken ct = default)
+    public async Task<WitnessRestartRow?> LastRestartAsync(string township, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<WitnessRestartRow>(
-            "SELECT township AS Township, epoch AS Epoch, hand_over AS HandOver, restart_size AS RestartSize, accepted_at AS AcceptedAt, accepted_by AS AcceptedBy " +
+            "SELECT township, epoch, hand_over, restart_size, accepted_at, accepted_by " +
             "FROM witness_restarts WHERE township = @township ORDER BY epoch DESC LIMIT 1", new { township });
     }
 
     /// <summary>Records a restart the township accepted; false when that epoch was begun already (a second hand-in at once).</summary>
-    public async Task<bool> AddWitnessRestartAsync(WitnessRestartRow row, CancellationToken ct = default)
+    public async Task<bool> AddRestartAsync(WitnessRestartRow row, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         return await connection.ExecuteAsync(
             "INSERT INTO witness_restarts (township, epoch, hand_over, restart_size, accepted_at, accepted_by) " +
             "VALUES (@Township, @Epoch, @HandOver, @RestartSize, @AcceptedAt, @AcceptedBy) ON CONFLICT DO NOTHING",
             row) == 1;
-    }
-
-    public async Task<CheckpointRow?> CheckpointAsync(long size, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<CheckpointRow>(
-            "SELECT size AS Size, root AS Root, note AS Note, created_at AS CreatedAt FROM checkpoints WHERE size = @size", new { size });
-    }
-
-    /// <summary>The log's leaves for one proposal, in log order.</summary>
-    public async Task<List<LogLeafRow>> LogLeavesOfAsync(string instanceId, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        return [.. await connection.QueryAsync<LogLeafRow>(
-            "SELECT position AS Position, instance_id AS InstanceId, seq AS Seq, leaf_hash AS LeafHash FROM log_leaves WHERE instance_id = @instanceId ORDER BY position",
-            new { instanceId })];
-    }
-
-    /// <summary>Log entries from <paramref name="from"/> below <paramref name="to"/>, each with its event's record and hashes.</summary>
-    public async Task<List<LogEntryRow>> LogEntriesAsync(long from, long to, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        return [.. await connection.QueryAsync<LogEntryRow>(
-            """
-            SELECT l.position AS Position, l.instance_id AS InstanceId, l.seq AS Seq, e.record AS Record, e.prev_hash AS PrevHash, e.hash AS Hash
-            FROM log_leaves l LEFT JOIN events e ON e.instance_id = l.instance_id AND e.seq = l.seq
-            WHERE l.position >= @from AND l.position < @to ORDER BY l.position
-            """, new { from, to })];
     }
 }

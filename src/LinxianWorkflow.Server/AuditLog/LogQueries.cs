@@ -1,7 +1,8 @@
 using System.Data.Common;
 using Dapper;
+using LinxianWorkflow.Server.Storage;
 
-namespace LinxianWorkflow.Server.Storage;
+namespace LinxianWorkflow.Server.AuditLog;
 
 /// <summary>A leaf of the Merkle log: an event, by its place in the log.</summary>
 public sealed class LogLeafRow
@@ -44,7 +45,23 @@ public sealed class LogKeyRow
     public DateTimeOffset CreatedAt { get; set => field = value.ToUniversalTime(); }
 }
 
-public sealed partial class WorkflowStore
+/// <summary>An entry of the whole log as an auditor exports it: the leaf's place and the event it stands for (null fields when the event row is gone).</summary>
+public sealed class LogEntryRow
+{
+    public long Position { get; set; }
+    public string InstanceId { get; set; } = "";
+    public int Seq { get; set; }
+    public string? Record { get; set; }
+    public string? PrevHash { get; set; }
+    public string? Hash { get; set; }
+}
+
+/// <summary>
+/// The Merkle log's tables: its leaves, signed checkpoints and keys, and the outbox feed the batcher appends from. The
+/// batcher and the key's rotation work on one connection under the log's lock, so those statements take the connection;
+/// the readers (proofs, exports, verification) open their own.
+/// </summary>
+public sealed class LogQueries(WorkflowStore store)
 {
     private const long LogLock = 0x4c6f67; // "Log": one batcher at a time across nodes
 
@@ -52,7 +69,7 @@ public sealed partial class WorkflowStore
     /// The events of the first <paramref name="limit"/> commands not in the log yet (their outbox rows, oldest
     /// first), in one query: each command's outbox id with its events in order (no event when its rows are gone).
     /// </summary>
-    public static async Task<List<LogFeedRow>> LogFeedAsync(DbConnection connection, int limit)
+    public static async Task<List<LogFeedRow>> FeedAsync(DbConnection connection, int limit)
     {
         var postgres = connection is Npgsql.NpgsqlConnection;
         var from = postgres ? "(payload::json->>'from')::int" : "CAST(json_extract(payload, '$.from') AS INTEGER)";
@@ -62,7 +79,7 @@ public sealed partial class WorkflowStore
             WITH feed AS (
                 SELECT id, instance_id, {from} AS f, {to} AS t FROM outbox
                 WHERE kind = 'events-appended' AND processed_at IS NULL ORDER BY id LIMIT @limit)
-            SELECT feed.id AS OutboxId, feed.instance_id AS InstanceId, e.seq AS Seq, e.record AS Record
+            SELECT feed.id AS outbox_id, feed.instance_id, e.seq, e.record
             FROM feed LEFT JOIN events e ON e.instance_id = feed.instance_id AND e.seq BETWEEN feed.f AND feed.t
             ORDER BY feed.id, e.seq
             """, new { limit })];
@@ -73,10 +90,10 @@ public sealed partial class WorkflowStore
         [.. await connection.QueryAsync<string>("SELECT leaf_hash FROM log_leaves WHERE position >= @from ORDER BY position", new { from })];
 
     /// <summary>Runs <paramref name="work"/> on one connection while holding the log's lock (PostgreSQL; SQLite has one writer anyway); false when another node holds it.</summary>
-    public async Task<bool> WithLogLockAsync(Func<DbConnection, Task> work, CancellationToken ct = default)
+    public async Task<bool> WithLockAsync(Func<DbConnection, Task> work, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
-        if (IsPostgres && !await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@LogLock)", new { LogLock }))
+        await using var connection = await store.OpenAsync(ct);
+        if (store.IsPostgres && !await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@LogLock)", new { LogLock }))
         {
             return false;
         }
@@ -88,7 +105,7 @@ public sealed partial class WorkflowStore
         }
         finally
         {
-            if (IsPostgres)
+            if (store.IsPostgres)
             {
                 await connection.ExecuteAsync("SELECT pg_advisory_unlock(@LogLock)", new { LogLock });
             }
@@ -96,7 +113,7 @@ public sealed partial class WorkflowStore
     }
 
     /// <summary>Appends leaves, marks their commands logged and stores the signed checkpoint, in one transaction (set-based on PostgreSQL).</summary>
-    public static async Task AppendLogAsync(DbConnection connection, IReadOnlyList<LogLeafRow> leaves, IReadOnlyList<long> outboxIds, CheckpointRow checkpoint, DateTimeOffset at)
+    public static async Task AppendAsync(DbConnection connection, IReadOnlyList<LogLeafRow> leaves, IReadOnlyList<long> outboxIds, CheckpointRow checkpoint, DateTimeOffset at)
     {
         await using var tx = await connection.BeginTransactionAsync();
         if (connection is Npgsql.NpgsqlConnection)
@@ -127,44 +144,32 @@ public sealed partial class WorkflowStore
 
     public async Task<CheckpointRow?> LatestCheckpointAsync(CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         return await LatestCheckpointAsync(connection);
     }
 
-    public async Task<LogLeafRow?> LogLeafAsync(string instanceId, int seq, CancellationToken ct = default)
+    public async Task<LogLeafRow?> LeafAsync(string instanceId, int seq, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await store.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<LogLeafRow>(
-            "SELECT position AS Position, instance_id AS InstanceId, seq AS Seq, leaf_hash AS LeafHash FROM log_leaves WHERE instance_id = @instanceId AND seq = @seq",
+            "SELECT position, instance_id, seq, leaf_hash FROM log_leaves WHERE instance_id = @instanceId AND seq = @seq",
             new { instanceId, seq });
     }
 
-    /// <summary>What is waiting (for the telemetry gauges): events not in a signed checkpoint, undelivered notifications, timers past due.</summary>
-    public async Task<Telemetry.Backlog> BacklogAsync(DateTimeOffset now, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        var row = await connection.QuerySingleAsync<(long Unsigned, long Pending, long Overdue)>(
-            "SELECT (SELECT count(*) FROM events) - COALESCE((SELECT max(size) FROM checkpoints), 0), " +
-            "(SELECT count(*) FROM notifications WHERE routed_at IS NULL) + (SELECT count(*) FROM deliveries WHERE status = 'pending'), " +
-            "(SELECT count(*) FROM timers WHERE status = 'pending' AND due_at < @now)",
-            new { now = now.ToUniversalTime() });
-        return new Telemetry.Backlog(row.Unsigned, row.Pending, row.Overdue);
-    }
-
-    private const string LogKeyColumns = "seq AS Seq, verifier_key AS VerifierKey, signs_after AS SignsAfter, hand_over AS HandOver, created_at AS CreatedAt";
+    private const string KeyColumns = "seq, verifier_key, signs_after, hand_over, created_at";
 
     /// <summary>Every key of the deployment's log, oldest first (the last is the one that signs now).</summary>
-    public static async Task<List<LogKeyRow>> LogKeysAsync(DbConnection connection) =>
-        [.. await connection.QueryAsync<LogKeyRow>($"SELECT {LogKeyColumns} FROM log_keys ORDER BY seq")];
+    public static async Task<List<LogKeyRow>> KeysAsync(DbConnection connection) =>
+        [.. await connection.QueryAsync<LogKeyRow>($"SELECT {KeyColumns} FROM log_keys ORDER BY seq")];
 
-    public async Task<List<LogKeyRow>> LogKeysAsync(CancellationToken ct = default)
+    public async Task<List<LogKeyRow>> KeysAsync(CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
-        return await LogKeysAsync(connection);
+        await using var connection = await store.OpenAsync(ct);
+        return await KeysAsync(connection);
     }
 
     /// <summary>Records a key; false when another took its place in the sequence first (two first starts, two rotations at once).</summary>
-    public static async Task<bool> AddLogKeyAsync(DbConnection connection, LogKeyRow row) =>
+    public static async Task<bool> AddKeyAsync(DbConnection connection, LogKeyRow row) =>
         await connection.ExecuteAsync(
             "INSERT INTO log_keys (seq, verifier_key, signs_after, hand_over, created_at) VALUES (@Seq, @VerifierKey, @SignsAfter, @HandOver, @CreatedAt) ON CONFLICT DO NOTHING",
             row) == 1;
@@ -172,10 +177,46 @@ public sealed partial class WorkflowStore
     /// <summary>The newest checkpoint, on the batcher's connection.</summary>
     public static Task<CheckpointRow?> LatestCheckpointAsync(DbConnection connection) =>
         connection.QuerySingleOrDefaultAsync<CheckpointRow>(
-            "SELECT size AS Size, root AS Root, note AS Note, created_at AS CreatedAt FROM checkpoints ORDER BY size DESC LIMIT 1");
+            "SELECT size, root, note, created_at FROM checkpoints ORDER BY size DESC LIMIT 1");
 
     /// <summary>The largest checkpoint any township co-signed in its current epoch (its note), or null.</summary>
     public static Task<string?> NewestWitnessedNoteAsync(DbConnection connection) =>
         connection.QuerySingleOrDefaultAsync<string>(
             "SELECT note FROM witness_signatures w WHERE epoch = (SELECT COALESCE(max(r.epoch), 0) FROM witness_restarts r WHERE r.township = w.township) ORDER BY size DESC LIMIT 1");
+
+    public async Task<CheckpointRow?> CheckpointAsync(long size, CancellationToken ct = default)
+    {
+        await using var connection = await store.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<CheckpointRow>(
+            "SELECT size, root, note, created_at FROM checkpoints WHERE size = @size", new { size });
+    }
+
+    /// <summary>The log's leaves for one proposal, in log order.</summary>
+    public async Task<List<LogLeafRow>> LeavesOfAsync(string instanceId, CancellationToken ct = default)
+    {
+        await using var connection = await store.OpenAsync(ct);
+        return [.. await connection.QueryAsync<LogLeafRow>(
+            "SELECT position, instance_id, seq, leaf_hash FROM log_leaves WHERE instance_id = @instanceId ORDER BY position",
+            new { instanceId })];
+    }
+
+    /// <summary>
+    /// Log entries from <paramref name="from"/> below <paramref name="to"/>, each with its event's record and hashes: streamed
+    /// from one unbuffered reader, so the export's memory does not grow with the log.
+    /// </summary>
+    public async IAsyncEnumerable<LogEntryRow> EntriesAsync(long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await store.OpenAsync(ct);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            """
+            SELECT l.position, l.instance_id, l.seq, e.record, e.prev_hash, e.hash
+            FROM log_leaves l LEFT JOIN events e ON e.instance_id = l.instance_id AND e.seq = l.seq
+            WHERE l.position >= @from AND l.position < @to ORDER BY l.position
+            """, new { from, to }, cancellationToken: ct));
+        var parse = reader.GetRowParser<LogEntryRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            yield return parse(reader);
+        }
+    }
 }
