@@ -44,7 +44,7 @@ public sealed class ValidationBehaviour<TMessage, TResponse> : IPipelineBehavior
 /// Idempotency-Key: the first answer is stored with the command's events, in the same transaction; a retry
 /// with the same key and the same request gets that answer back and appends nothing.
 /// </summary>
-public sealed class IdempotencyBehaviour<TMessage, TResponse>(WorkflowStore store) : IPipelineBehavior<TMessage, TResponse>
+public sealed class IdempotencyBehaviour<TMessage, TResponse>(Database store) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IIdempotentMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)

@@ -37,7 +37,7 @@ public sealed class InstanceCache : IDisposable
     public void Dispose() => _states.Dispose();
 
     /// <summary>The proposal's state and last hash: the cached fold when <paramref name="row"/> says the stream has not moved, else the stream itself.</summary>
-    public async Task<(InstanceState State, string LastHash)> LoadAsync(WorkflowStore store, string id, ProposalRow? row, CancellationToken ct)
+    public async Task<(InstanceState State, string LastHash)> LoadAsync(Database store, string id, ProposalRow? row, CancellationToken ct)
     {
         if (row is not null && TryGet(id, row.Version, out var state, out var lastHash))
         {

@@ -9,7 +9,7 @@ namespace LinxianWorkflow.Server.Application;
 /// handler of an <see cref="IProposalMessage"/> starts here; the authorization behaviour checks who the caller is,
 /// this checks where they may look.
 /// </summary>
-public sealed class ProposalAccess(WorkflowStore store, AreaRegistry areas)
+public sealed class ProposalAccess(Database store, AreaRegistry areas)
 {
     public async Task<ProposalRow> LoadAsync(Caller caller, string proposalId, CancellationToken ct)
     {

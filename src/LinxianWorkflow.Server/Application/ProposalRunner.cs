@@ -19,7 +19,7 @@ public sealed record AppendedEvent(int Sequence, string Type, string Hash);
 /// The spine of every command: load the stream, decide with the pure engine, save events and read rows in
 /// one transaction, then schedule the timers it set (their rows are the truth; the sweep is the net).
 /// </summary>
-public sealed class ProposalRunner(WorkflowStore store, WorkflowLibrary library, TimeProvider time, InstanceCache cache, TimerScheduler? scheduler = null, AuditLog.LogNudge? logNudge = null, AreaRegistry? areas = null)
+public sealed class ProposalRunner(Database store, WorkflowLibrary library, TimeProvider time, InstanceCache cache, TimerScheduler? scheduler = null, AuditLog.LogNudge? logNudge = null, AreaRegistry? areas = null)
 {
     public async Task<ActionRecorded> RunAsync(
         string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct, int? expectedVersion = null,

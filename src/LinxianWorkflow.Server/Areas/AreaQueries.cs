@@ -4,7 +4,7 @@ using LinxianWorkflow.Server.Storage;
 namespace LinxianWorkflow.Server.Areas;
 
 /// <summary>The <c>areas</c> table: read whole at start into <see cref="AreaRegistry"/> (a county is a few hundred rows), written by the import.</summary>
-public sealed class AreaQueries(WorkflowStore store)
+public sealed class AreaQueries(Database store)
 {
     /// <summary>Every area, ordered by code.</summary>
     public async Task<List<Area>> AllAsync(CancellationToken ct = default)

@@ -30,7 +30,7 @@ public sealed record LogKeyRotation(NoteVerifierKey Old, NoteVerifierKey New, Ke
 /// Checked at start and before each batch; a refusal is final until the node is restarted, is logged, and makes
 /// /health/ready answer 503 with its rule; the service keeps answering. Key rotation lives here too.
 /// </summary>
-public sealed partial class LogIdentity(LogKey key, WorkflowStore store, LogQueries logStore, LogTree tree, Hosting.AdjustableClock clock, ILogger<LogIdentity> log)
+public sealed partial class LogIdentity(LogKey key, Database store, LogQueries logStore, LogTree tree, Hosting.AdjustableClock clock, ILogger<LogIdentity> log)
 {
     private readonly LogStateFile _state = new(key.KeyFile + ".state");
 

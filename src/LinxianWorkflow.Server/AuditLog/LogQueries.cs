@@ -61,7 +61,7 @@ public sealed class LogEntryRow
 /// batcher and the key's rotation work on one connection under the log's lock, so those statements take the connection;
 /// the readers (proofs, exports, verification) open their own.
 /// </summary>
-public sealed class LogQueries(WorkflowStore store)
+public sealed class LogQueries(Database store)
 {
     private const long LogLock = 0x4c6f67; // "Log": one batcher at a time across nodes
 

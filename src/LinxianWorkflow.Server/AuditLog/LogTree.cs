@@ -10,7 +10,7 @@ namespace LinxianWorkflow.Server.AuditLog;
 /// O(log² n) hashes rather than reading and rehashing every leaf. One gate serialises the batcher's appends
 /// and the readers. If a batch fails to commit, the tree is dropped and reloaded from the table.
 /// </summary>
-public sealed class LogTree(WorkflowStore store) : IDisposable
+public sealed class LogTree(Database store) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MerkleLevels _tree = new();

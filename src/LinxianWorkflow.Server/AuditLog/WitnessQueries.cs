@@ -33,7 +33,7 @@ public sealed class WitnessRestartRow
 }
 
 /// <summary>The townships' witnesses (issue 14): their keys, the checkpoints they co-signed, the restarts they accepted.</summary>
-public sealed class WitnessQueries(WorkflowStore store)
+public sealed class WitnessQueries(Database store)
 {
     public async Task<string?> KeyAsync(string township, CancellationToken ct = default)
     {

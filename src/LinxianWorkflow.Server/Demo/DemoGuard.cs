@@ -15,7 +15,7 @@ public static class DemoGuard
     /// <summary>Set when the demo begins seeding a database (before its first user); `demo.seeded` once it is done.</summary>
     public const string Marker = "demo.database";
 
-    public static async Task CheckAsync(WorkflowStore store, bool demo)
+    public static async Task CheckAsync(Database store, bool demo)
     {
         await using var connection = await store.OpenAsync();
         var marked = await connection.ExecuteScalarAsync<long>(

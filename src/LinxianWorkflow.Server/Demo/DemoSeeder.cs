@@ -43,7 +43,7 @@ public static class DemoSeeder
 
     public static async Task SeedAsync(IServiceProvider services, TextWriter output)
     {
-        var store = services.GetRequiredService<WorkflowStore>();
+        var store = services.GetRequiredService<Database>();
         var userQueries = services.GetRequiredService<Features.Identity.UserQueries>();
         var areas = services.GetRequiredService<AreaRegistry>();
         if (await store.GetSettingAsync("demo.seeded") is not null)

@@ -8,7 +8,7 @@ namespace LinxianWorkflow.Server.Hosting;
 /// (Clock:Adjustable). The offset is stored, so a restart keeps the demo's "today" and no event lands
 /// before the one it follows.
 /// </summary>
-public sealed class AdjustableClock(TimeProvider system, WorkflowStore store, bool adjustable) : TimeProvider
+public sealed class AdjustableClock(TimeProvider system, Database store, bool adjustable) : TimeProvider
 {
     private const string SettingKey = "clock.offset-ticks";
     private long _offsetTicks;

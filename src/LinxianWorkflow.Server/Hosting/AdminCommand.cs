@@ -22,7 +22,7 @@ public static class AdminCommand
         builder.AddApplication();
         builder.AddIdentity();
         await using var app = builder.Build();
-        await ServerApp.MigrateOrCheckAsync(app.Services.GetRequiredService<WorkflowStore>());
+        await ServerApp.MigrateOrCheckAsync(app.Services.GetRequiredService<Database>());
         try
         {
             var created = await app.Services.GetRequiredService<ISender>().Send(new CreateFirstAdministrator(args[0], scope));

@@ -34,7 +34,7 @@ public static class BackupCommand
             return 2;
         }
 
-        var store = app.Services.GetRequiredService<WorkflowStore>();
+        var store = app.Services.GetRequiredService<Database>();
         if (store.IsPostgres)
         {
             await Console.Error.WriteLineAsync(

@@ -62,7 +62,7 @@ public static class Health
 }
 
 /// <summary>The database answers, within two seconds, and has every migration this build ships.</summary>
-public sealed partial class StoreHealthCheck(WorkflowStore store, ILogger<StoreHealthCheck> log) : IHealthCheck
+public sealed partial class StoreHealthCheck(Database store, ILogger<StoreHealthCheck> log) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -72,7 +72,7 @@ public sealed partial class StoreHealthCheck(WorkflowStore store, ILogger<StoreH
         {
             await using var connection = await store.OpenAsync(timeout.Token);
             var applied = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT max(version) FROM schema_migrations", cancellationToken: timeout.Token));
-            var expected = WorkflowStore.Scripts(store.IsPostgres ? "postgres" : "sqlite")[^1].Version;
+            var expected = Database.Scripts(store.IsPostgres ? "postgres" : "sqlite")[^1].Version;
             return applied >= expected
                 ? HealthCheckResult.Healthy($"{(store.IsPostgres ? "PostgreSQL" : "SQLite")}, migration {applied}")
                 : HealthCheckResult.Unhealthy($"migration {applied?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} of {expected}");

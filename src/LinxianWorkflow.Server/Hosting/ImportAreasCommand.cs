@@ -36,7 +36,7 @@ public static class ImportAreasCommand
         builder.AddStorage();
         builder.AddAreas();
         await using var app = builder.Build();
-        var store = app.Services.GetRequiredService<WorkflowStore>();
+        var store = app.Services.GetRequiredService<Database>();
         await ServerApp.MigrateOrCheckAsync(store);
         var areas = app.Services.GetRequiredService<AreaQueries>();
         var changes = table.Compare(await areas.AllAsync());

@@ -7,7 +7,7 @@ namespace LinxianWorkflow.Server.Hosting;
 /// The data-protection key ring's table (<c>data_protection_keys</c>, migration 0020), read and written synchronously as
 /// ASP.NET Core's <c>IXmlRepository</c> asks; registered by <see cref="KeyRing.AddKeyRing"/>.
 /// </summary>
-public sealed class KeyRingQueries(WorkflowStore store)
+public sealed class KeyRingQueries(Database store)
 {
     private const long KeyRingLock = 0x4450526b; // "DPRk": one node at a time makes the ring's first key
 

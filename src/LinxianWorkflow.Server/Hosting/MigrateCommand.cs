@@ -29,7 +29,7 @@ public static class MigrateCommand
             ["Storage:PostgresMigrations"] = string.IsNullOrEmpty(owner) ? service : owner,
         });
         await using var app = builder.Build();
-        var store = app.Services.GetRequiredService<WorkflowStore>();
+        var store = app.Services.GetRequiredService<Database>();
         var pending = await store.PendingMigrationsAsync();
         await store.MigrateAsync();
         if (app.Services.GetRequiredService<StoreOptions>() is { IsPostgres: true, PostgresMigrations: { } ownerLogin })

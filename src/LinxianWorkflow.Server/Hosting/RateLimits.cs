@@ -15,7 +15,7 @@ public sealed class RateLimitRow
 /// objections per address, phone codes per user and the notification providers' sending rates each count here by a key
 /// prefix of their own.
 /// </summary>
-public sealed class RateLimits(WorkflowStore store)
+public sealed class RateLimits(Database store)
 {
     /// <summary>
     /// Counts one hit against <paramref name="key"/> in a fixed window, in one statement shared by every node: the hits so far in the

@@ -25,7 +25,7 @@ public static class RotateLogKeyCommand
         builder.AddStorage();
         builder.AddApplication();
         await using var app = builder.Build();
-        await ServerApp.MigrateOrCheckAsync(app.Services.GetRequiredService<WorkflowStore>());
+        await ServerApp.MigrateOrCheckAsync(app.Services.GetRequiredService<Database>());
         var identity = app.Services.GetRequiredService<LogIdentity>();
         var key = app.Services.GetRequiredService<LogKey>();
         if (await identity.RotateAsync(afterRestore) is not { } rotation)

@@ -72,9 +72,9 @@ public static class ServerApp
             .PostConfigure(options => options.SqlitePath = demo && !options.IsPostgres ? "data/linxian-demo.db" : options.SqlitePath)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value);
-        builder.Services.AddSingleton<WorkflowStore>();
+        builder.Services.AddSingleton<Database>();
         var adjustable = IsDemo(builder) || builder.Configuration.GetValue<bool>("Clock:Adjustable");
-        builder.Services.AddSingleton(sp => new AdjustableClock(TimeProvider.System, sp.GetRequiredService<WorkflowStore>(), adjustable));
+        builder.Services.AddSingleton(sp => new AdjustableClock(TimeProvider.System, sp.GetRequiredService<Database>(), adjustable));
         builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<AdjustableClock>());
     }
 
@@ -146,7 +146,7 @@ public static class ServerApp
     /// Migrates the store when it may (SQLite, or PostgreSQL with the owner's login); holding only the service's login,
     /// refuses to go on while the schema lacks a script of this build, saying to run `migrate` (the service and commands alike).
     /// </summary>
-    public static async Task MigrateOrCheckAsync(WorkflowStore store)
+    public static async Task MigrateOrCheckAsync(Database store)
     {
         if (store.CanMigrate)
         {
@@ -164,7 +164,7 @@ public static class ServerApp
     /// <summary>Migrates the store (or, holding only the service's login, checks that `migrate` has), keeps the demo and real data apart, loads the areas, checks this node may sign the log (or says why not), restores the clock, seeds the demo when asked; the service answers /health only after this.</summary>
     public static async Task PrepareAsync(this WebApplication app)
     {
-        var store = app.Services.GetRequiredService<WorkflowStore>();
+        var store = app.Services.GetRequiredService<Database>();
         await MigrateOrCheckAsync(store);
         await DemoGuard.CheckAsync(store, app.Configuration.GetValue<bool>("Demo"));
         KeyRing.EnsureFirstKey(app.Services);

@@ -9,7 +9,7 @@ namespace LinxianWorkflow.Server.Notifications;
 /// The <c>notifications</c> table: what the caller's grants may see, the ones not yet routed, the routine reminders added
 /// once per period. A command's own notifications are written by the core's commit, with its events.
 /// </summary>
-public sealed class NotificationQueries(WorkflowStore store)
+public sealed class NotificationQueries(Database store)
 {
     private const string Columns = "id, instance_id, role, area_path, kind, step_id, text_zh, text_en, params, created_at, routed_at";
 
@@ -23,7 +23,7 @@ public sealed class NotificationQueries(WorkflowStore store)
 
         var sql = new StringBuilder($"SELECT {Columns} FROM notifications WHERE ");
         var args = new DynamicParameters();
-        WorkflowStore.AppendGrants(sql, args, "role", "area_path", grants);
+        Database.AppendGrants(sql, args, "role", "area_path", grants);
 
         sql.Append(" ORDER BY created_at DESC, id DESC LIMIT @limit");
         args.Add("limit", limit);
@@ -58,7 +58,7 @@ public sealed class NotificationQueries(WorkflowStore store)
         await ByIdsAsync<NotificationRow>(store, $"SELECT {Columns} FROM notifications WHERE ", "id", ids, ct);
 
     /// <summary>Rows whose <paramref name="column"/> is one of <paramref name="ids"/>, by id.</summary>
-    internal static async Task<List<T>> ByIdsAsync<T>(WorkflowStore store, string select, string column, IReadOnlyCollection<long> ids, CancellationToken ct)
+    internal static async Task<List<T>> ByIdsAsync<T>(Database store, string select, string column, IReadOnlyCollection<long> ids, CancellationToken ct)
     {
         if (ids.Count == 0)
         {
@@ -85,7 +85,7 @@ public sealed class NotificationQueries(WorkflowStore store)
 /// The delivery outbox (issue 17, <c>deliveries</c>): routing notifications to channels and recipients, claiming due rows,
 /// recording outcomes and receipts, an administrator's retry; and the users a channel can reach.
 /// </summary>
-public sealed class DeliveryQueries(WorkflowStore store)
+public sealed class DeliveryQueries(Database store)
 {
     private const string Columns =
         "id, notification_id, channel, recipient, status, attempts, next_attempt_at, last_error, provider_message_id, sent_at, created_at, " +

@@ -7,7 +7,7 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// The timers table as the scheduler and the sweeper read it: every poll bounded (LIMIT, keyset pages) and claimed with a
 /// lease, PostgreSQL skipping rows another node is claiming. Timers are written by the commit with the step that set them.
 /// </summary>
-public sealed class TimerQueries(WorkflowStore store)
+public sealed class TimerQueries(Database store)
 {
     private const string TimerColumns = "instance_id, timer_id, step_id, visit, purpose, on_expiry, objection_id, due_at, status, job_id, created_at";
 

@@ -12,7 +12,7 @@ namespace LinxianWorkflow.Server.Scheduling;
 /// job again for every pending timer within the horizon, and runs the routine disclosure reminders once.
 /// </summary>
 public sealed partial class TimerSweeper(
-    WorkflowStore store, TimerQueries timerQueries, ISender sender, TimerScheduler scheduler, RoutineDisclosureJob routine, AdjustableClock clock, SchedulingOptions options,
+    Database store, TimerQueries timerQueries, ISender sender, TimerScheduler scheduler, RoutineDisclosureJob routine, AdjustableClock clock, SchedulingOptions options,
     ILogger<TimerSweeper> log)
     : BackgroundService
 {

@@ -60,7 +60,7 @@ public static class TelemetrySetup
             return;
         }
 
-        var store = app.Services.GetRequiredService<WorkflowStore>();
+        var store = app.Services.GetRequiredService<Database>();
         WorkflowMetrics.ObserveBacklog(() =>
         {
             try
@@ -79,7 +79,7 @@ public static class TelemetrySetup
     }
 
     /// <summary>What is waiting (for the telemetry gauges): events not in a signed checkpoint, undelivered notifications, timers past due.</summary>
-    private static async Task<Backlog> BacklogAsync(WorkflowStore store, DateTimeOffset now)
+    private static async Task<Backlog> BacklogAsync(Database store, DateTimeOffset now)
     {
         await using var connection = await store.OpenAsync();
         var row = await connection.QuerySingleAsync<(long Unsigned, long Pending, long Overdue)>(

@@ -48,7 +48,7 @@ public sealed class ImportAreasCommandTests
         Assert.Equal(1, code);
         Assert.Contains("第 3 行：区划代码“1411241092”无效", output, StringComparison.Ordinal);
         Assert.Contains("未导入任何区划 / nothing was imported.", output, StringComparison.Ordinal);
-        await using (var store = new WorkflowStore(new StoreOptions { SqlitePath = Path.Combine(dir, "linxian.db") }))
+        await using (var store = new Database(new StoreOptions { SqlitePath = Path.Combine(dir, "linxian.db") }))
         {
             var areas = await new AreaQueries(store).AllAsync();
             Assert.Equal(["141124", "141124109", "141124109001", "141124109207", "141124109230"], areas.Select(a => a.Code));

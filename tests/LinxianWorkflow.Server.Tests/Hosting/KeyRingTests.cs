@@ -63,7 +63,7 @@ public sealed class KeyRingTests
         }
     }
 
-    /// <summary>The key ring's advisory lock (WorkflowStore.KeyRing.cs), which nodes take to make the ring's first key.</summary>
+    /// <summary>The key ring's advisory lock (Database.KeyRing.cs), which nodes take to make the ring's first key.</summary>
     private const long KeyRingLock = 0x4450526b;
 
     private static async Task<long> Sql(NpgsqlConnection connection, string sql)

@@ -46,10 +46,10 @@ public abstract class ServiceFixture : IAsyncLifetime
     }
 
     /// <summary>The server's store, opened directly as an operator's tool would, to see what the service wrote.</summary>
-    public WorkflowStore OpenStore()
+    public Database OpenStore()
     {
         string? Argument(string name) => _args.FirstOrDefault(a => a.StartsWith($"--{name}=", StringComparison.Ordinal))?.Split('=', 2)[1];
-        return new WorkflowStore(new StoreOptions
+        return new Database(new StoreOptions
         {
             Provider = Argument("Storage:Provider") ?? "sqlite",
             SqlitePath = Argument("Storage:SqlitePath") ?? "",

@@ -29,7 +29,7 @@ public sealed class TimerSweeperTests : IAsyncLifetime
 
     private TimerSweeper Sweeper => _app.Services.GetRequiredService<TimerSweeper>();
 
-    private WorkflowStore Store => _app.Services.GetRequiredService<WorkflowStore>();
+    private Database Store => _app.Services.GetRequiredService<Database>();
 
     public async Task InitializeAsync()
     {
@@ -39,7 +39,7 @@ public sealed class TimerSweeperTests : IAsyncLifetime
         builder.AddApplication();
         builder.AddIdentity();
         builder.AddScheduling();
-        builder.Services.AddSingleton(sp => new AdjustableClock(_time, sp.GetRequiredService<WorkflowStore>(), adjustable: false));
+        builder.Services.AddSingleton(sp => new AdjustableClock(_time, sp.GetRequiredService<Database>(), adjustable: false));
         _app = builder.Build();
         await _app.PrepareAsync();
     }

@@ -23,13 +23,13 @@ public abstract class StoreContractTests : IAsyncLifetime
 {
     private static readonly WorkflowLibrary Library = new(new WorkflowOptions { CountyProfiles = { ["141124"] = "linxian" } });
 
-    protected WorkflowStore Store { get; private set; } = null!;
+    protected Database Store { get; private set; } = null!;
 
     protected abstract Task<StoreOptions> OptionsAsync();
 
     public async Task InitializeAsync()
     {
-        Store = new WorkflowStore(await OptionsAsync());
+        Store = new Database(await OptionsAsync());
         await Store.MigrateAsync();
     }
 
@@ -41,7 +41,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Store.MigrateAsync();
         await using var connection = await Store.OpenAsync();
         var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations ORDER BY version")).ToList();
-        Assert.Equal(WorkflowStore.Scripts(Store.IsPostgres ? "postgres" : "sqlite").Select(s => (long)s.Version), applied);
+        Assert.Equal(Database.Scripts(Store.IsPostgres ? "postgres" : "sqlite").Select(s => (long)s.Version), applied);
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed record MigrateInstances(Caller Caller, MigrationRequest Request, b
     }
 }
 
-public sealed class MigrateInstancesHandler(WorkflowStore store, WorkflowLibrary library, ProposalRunner runner, AreaRegistry areas)
+public sealed class MigrateInstancesHandler(Database store, WorkflowLibrary library, ProposalRunner runner, AreaRegistry areas)
     : ICommandHandler<MigrateInstances, MigrationReport>
 {
     public async ValueTask<MigrationReport> Handle(MigrateInstances command, CancellationToken cancellationToken)
@@ -185,7 +185,7 @@ public sealed class MigrateInstancesHandler(WorkflowStore store, WorkflowLibrary
         var scopes = caller.Grants.Where(g => g.Role == Roles.Administrator).Select(g => g.Scope).Distinct(StringComparer.Ordinal).ToList();
         var sql = new System.Text.StringBuilder("SELECT id FROM proposals WHERE definition_key = @fromKey AND status = 'running' AND ");
         var args = new DynamicParameters(new { fromKey, atStep = request.AtStep, after = request.After ?? "", limit = MigrateInstances.MaxInstances + 1 });
-        WorkflowStore.AppendScopes(sql, args, "village_path", scopes);
+        Database.AppendScopes(sql, args, "village_path", scopes);
         sql.Append(request.AtStep is null ? "" : " AND current_step = @atStep").Append(" AND id > @after ORDER BY id LIMIT @limit");
         await using var connection = await store.OpenAsync(ct);
         var found = (await connection.QueryAsync<string>(new CommandDefinition(sql.ToString(), args, cancellationToken: ct))).ToList();

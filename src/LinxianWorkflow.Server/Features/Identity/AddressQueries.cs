@@ -7,7 +7,7 @@ namespace LinxianWorkflow.Server.Features.Identity;
 /// A user's addresses (phone, WeCom id), the channels they want, and the one-time codes that confirm a phone
 /// (<c>users</c>' address columns, <c>address_codes</c>).
 /// </summary>
-public sealed class AddressQueries(WorkflowStore store)
+public sealed class AddressQueries(Database store)
 {
     /// <summary>
     /// An administrator sets a user's phone and WeCom id. The WeCom id is the organisation's (its WeCom administrator assigns it), so it

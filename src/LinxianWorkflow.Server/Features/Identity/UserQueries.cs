@@ -8,7 +8,7 @@ namespace LinxianWorkflow.Server.Features.Identity;
 /// The users, their tokens and sign-ins (<c>users</c>, <c>tokens</c>): the administration's reads and writes, a sign-in's
 /// attempt and its session, the bearer token's lookup. A user's addresses are <see cref="AddressQueries"/>'.
 /// </summary>
-public sealed class UserQueries(WorkflowStore store)
+public sealed class UserQueries(Database store)
 {
     private const string Columns =
         "id, user_name, display_name, password_hash, grants, disabled, failed_logins, locked_until, created_at, phone, phone_verified_at, wecom_id, wecom_verified_at";

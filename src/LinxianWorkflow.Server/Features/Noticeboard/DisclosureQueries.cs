@@ -4,7 +4,7 @@ using LinxianWorkflow.Server.Storage;
 namespace LinxianWorkflow.Server.Features.Noticeboard;
 
 /// <summary>The published disclosures: a village's noticeboard, the search by title, one notice, and the open-data export.</summary>
-public sealed class DisclosureQueries(WorkflowStore store)
+public sealed class DisclosureQueries(Database store)
 {
     private const string DisclosureSelect =
         "SELECT d.instance_id, d.step_id, d.visit, d.village_code, d.title, d.notice_text, d.channels, d.period_days, d.published_at, d.closable_from, " +

@@ -18,7 +18,7 @@ public sealed record EscalatePublicObjection(string ProposalId, string ReceiptNu
 
 public sealed record EscalationReceipt(string ProposalId, string ReceiptNumber, int EventSequence, string EventHash);
 
-public sealed class EscalatePublicObjectionHandler(WorkflowStore store, ProposalRunner runner, PersonalDataKey personal, ObjectionLimit limit) : ICommandHandler<EscalatePublicObjection, EscalationReceipt>
+public sealed class EscalatePublicObjectionHandler(Database store, ProposalRunner runner, PersonalDataKey personal, ObjectionLimit limit) : ICommandHandler<EscalatePublicObjection, EscalationReceipt>
 {
     public async ValueTask<EscalationReceipt> Handle(EscalatePublicObjection command, CancellationToken cancellationToken)
     {

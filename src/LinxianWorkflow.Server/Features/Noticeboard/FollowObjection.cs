@@ -34,7 +34,7 @@ public sealed record ObjectionFollowUp(
     string ProposalId, string Title, string VillageCode, WorkflowDefinition Definition, IReadOnlyList<(RecordedEvent Event, string Hash)> Thread,
     DateTimeOffset? AnswerDueAt, bool MayEscalate, DateTimeOffset? EscalableUntil);
 
-public sealed class FollowObjectionHandler(WorkflowStore store, WorkflowLibrary library, InstanceCache cache, AdjustableClock clock) : IQueryHandler<FollowObjection, ObjectionFollowUp>
+public sealed class FollowObjectionHandler(Database store, WorkflowLibrary library, InstanceCache cache, AdjustableClock clock) : IQueryHandler<FollowObjection, ObjectionFollowUp>
 {
     public async ValueTask<ObjectionFollowUp> Handle(FollowObjection query, CancellationToken cancellationToken)
     {

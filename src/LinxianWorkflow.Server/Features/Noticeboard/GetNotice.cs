@@ -43,7 +43,7 @@ public sealed record NoticePaper(string Title, string Summary, string Category, 
 /// <summary>The resolution a notice discloses: the meeting, when it was held, how many were due and present, the votes.</summary>
 public sealed record NoticeResolution(string MeetingKind, DateTimeOffset HeldAt, int Due, int Present, int Yes, int No, int Abstain);
 
-public sealed class GetNoticePaperHandler(WorkflowStore store, DisclosureQueries disclosures) : IQueryHandler<GetNoticePaper, NoticePaper>
+public sealed class GetNoticePaperHandler(Database store, DisclosureQueries disclosures) : IQueryHandler<GetNoticePaper, NoticePaper>
 {
     public async ValueTask<NoticePaper> Handle(GetNoticePaper query, CancellationToken cancellationToken)
     {

@@ -21,7 +21,7 @@ public sealed record LodgePublicObjection(string ProposalId, ObjectionForm Form,
 
 public sealed record ObjectionReceipt(string ProposalId, string ReceiptNumber, int EventSequence, string EventHash);
 
-public sealed class LodgePublicObjectionHandler(WorkflowStore store, ProposalRunner runner, PersonalDataKey personal, ObjectionLimit limit, TimeProvider time) : ICommandHandler<LodgePublicObjection, ObjectionReceipt>
+public sealed class LodgePublicObjectionHandler(Database store, ProposalRunner runner, PersonalDataKey personal, ObjectionLimit limit, TimeProvider time) : ICommandHandler<LodgePublicObjection, ObjectionReceipt>
 {
     public async ValueTask<ObjectionReceipt> Handle(LodgePublicObjection command, CancellationToken cancellationToken)
     {

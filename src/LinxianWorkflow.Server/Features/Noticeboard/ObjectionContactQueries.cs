@@ -15,7 +15,7 @@ public sealed class ObjectionContactRow
 /// The contacts villagers left with their objections (<c>objection_contacts</c>): written with the objection's event by
 /// the core's commit, read here by the proposal's administrators and the objector SMS, erased here once the matter is archived.
 /// </summary>
-public sealed class ObjectionContactQueries(WorkflowStore store)
+public sealed class ObjectionContactQueries(Database store)
 {
     public async Task<IReadOnlyList<ObjectionContactRow>> OfProposalAsync(string proposalId, CancellationToken ct = default)
     {

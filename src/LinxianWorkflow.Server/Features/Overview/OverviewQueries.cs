@@ -39,7 +39,7 @@ public sealed class TallyCount
 /// The overview's queries: aggregates over the proposals table's indexes and the counters of <c>overview_tallies</c>
 /// (which the commit keeps, <see cref="OverviewTally"/>), never a scan of the histories.
 /// </summary>
-public sealed class OverviewQueries(WorkflowStore store)
+public sealed class OverviewQueries(Database store)
 {
     private const string TalliesSetting = "overview-tallies";
 
@@ -135,7 +135,7 @@ public sealed class OverviewQueries(WorkflowStore store)
         Flush();
         foreach (var chunk in totals.Chunk(1000))
         {
-            var b = new WorkflowStore.Batch();
+            var b = new Database.Batch();
             b.Values("overview_tallies", ["township_code", "metric", "step_id", "bucket", "n"], chunk, t => [t.Key.Item1, t.Key.Item2, t.Key.Item3, t.Key.Item4, t.Value]);
             await connection.ExecuteAsync(b.Sql, b.Args, tx);
         }

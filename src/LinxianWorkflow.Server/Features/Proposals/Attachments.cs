@@ -15,7 +15,7 @@ namespace LinxianWorkflow.Server.Features.Proposals;
 public sealed record AttachDocumentUpload(Caller Caller, string ProposalId, string StepId, string FileName, byte[] Content, string? Description)
     : ICommand<ActionRecorded>, IProposalMessage, IChangeMessage;
 
-public sealed class AttachDocumentUploadHandler(ProposalAccess access, WorkflowStore store, ProposalRunner runner, AdjustableClock clock, WorkflowLibrary library, InstanceCache cache) : ICommandHandler<AttachDocumentUpload, ActionRecorded>
+public sealed class AttachDocumentUploadHandler(ProposalAccess access, Database store, ProposalRunner runner, AdjustableClock clock, WorkflowLibrary library, InstanceCache cache) : ICommandHandler<AttachDocumentUpload, ActionRecorded>
 {
     public async ValueTask<ActionRecorded> Handle(AttachDocumentUpload command, CancellationToken cancellationToken)
     {
@@ -65,7 +65,7 @@ public sealed class AttachDocumentUploadHandler(ProposalAccess access, WorkflowS
 /// <summary>A document attached to this proposal (readers of the proposal only; the hash must be one its history attached).</summary>
 public sealed record GetAttachment(Caller Caller, string ProposalId, string Sha256) : IQuery<(AttachmentRow Row, string FileName)>, IProposalMessage;
 
-public sealed class GetAttachmentHandler(ProposalAccess access, WorkflowStore store) : IQueryHandler<GetAttachment, (AttachmentRow Row, string FileName)>
+public sealed class GetAttachmentHandler(ProposalAccess access, Database store) : IQueryHandler<GetAttachment, (AttachmentRow Row, string FileName)>
 {
     public async ValueTask<(AttachmentRow Row, string FileName)> Handle(GetAttachment query, CancellationToken cancellationToken)
     {

@@ -26,7 +26,7 @@ public sealed class ExportDossierHandler(ProposalAccess access, Dossiers dossier
 }
 
 /// <summary>Assembles a proposal's dossier (see <see cref="ExportDossier"/>); the server's own verification reads the same one.</summary>
-public sealed class Dossiers(WorkflowStore store, LogQueries logStore, WitnessQueries witnesses, LogTree tree)
+public sealed class Dossiers(Database store, LogQueries logStore, WitnessQueries witnesses, LogTree tree)
 {
     public async Task<Dossier> BuildAsync(string proposalId, long? since, CancellationToken cancellationToken)
     {

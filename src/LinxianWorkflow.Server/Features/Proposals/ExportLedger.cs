@@ -33,7 +33,7 @@ public sealed record Ledger(IReadOnlyList<string> Header, IReadOnlyList<IReadOnl
     }
 }
 
-public sealed class ExportLedgerHandler(WorkflowStore store, ProposalQueries proposals, WorkflowLibrary library, AreaRegistry areas, TimeProvider time) : IQueryHandler<ExportLedger, Ledger>
+public sealed class ExportLedgerHandler(Database store, ProposalQueries proposals, WorkflowLibrary library, AreaRegistry areas, TimeProvider time) : IQueryHandler<ExportLedger, Ledger>
 {
     public const int MaxRows = 5000;
     private const int Page = 200;

@@ -13,7 +13,7 @@ public sealed record HistoryEntry(int Sequence, JsonElement Record, string Recor
 
 public sealed record HistoryView(string ProposalId, bool Intact, string? Break, IReadOnlyList<HistoryEntry> Events);
 
-public sealed class GetHistoryHandler(ProposalAccess access, WorkflowStore store) : IQueryHandler<GetHistory, HistoryView>
+public sealed class GetHistoryHandler(ProposalAccess access, Database store) : IQueryHandler<GetHistory, HistoryView>
 {
     public async ValueTask<HistoryView> Handle(GetHistory query, CancellationToken cancellationToken)
     {

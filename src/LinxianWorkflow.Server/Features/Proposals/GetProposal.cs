@@ -41,7 +41,7 @@ public sealed record ProposalView(
     IReadOnlyList<ActionView> Actions,
     string LastHash);
 
-public sealed class GetProposalHandler(ProposalAccess access, WorkflowStore store, WorkflowLibrary library, InstanceCache cache, Hosting.AdjustableClock clock, AreaRegistry areas) : IQueryHandler<GetProposal, ProposalView>
+public sealed class GetProposalHandler(ProposalAccess access, Database store, WorkflowLibrary library, InstanceCache cache, Hosting.AdjustableClock clock, AreaRegistry areas) : IQueryHandler<GetProposal, ProposalView>
 {
     public async ValueTask<ProposalView> Handle(GetProposal query, CancellationToken cancellationToken)
     {

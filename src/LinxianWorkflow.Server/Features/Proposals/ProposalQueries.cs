@@ -37,14 +37,14 @@ public sealed class InboxRow
 }
 
 /// <summary>The proposal list (with its filters, inside the caller's areas) and the inbox of open tasks: the proposals table's and open_tasks' indexes.</summary>
-public sealed class ProposalQueries(WorkflowStore store)
+public sealed class ProposalQueries(Database store)
 {
     /// <summary>Proposals matching <paramref name="filter"/> inside the areas <paramref name="scopes"/> (area-code path prefixes; "" is everywhere), a page at a time.</summary>
     public async Task<List<ProposalRow>> ListAsync(ProposalFilter filter, IReadOnlyCollection<string> scopes, CancellationToken ct = default)
     {
-        var sql = new StringBuilder($"SELECT {WorkflowStore.ProposalColumns} FROM proposals WHERE ");
+        var sql = new StringBuilder($"SELECT {Database.ProposalColumns} FROM proposals WHERE ");
         var args = new DynamicParameters();
-        WorkflowStore.AppendScopes(sql, args, "village_path", scopes);
+        Database.AppendScopes(sql, args, "village_path", scopes);
         void Where(string clause, string name, object? value)
         {
             if (value is not null)
@@ -85,7 +85,7 @@ public sealed class ProposalQueries(WorkflowStore store)
             "SELECT t.instance_id, p.title, p.village_code, t.task, t.role, t.step_id, t.due_at, t.remind_at, t.opened_at, p.overdue " +
             "FROM open_tasks t JOIN proposals p ON p.id = t.instance_id WHERE t.closed_at IS NULL AND ");
         var args = new DynamicParameters();
-        WorkflowStore.AppendGrants(sql, args, "t.role", "t.village_path", grants);
+        Database.AppendGrants(sql, args, "t.role", "t.village_path", grants);
         sql.Append(" ORDER BY CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.opened_at LIMIT 500");
         await using var connection = await store.OpenAsync(ct);
         return [.. await connection.QueryAsync<InboxRow>(new CommandDefinition(sql.ToString(), args, cancellationToken: ct))];

@@ -8,7 +8,7 @@ namespace LinxianWorkflow.Server.Features.Rosters;
 /// The registers' tables: <c>member_rosters</c>, one row per village and meeting kind (the names as a JSON array), and
 /// <c>member_roster_changes</c>, every save kept (who, when, the names), written in the same transaction.
 /// </summary>
-public sealed class RosterStore(WorkflowStore database)
+public sealed class RosterStore(Database database)
 {
     /// <summary>How many of a village's changes a reader is shown.</summary>
     public const int ChangesShown = 20;

@@ -17,7 +17,7 @@ public sealed class ConcurrencyConflictException(string message, Exception? inne
 /// <c>DisclosureQueries</c>, <c>UserQueries</c>, <c>NotificationQueries</c>, <c>LogQueries</c>, <c>TimerQueries</c>, …),
 /// opening its connection here; the core keeps only the deployment's few settings besides (docs/decisions/0008).
 /// </summary>
-public sealed class WorkflowStore : IAsyncDisposable
+public sealed class Database : IAsyncDisposable
 {
     private const long MigrationLock = 0x4c696e7869616e; // "Linxian": one migrator at a time across nodes.
 
@@ -25,7 +25,7 @@ public sealed class WorkflowStore : IAsyncDisposable
     private readonly NpgsqlDataSource? _postgresOwner;
     private readonly string? _sqlite;
 
-    static WorkflowStore()
+    static Database()
     {
         UtcTimeHandler.Register();
 
@@ -33,7 +33,7 @@ public sealed class WorkflowStore : IAsyncDisposable
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    public WorkflowStore(StoreOptions options)
+    public Database(StoreOptions options)
     {
         IsPostgres = options.IsPostgres;
         if (IsPostgres)
@@ -177,7 +177,7 @@ public sealed class WorkflowStore : IAsyncDisposable
     /// <summary>The numbered scripts of a dialect, in order (embedded from Storage/Migrations/&lt;dialect&gt;/NNNN_name.sql).</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts(string dialect)
     {
-        var assembly = typeof(WorkflowStore).Assembly;
+        var assembly = typeof(Database).Assembly;
         var prefix = $"{assembly.GetName().Name}.Storage.Migrations.{dialect}.";
         return [.. assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
