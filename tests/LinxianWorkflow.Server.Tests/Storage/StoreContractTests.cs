@@ -203,7 +203,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         }
 
         var checkpoint = (await log.LatestCheckpointAsync())!;
-        Assert.Equal(((long)events.Count, "root", "note", at), (checkpoint.Size, checkpoint.Root, checkpoint.Note, checkpoint.CreatedAt));
+        Assert.Equal(((long)events.Count, "root", "note", at), (checkpoint.Size, checkpoint.Root.TrimEnd(), checkpoint.Note, checkpoint.CreatedAt)); // a fixed-width column on PostgreSQL pads it
         Assert.Equal("note", (await log.CheckpointAsync(events.Count))!.Note);
         var leaf = (await log.LeafAsync(id, events[1].Sequence))!;
         Assert.Equal((1L, id, events[1].Sequence, "leaf-1"), (leaf.Position, leaf.InstanceId, leaf.Seq, leaf.LeafHash.Trim()));

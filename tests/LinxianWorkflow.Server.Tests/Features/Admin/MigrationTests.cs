@@ -41,7 +41,15 @@ public abstract class MigrationTests<TService>(TService service) : IClassFixture
             await reader.SignInAsync("auditor");
             var own = await reader.GetAsync($"/proposals/{Uri.EscapeDataString(old)}");
             Assert.Contains("村党组织提议", own.Document.QuerySelector("svg.diagram")!.TextContent, StringComparison.Ordinal);
+            // The dossier waits for the history's last events to be in a signed checkpoint (after the restart, the log's next batch).
             var dossier = await reader.GetAsync($"/proposals/{Uri.EscapeDataString(old)}/dossier");
+            for (var i = 0; i < 300 && dossier.Status != System.Net.HttpStatusCode.OK; i++)
+            {
+                await Task.Delay(100);
+                dossier = await reader.GetAsync($"/proposals/{Uri.EscapeDataString(old)}/dossier");
+            }
+
+            Assert.Equal(System.Net.HttpStatusCode.OK, dossier.Status);
             Assert.Contains("村党组织提议", dossier.Html, StringComparison.Ordinal);
             Assert.DoesNotContain("村党组织研究讨论", dossier.Html, StringComparison.Ordinal);
         }

@@ -4,7 +4,7 @@ using LinxianWorkflow.Audit;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 using Npgsql;
 
-namespace LinxianWorkflow.Server.Tests.Http;
+namespace LinxianWorkflow.Server.Tests.Features.Audit;
 
 /// <summary>
 /// Issue 5 over real HTTP on real PostgreSQL: township witnesses co-signing with the command-line tool, a log

@@ -3,7 +3,7 @@ using LinxianWorkflow.Audit;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 using Npgsql;
 
-namespace LinxianWorkflow.Server.Tests.Http;
+namespace LinxianWorkflow.Server.Tests.Features.Audit;
 
 /// <summary>
 /// Tampering as the database superuser, with the append-only trigger switched off, then the proposal's

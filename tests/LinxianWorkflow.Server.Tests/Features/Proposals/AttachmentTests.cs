@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 
-namespace LinxianWorkflow.Server.Tests.Http;
+namespace LinxianWorkflow.Server.Tests.Features.Proposals;
 
 /// <summary>Attachments over the API on real PostgreSQL: stored by SHA-256, typed by content, recorded in the history, read only by the proposal's readers.</summary>
 public sealed class AttachmentTests(PostgresService service) : IClassFixture<PostgresService>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 
-namespace LinxianWorkflow.Server.Tests.Http;
+namespace LinxianWorkflow.Server.Tests.Features.Timers;
 
 // Time over real HTTP: the demo clock is moved forward and the sweep (every 0.5 s here) fires what fell due,
 // through the same engine path as any command. Once on SQLite (in-memory Hangfire), once on PostgreSQL.

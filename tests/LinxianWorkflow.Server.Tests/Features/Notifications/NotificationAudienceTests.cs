@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 
-namespace LinxianWorkflow.Server.Tests.Http;
+namespace LinxianWorkflow.Server.Tests.Features.Notifications;
 
 /// <summary>
 /// Who is told what comes from the engine's open actions and the definition's oversight roles, not from a list of

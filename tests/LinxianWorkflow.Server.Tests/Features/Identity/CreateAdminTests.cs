@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using LinxianWorkflow.Server.Tests.Infrastructure;
 
-namespace LinxianWorkflow.Server.Tests.Http;
+namespace LinxianWorkflow.Server.Tests.Features.Identity;
 
 public sealed partial class CreateAdminTests
 {
