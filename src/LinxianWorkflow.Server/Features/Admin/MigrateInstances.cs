@@ -183,18 +183,11 @@ public sealed class MigrateInstancesHandler(Database store, WorkflowLibrary libr
         }
 
         var scopes = caller.Grants.Where(g => g.Role == Roles.Administrator).Select(g => g.Scope).Distinct(StringComparer.Ordinal).ToList();
-        var sql = new System.Text.StringBuilder("SELECT id FROM proposals WHERE definition_key = @fromKey AND status = 'running' AND ");
+        var sql = new System.Text.StringBuilder($"SELECT {Database.ProposalColumns} FROM proposals WHERE definition_key = @fromKey AND status = 'running' AND ");
         var args = new DynamicParameters(new { fromKey, atStep = request.AtStep, after = request.After ?? "", limit = MigrateInstances.MaxInstances + 1 });
         Database.AppendScopes(sql, args, "village_path", scopes);
         sql.Append(request.AtStep is null ? "" : " AND current_step = @atStep").Append(" AND id > @after ORDER BY id LIMIT @limit");
         await using var connection = await store.OpenAsync(ct);
-        var found = (await connection.QueryAsync<string>(new CommandDefinition(sql.ToString(), args, cancellationToken: ct))).ToList();
-        var rows = new List<ProposalRow>(found.Count);
-        foreach (var id in found)
-        {
-            rows.Add((await store.GetProposalAsync(id, ct))!);
-        }
-
-        return rows;
+        return [.. await connection.QueryAsync<ProposalRow>(new CommandDefinition(sql.ToString(), args, cancellationToken: ct))];
     }
 }
