@@ -30,7 +30,9 @@ public sealed class LogStateFile(string path)
 
     public void Write(LogState state)
     {
-        var temporary = Path + ".tmp";
+        // A temporary file of this write's own: two processes sharing the key's folder (two nodes on one host) must not
+        // move each other's file away; the rename stays atomic, the last writer wins.
+        var temporary = $"{Path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         var options = Hosting.PrivateFiles.Create(FileMode.Create);
 
         using (var file = new FileStream(temporary, options))
