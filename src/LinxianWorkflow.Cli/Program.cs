@@ -7,6 +7,7 @@ return args switch
     ["walk"] => WalkCommand.Run("workflows", "default"),
     ["walk", var folder] => WalkCommand.Run(folder, "default"),
     ["walk", var folder, var profile] => WalkCommand.Run(folder, profile),
+    ["walk", var folder, var profile, var procedure] => WalkCommand.Run(folder, profile, procedure),
     ["verify", .. var rest] => VerifyCommand.Run(rest),
     ["verify-log", .. var rest] => VerifyCommand.RunLog(rest),
     ["witness-key", var name, var file] => WitnessCommand.NewKey(name, file),

@@ -7,7 +7,9 @@ internal static class Usage
         Console.Error.WriteLine("""
             用法 / usage:
               linxian validate [folder]            检查流程定义与规则配置 / check definitions and rule profiles (default: workflows)
-              linxian walk [folder] [profile]      用引擎走完一个示例议题并打印历史 / walk a sample proposal through the engine
+              linxian walk [folder] [profile] [procedure]
+                                                   用引擎走完一个示例事项并打印历史 / walk a sample instance through the engine
+                                                   （procedure 缺省为 siyi-liangkai / default siyi-liangkai）
               linxian verify <dossier.json> <key> [--witness <key>]… [--since <earlier.json>] [--hand-over <file>]…
                                                    离线核验议题档案 / verify a dossier offline (keys: the text or a file holding it);
                                                    <key>: 所信任的日志公钥 / the log key you trust (the first, or any you verified before);

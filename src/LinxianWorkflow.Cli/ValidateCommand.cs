@@ -24,16 +24,16 @@ internal static class ValidateCommand
             Console.WriteLine($"ok  {definition.SourceFile}  {definition.Key}  {definition.Name.Zh} / {definition.Name.En}  ({definition.Steps.Count} steps)");
         }
 
-        foreach (var profile in catalog.Profiles.Values.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var profile in catalog.Profiles.Values.OrderBy(WorkflowCatalog.ProfileKey, StringComparer.Ordinal))
         {
-            Console.WriteLine($"ok  {profile.SourceFile}  {profile.Key}  {profile.Name.Zh} / {profile.Name.En}");
+            Console.WriteLine($"ok  {profile.SourceFile}  {WorkflowCatalog.ProfileKey(profile)}  {profile.Name.Zh} / {profile.Name.En}");
         }
 
         var procedures = catalog.Definitions.Values.GroupBy(d => d.Id, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         foreach (var procedure in procedures)
         {
             var latest = procedure.MaxBy(d => d.Version)!;
-            Console.WriteLine($"procedure  {procedure.Key}  {latest.Name.Zh} / {latest.Name.En}  versions {string.Join(", ", procedure.Select(d => d.Version).Order())} (new instances start on {latest.Version})");
+            Console.WriteLine($"procedure  {procedure.Key}  {latest.Name.Zh} / {latest.Name.En}  {(latest.Public ? "" : "(不公开 / not public)  ")}versions {string.Join(", ", procedure.Select(d => d.Version).Order())} (new instances start on {latest.Version})");
         }
 
         Console.WriteLine($"有效 / valid: {procedures.Count} procedure(s), {catalog.Definitions.Count} definition(s), {catalog.Profiles.Count} profile(s)");

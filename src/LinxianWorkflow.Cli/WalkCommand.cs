@@ -9,7 +9,7 @@ using LinxianWorkflow.Engine.Time;
 
 namespace LinxianWorkflow.Cli;
 
-/// <summary>`linxian walk`: runs a sample proposal from intake to archived and prints its history.</summary>
+/// <summary>`linxian walk`: runs a sample instance of a procedure from its start to its archived end and prints its history.</summary>
 internal static class WalkCommand
 {
     private static readonly JsonSerializerOptions Json = new()
@@ -19,7 +19,7 @@ internal static class WalkCommand
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public static int Run(string folder, string profileId)
+    public static int Run(string folder, string profileId, string procedure = "siyi-liangkai")
     {
         var (catalog, errors) = WorkflowCatalog.LoadFolder(folder);
         if (catalog is null)
@@ -28,11 +28,11 @@ internal static class WalkCommand
             return 1;
         }
 
-        var definition = catalog.LatestDefinition("siyi-liangkai");
-        var profile = catalog.LatestProfile(profileId);
+        var definition = catalog.LatestDefinition(procedure);
+        var profile = catalog.LatestProfile(procedure, profileId);
         if (definition is null || profile is null)
         {
-            Console.Error.WriteLine($"找不到流程 siyi-liangkai 或规则 {profileId} / definition or profile not found");
+            Console.Error.WriteLine($"找不到流程 {procedure} 或其规则 {profileId} / definition or profile not found");
             return 1;
         }
 

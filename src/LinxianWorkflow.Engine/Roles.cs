@@ -1,25 +1,15 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using LinxianWorkflow.Engine.Definitions;
 
 namespace LinxianWorkflow.Engine;
 
-/// <summary>The roles the engine knows. A definition naming any other role is rejected at load.</summary>
+/// <summary>
+/// The platform's own roles, and the directory of the roles definitions declare. A procedure's roles (a party
+/// secretary, a mediator) are data in its definition (<see cref="RoleDefinition"/>); the engine names only these four.
+/// </summary>
 public static class Roles
 {
-    /// <summary>村党组织书记.</summary>
-    public const string PartySecretary = "party-secretary";
-
-    /// <summary>村委会主任.</summary>
-    public const string VillageChair = "village-chair";
-
-    /// <summary>村"两委"成员.</summary>
-    public const string CommitteeMember = "committee-member";
-
-    /// <summary>村务监督委员会成员.</summary>
-    public const string SupervisionMember = "supervision-member";
-
-    /// <summary>乡镇审核人员.</summary>
-    public const string TownshipReviewer = "township-reviewer";
-
     /// <summary>县级审计/纪检: reads everything, changes nothing.</summary>
     public const string CountyAuditor = "county-auditor";
 
@@ -32,28 +22,55 @@ public static class Roles
     /// <summary>The system itself: fires timers.</summary>
     public const string System = "system";
 
-    /// <summary>Every role a definition may name.</summary>
-    public static readonly FrozenSet<string> All = new[]
-    {
-        PartySecretary, VillageChair, CommitteeMember, SupervisionMember, TownshipReviewer,
-        CountyAuditor, Administrator, Public, System,
-    }.ToFrozenSet(StringComparer.Ordinal);
-
-    /// <summary>Roles granted over one village (county/township/village): the village's office-holders and its supervision committee.</summary>
-    public static readonly FrozenSet<string> VillageLevel = new[] { PartySecretary, VillageChair, CommitteeMember, SupervisionMember }.ToFrozenSet(StringComparer.Ordinal);
-
-    /// <summary>
-    /// How many area-code segments a grant of <paramref name="role"/> names: 3 for village roles, 2 for township
-    /// reviewers, at most 1 (a county, or "" deployment-wide) for auditors and administrators; null for roles never granted.
-    /// </summary>
-    public static (int Min, int Max)? GrantDepth(string role) => role switch
-    {
-        TownshipReviewer => (2, 2),
-        CountyAuditor or Administrator => (0, 1),
-        _ when VillageLevel.Contains(role) => (3, 3),
-        _ => null,
-    };
+    /// <summary>The platform's roles: never declared by a definition.</summary>
+    public static readonly FrozenSet<string> Platform = new[] { CountyAuditor, Administrator, Public, System }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Roles that may never act on a step: auditors read, administrators administer users.</summary>
     public static readonly FrozenSet<string> NeverAct = new[] { CountyAuditor, Administrator }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly ConcurrentDictionary<string, RoleDefinition> Declared = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Makes the roles of loaded definitions known to the process (their names in messages, the level they are granted
+    /// at). Every definition naming a role gives it the same name and level (the catalog checks this), so a later load
+    /// only adds roles.
+    /// </summary>
+    public static void Declare(IEnumerable<RoleDefinition> roles)
+    {
+        foreach (var role in roles)
+        {
+            Declared[role.Id] = role;
+        }
+    }
+
+    /// <summary>Every role a grant may name: the declared ones and the platform's.</summary>
+    public static IReadOnlyCollection<string> All => [.. Declared.Keys.Concat(Platform).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The declared role, or null for a platform role or an unknown id.</summary>
+    public static RoleDefinition? Declaration(string role) => Declared.GetValueOrDefault(role);
+
+    /// <summary>True for a declared role granted over one village.</summary>
+    public static bool IsVillageLevel(string role) => Declared.GetValueOrDefault(role)?.Level == RoleLevel.Village;
+
+    /// <summary>
+    /// How many area-code segments a grant of <paramref name="role"/> names: 3 for village roles, 2 for township
+    /// roles, at most 1 (a county, or "" deployment-wide) for county roles, auditors and administrators; null for roles never granted.
+    /// </summary>
+    public static (int Min, int Max)? GrantDepth(string role) => role switch
+    {
+        CountyAuditor or Administrator => (0, 1),
+        _ => Declared.GetValueOrDefault(role)?.Level switch
+        {
+            RoleLevel.Village => (3, 3),
+            RoleLevel.Township => (2, 2),
+            RoleLevel.County => (0, 1),
+            _ => null,
+        },
+    };
+
+    /// <summary>The role's name: as its definition declares it, or the platform's; the id itself for an unknown role.</summary>
+    public static LocalizedText Name(string role) =>
+        Declared.TryGetValue(role, out var declared) ? declared.Name
+        : Platform.Contains(role) ? Text.Get("Role." + role)
+        : new LocalizedText(role, role);
 }

@@ -46,7 +46,7 @@ public class FullRunBenchmarks
         }
 
         _definition = catalog.LatestDefinition("siyi-liangkai")!;
-        _profile = catalog.LatestProfile("default")!;
+        _profile = catalog.LatestProfile("siyi-liangkai", "default")!;
         _actions = RecordActions();
         Console.WriteLine($"// actions per full run: {ActionsPerRun}");
 
@@ -109,7 +109,7 @@ public class FullRunBenchmarks
     private List<(Actor, WorkflowCommand, DateTimeOffset)> RecordActions()
     {
         const string Village = "141124/141124100/141124100201";
-        var people = SampleActors.For(Village);
+        var people = SiyiPeople.For(Village);
         var start = new DateTimeOffset(2026, 12, 1, 9, 0, 0, ChinaTime.Offset);
         var actions = new List<(Actor, WorkflowCommand, DateTimeOffset)>
         {

@@ -20,9 +20,9 @@ internal static class Repository
 
     public static WorkflowDefinition Definition => Catalog.LatestDefinition("siyi-liangkai")!;
 
-    public static RuleProfile DefaultProfile => Catalog.LatestProfile("default")!;
+    public static RuleProfile DefaultProfile => Catalog.LatestProfile("siyi-liangkai", "default")!;
 
-    public static RuleProfile LinxianProfile => Catalog.LatestProfile("linxian")!;
+    public static RuleProfile LinxianProfile => Catalog.LatestProfile("siyi-liangkai", "linxian")!;
 
     public static string ReadWorkflow(string relative) => File.ReadAllText(Path.Combine(WorkflowsFolder, relative));
 

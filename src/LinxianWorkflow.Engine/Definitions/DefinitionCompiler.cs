@@ -51,12 +51,267 @@ public static class DefinitionCompiler
         }
 
         var definition = new Builder(file, errors).Build(raw);
-        return errors.Count == 0 ? (definition, errors) : (null, errors);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        Roles.Declare(definition!.Roles);
+        return (definition, errors);
     }
+
+    private static readonly FrozenDictionary<string, FieldType> FieldTypes = new Dictionary<string, FieldType>
+    {
+        ["text"] = FieldType.Text,
+        ["longtext"] = FieldType.LongText,
+        ["date"] = FieldType.Date,
+        ["number"] = FieldType.Number,
+        ["boolean"] = FieldType.Boolean,
+        ["choice"] = FieldType.Choice,
+        ["names"] = FieldType.Names,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private sealed class Builder(string file, List<DefinitionError> errors)
     {
+        private readonly HashSet<string> _roles = new(StringComparer.Ordinal);
+        private bool _public = true;
+
         private void Error(string? step, string message) => errors.Add(new DefinitionError(file, step, message));
+
+        private List<RoleDefinition> BuildRoles(List<RoleJson>? raw)
+        {
+            var roles = new List<RoleDefinition>();
+            if (raw is not { Count: > 0 })
+            {
+                Error(null, "'roles' is missing or empty: declare each role (id, name, level) that acts in this procedure");
+                return roles;
+            }
+
+            foreach (var role in raw)
+            {
+                var label = $"role '{role.Id}'";
+                if (role.Id is null || !Identifiers.IsValid(role.Id) || !_roles.Add(role.Id))
+                {
+                    Error(null, $"{label}: 'id' is missing, not an identifier, or declared twice");
+                    continue;
+                }
+
+                if (Engine.Roles.Platform.Contains(role.Id))
+                {
+                    Error(null, $"{label}: '{role.Id}' is the platform's own role and is not declared by a definition");
+                    continue;
+                }
+
+                var roleName = Names.Read(role.Name, $"{label} name", null, Error);
+                RoleLevel? level = role.Level switch
+                {
+                    "village" => RoleLevel.Village,
+                    "township" => RoleLevel.Township,
+                    "county" => RoleLevel.County,
+                    _ => null,
+                };
+                if (level is null)
+                {
+                    Error(null, $"{label}: 'level' must be \"village\", \"township\" or \"county\" (the area a grant of it names), not '{role.Level}'");
+                }
+
+                if (roleName is not null && level is not null)
+                {
+                    roles.Add(new RoleDefinition(role.Id, roleName, level.Value, role.ConflictsWith ?? []));
+                }
+            }
+
+            foreach (var role in roles)
+            {
+                foreach (var other in role.ConflictsWith.Where(o => o == role.Id || !_roles.Contains(o)))
+                {
+                    Error(null, $"role '{role.Id}': 'conflictsWith' names '{other}', which is {(other == role.Id ? "the role itself" : "not a role of this definition")}");
+                }
+            }
+
+            return roles;
+        }
+
+        private List<SourceDefinition> BuildChoices(List<ChoiceJson>? raw, string field, string? step)
+        {
+            var choices = new List<SourceDefinition>();
+            foreach (var item in raw ?? [])
+            {
+                if (item.Id is null || !Identifiers.IsValid(item.Id) || choices.Any(c => c.Id == item.Id))
+                {
+                    Error(step, $"'{field}': an option's 'id' is missing, not an identifier, or used twice ('{item.Id}')");
+                    continue;
+                }
+
+                if (Names.Read(item.Name, $"{field} '{item.Id}' name", step, Error) is { } choiceName)
+                {
+                    choices.Add(new SourceDefinition(item.Id, choiceName));
+                }
+            }
+
+            return choices;
+        }
+
+        private FormDefinition BuildForm(List<FieldJson>? raw, string where, string? step, IReadOnlyCollection<string>? outcomes)
+        {
+            if (raw is null)
+            {
+                return FormDefinition.Empty;
+            }
+
+            var fields = new List<FieldDefinition>();
+            foreach (var field in raw)
+            {
+                var label = $"{where} field '{field.Id}'";
+                if (field.Id is null || !Identifiers.IsOutcomeName(field.Id) || fields.Any(f => f.Id == field.Id))
+                {
+                    Error(step, $"{label}: 'id' is missing, not a camelCase name (letters only), or used twice in this form");
+                    continue;
+                }
+
+                var fieldName = Names.Read(field.Name, $"{label} name", step, Error);
+                if (field.Type is null || !FieldTypes.TryGetValue(field.Type, out var type))
+                {
+                    Error(step, $"{label}: unknown type '{field.Type}': use one of {string.Join(", ", FieldTypes.Keys.Order())}");
+                    continue;
+                }
+
+                foreach (var outcome in (field.Outcomes ?? []).Where(o => outcomes is null || !outcomes.Contains(o)))
+                {
+                    Error(step, outcomes is null
+                        ? $"{label}: 'outcomes' belongs to a task step's form only"
+                        : $"{label}: 'outcomes' names '{outcome}', which is not an outcome of this step");
+                }
+
+                var options = type == FieldType.Choice ? BuildChoices(field.Options, label + " options", step) : [];
+                if (type == FieldType.Choice && options.Count < 2)
+                {
+                    Error(step, $"{label}: a choice needs at least two 'options' (id and name)");
+                }
+
+                if (type != FieldType.Choice && field.Options is not null)
+                {
+                    Error(step, $"{label}: 'options' belongs to choice fields only");
+                }
+
+                if (field.Covers is not null && type != FieldType.Names)
+                {
+                    Error(step, $"{label}: 'covers' belongs to names fields only");
+                }
+
+                if ((field.MinCount is not null) && type != FieldType.Names)
+                {
+                    Error(step, $"{label}: 'minCount' belongs to names fields only");
+                }
+
+                if (field.MustBe is not null && type != FieldType.Boolean)
+                {
+                    Error(step, $"{label}: 'mustBe' belongs to boolean fields only");
+                }
+
+                if ((field.Min ?? field.Max) is not null && type != FieldType.Number)
+                {
+                    Error(step, $"{label}: 'min' and 'max' belong to number fields only");
+                }
+
+                if (field.MaxLength is { } max && (type is not (FieldType.Text or FieldType.LongText) || max is < 1 or > 20000))
+                {
+                    Error(step, $"{label}: 'maxLength' is 1 to 20000 and belongs to text and longtext fields only");
+                }
+
+                LocalizedText? help = field.Help is null ? null : Names.Read(field.Help, $"{label} help", step, Error);
+                if (fieldName is null)
+                {
+                    continue;
+                }
+
+                fields.Add(new FieldDefinition
+                {
+                    Id = field.Id,
+                    Name = fieldName,
+                    Type = type,
+                    Required = field.Required,
+                    Outcomes = field.Outcomes ?? [],
+                    MaxLength = field.MaxLength ?? (type == FieldType.LongText ? 4000 : 200),
+                    MinCount = field.MinCount ?? 1,
+                    Covers = field.Covers,
+                    MustBe = field.MustBe,
+                    Min = field.Min,
+                    Max = field.Max,
+                    Options = options,
+                    Help = help,
+                });
+            }
+
+            return new FormDefinition(fields);
+        }
+
+        // A names field that "covers" another needs that field declared (as names) somewhere before an instance can reach
+        // it; entries that extend a timer name a deadline timer that runs while the step is current, and a date field.
+        private void CheckForms(FormDefinition startForm, List<StepDefinition> steps, HashSet<string> ids)
+        {
+            var forms = new List<(string? Step, FormDefinition Form)> { (null, startForm) };
+            forms.AddRange(steps.Select(s => ((string?)s.Id, s.Form)));
+            forms.AddRange(steps.SelectMany(s => s.Entries.Values.Select(e => ((string?)s.Id, e.Form))));
+            var names = forms.SelectMany(f => f.Form.Fields).Where(f => f.Type == FieldType.Names).Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var (step, form) in forms)
+            {
+                foreach (var field in form.Fields.Where(f => f.Covers is not null && !names.Contains(f.Covers)))
+                {
+                    Error(step, $"field '{field.Id}': 'covers' names '{field.Covers}', which is no names field of this definition");
+                }
+            }
+
+            foreach (var step in steps)
+            {
+                foreach (var timer in step.Timers)
+                {
+                    foreach (var through in timer.KeptThrough.Where(t => !ids.Contains(t)))
+                    {
+                        Error(step.Id, $"timer '{timer.Id}': 'keepThrough' names '{through}', which is not a step of this definition");
+                    }
+                }
+
+                foreach (var entry in step.Entries.Values.Where(e => e.Extends is not null))
+                {
+                    var running = step.Timers.Concat(steps.SelectMany(other => other.Timers).Where(t => t.KeptThrough.Contains(step.Id)))
+                        .Where(t => t.Kind == TimerKind.Deadline);
+                    if (!running.Any(t => t.Id == entry.Extends))
+                    {
+                        Error(step.Id, $"entry '{entry.Id}': 'extends' names '{entry.Extends}', which is no deadline timer running at this step");
+                    }
+
+                    if (entry.UntilField is null || entry.Form.Field(entry.UntilField) is not { Type: FieldType.Date, Required: true })
+                    {
+                        Error(step.Id, $"entry '{entry.Id}': 'until' must name a required date field of the entry's form (the new last day)");
+                    }
+                }
+            }
+        }
+
+        // Nothing of a non-public procedure reaches the public: no disclosure, no role for villagers without accounts.
+        private void CheckPrivacy(List<StepDefinition> steps, FrozenDictionary<string, Intervention> interventions)
+        {
+            if (_public)
+            {
+                return;
+            }
+
+            foreach (var step in steps.Where(s => s.Kind == StepKind.Disclosure))
+            {
+                Error(step.Id, "a disclosure step in a definition with \"public\": false: nothing of it may be posted");
+            }
+
+            foreach (var step in steps.Where(s => s.Roles.Contains(Engine.Roles.Public) || s.Entries.Values.Any(e => e.Roles.Contains(Engine.Roles.Public))))
+            {
+                Error(step.Id, "'public' acts here, but the definition says \"public\": false");
+            }
+
+            foreach (var intervention in interventions.Values.Where(i => i.Roles.Contains(Engine.Roles.Public)))
+            {
+                Error(intervention.Id, "'public' may intervene, but the definition says \"public\": false");
+            }
+        }
 
         public WorkflowDefinition? Build(WorkflowJson raw)
         {
@@ -71,6 +326,8 @@ public static class DefinitionCompiler
             }
 
             var name = Names.Read(raw.Name, "name", null, Error);
+            var declared = BuildRoles(raw.Roles);
+            _public = raw.Public ?? true;
             if (raw.Steps is not { Count: > 0 })
             {
                 Error(null, "'steps' is missing or empty: a definition needs at least a start and an end step");
@@ -113,6 +370,24 @@ public static class DefinitionCompiler
             CheckMainPath(raw.MainPath, raw.Start, byId);
             var interventions = BuildInterventions(raw.Interventions, seen);
             var rehearing = BuildRehearing(raw.Rehearing);
+            var sources = BuildChoices(raw.Sources, "sources", null);
+            if (sources.Count == 0)
+            {
+                Error(null, "'sources' is missing or empty: list where an instance may come from (id and name)");
+            }
+
+            var startForm = BuildForm(raw.StartForm, "startForm", null, null);
+            ConcernRule? concern = null;
+            if (raw.Concern is { } c)
+            {
+                var concernName = Names.Read(c.Name, "concern name", null, Error);
+                var concernRoles = ReadRoles(c.Roles, "concern roles", null, required: true);
+                concern = concernName is null ? null : new ConcernRule(concernName, concernRoles);
+            }
+
+            var merged = ReadRoles(raw.MergedOfficeRoles, "mergedOfficeRoles", null, required: false);
+            CheckForms(startForm, steps, seen);
+            CheckPrivacy(steps, interventions);
             if (errors.Count > 0 || name is null)
             {
                 return null;
@@ -131,6 +406,12 @@ public static class DefinitionCompiler
                 StepsById = byId,
                 Interventions = interventions,
                 Rehearing = rehearing,
+                Roles = declared,
+                Public = _public,
+                Sources = sources,
+                StartForm = startForm,
+                Concern = concern,
+                MergedOfficeRoles = merged,
                 SourceFile = file,
             };
             Graph.Check(definition, Error);
@@ -185,6 +466,26 @@ public static class DefinitionCompiler
             }
 
             var timers = BuildTimers(raw.Timers, kind, id);
+            if (kind != StepKind.Task && (raw.Form ?? (object?)raw.Entries) is not null)
+            {
+                Error(id, "'form' and 'entries' belong to task steps only");
+            }
+
+            if (kind != StepKind.Disclosure && raw.EscalationRoles is not null)
+            {
+                Error(id, "'escalationRoles' belongs to disclosure steps only");
+            }
+
+            var form = BuildForm(raw.Form, "form", id, outcomes.Keys);
+            var entries = BuildEntries(raw.Entries, id);
+            foreach (var outcome in outcomes.Values)
+            {
+                foreach (var missing in outcome.EntriesRequired.Where(e => !entries.ContainsKey(e)))
+                {
+                    Error(id, $"outcome '{outcome.Name}': 'requiresEntries' names '{missing}', which is not an entry of this step");
+                }
+            }
+
             RepeatedFailure? repeated = null;
             if (raw.RepeatedFailure is { } rf)
             {
@@ -220,7 +521,44 @@ public static class DefinitionCompiler
                 SkipTo = raw.SkipTo,
                 Result = result,
                 Timers = timers,
+                Form = form,
+                Entries = entries,
+                EscalationRoles = ReadRoles(raw.EscalationRoles, "escalationRoles", id, required: false),
             };
+        }
+
+        private FrozenDictionary<string, EntryDefinition> BuildEntries(List<EntryJson>? raw, string step)
+        {
+            var entries = new Dictionary<string, EntryDefinition>(StringComparer.Ordinal);
+            foreach (var entry in raw ?? [])
+            {
+                var label = $"entry '{entry.Id}'";
+                if (entry.Id is null || !Identifiers.IsValid(entry.Id) || entries.ContainsKey(entry.Id))
+                {
+                    Error(step, $"{label}: 'id' is missing, not an identifier, or used twice in this step");
+                    continue;
+                }
+
+                var entryName = Names.Read(entry.Name, $"{label} name", step, Error);
+                var roles = ReadRoles(entry.Roles, $"{label} roles", step, required: false);
+                var form = BuildForm(entry.Form, label, step, null);
+                if (form.Fields.Count == 0)
+                {
+                    Error(step, $"{label}: 'form' is missing or empty: an entry records something");
+                }
+
+                if ((entry.Extends is null) != (entry.Until is null))
+                {
+                    Error(step, $"{label}: 'extends' (a deadline timer) and 'until' (the date field giving its new last day) go together");
+                }
+
+                if (entryName is not null)
+                {
+                    entries[entry.Id] = new EntryDefinition(entry.Id, entryName, roles, form, entry.Extends, entry.Until);
+                }
+            }
+
+            return entries.ToFrozenDictionary(StringComparer.Ordinal);
         }
 
         private void CheckKindFields(StepJson raw, StepKind kind, string id)
@@ -316,7 +654,26 @@ public static class DefinitionCompiler
                     continue;
                 }
 
-                outcomes[outcomeName] = new Outcome(outcomeName, outcome.To, outcome.RequiresReason, outcome.Unless, outcomeKind.Value);
+                DurationSpec? within = null;
+                if (outcome.Within is not null)
+                {
+                    if (kind == StepKind.Task && DurationSpec.TryParse(outcome.Within, out var w))
+                    {
+                        within = w;
+                    }
+                    else
+                    {
+                        Error(id, $"outcome '{outcomeName}': 'within' is \"P30D\" or \"profile:confirmationDays\" and belongs to task steps only, not '{outcome.Within}'");
+                    }
+                }
+
+                if (outcome.RequiresEntries is not null && kind != StepKind.Task)
+                {
+                    Error(id, $"outcome '{outcomeName}': 'requiresEntries' belongs to task steps only");
+                }
+
+                outcomes[outcomeName] = new Outcome(outcomeName, outcome.To, outcome.RequiresReason, outcome.Unless, outcomeKind.Value, within, outcome.RequiresEntries,
+                    outcome.Name is null ? null : Names.Read(outcome.Name, $"outcome '{outcomeName}' name", id, Error));
             }
 
             return outcomes.ToFrozenDictionary(StringComparer.Ordinal);
@@ -414,7 +771,12 @@ public static class DefinitionCompiler
                     Error(id, $"{label}: the reminder ({rem}) must come before the deadline ({duration})");
                 }
 
-                timers.Add(new TimerDefinition(timer.Id, timerKind.Value, anchor.Value, duration, reminder, expiry.Value));
+                if (timer.KeepThrough is not null && (timerKind != TimerKind.Deadline || anchor != TimerAnchor.StepEntered || timer.KeepThrough.Contains(id)))
+                {
+                    Error(id, $"{label}: 'keepThrough' belongs to deadline timers anchored at 'step-entered' and lists other steps");
+                }
+
+                timers.Add(new TimerDefinition(timer.Id, timerKind.Value, anchor.Value, duration, reminder, expiry.Value, timer.KeepThrough));
             }
 
             if (kind == StepKind.Disclosure && timers.Count(t => t.Kind == TimerKind.MinimumPeriod) != 1)
@@ -442,9 +804,9 @@ public static class DefinitionCompiler
                 return [];
             }
 
-            foreach (var role in raw.Where(r => !Roles.All.Contains(r)))
+            foreach (var role in raw.Where(r => !_roles.Contains(r) && !Roles.Platform.Contains(r)))
             {
-                Error(step, $"'{field}' names unknown role '{role}': use one of {string.Join(", ", Roles.All.Order())}");
+                Error(step, $"'{field}' names unknown role '{role}': declare it under 'roles' or use one of {string.Join(", ", _roles.Concat([Roles.Public, Roles.System]).Order())}");
             }
 
             foreach (var role in raw.Where(Roles.NeverAct.Contains))

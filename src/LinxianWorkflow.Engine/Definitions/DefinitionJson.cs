@@ -31,6 +31,87 @@ internal sealed class WorkflowJson
     public List<InterventionJson>? Interventions { get; set; }
 
     public RehearingJson? Rehearing { get; set; }
+
+    public List<RoleJson>? Roles { get; set; }
+
+    public bool? Public { get; set; }
+
+    public List<ChoiceJson>? Sources { get; set; }
+
+    public List<FieldJson>? StartForm { get; set; }
+
+    public ConcernJson? Concern { get; set; }
+
+    public List<string>? MergedOfficeRoles { get; set; }
+}
+
+internal sealed class RoleJson
+{
+    public string? Id { get; set; }
+
+    public Dictionary<string, string>? Name { get; set; }
+
+    public string? Level { get; set; }
+
+    public List<string>? ConflictsWith { get; set; }
+}
+
+internal sealed class ChoiceJson
+{
+    public string? Id { get; set; }
+
+    public Dictionary<string, string>? Name { get; set; }
+}
+
+internal sealed class ConcernJson
+{
+    public Dictionary<string, string>? Name { get; set; }
+
+    public List<string>? Roles { get; set; }
+}
+
+internal sealed class FieldJson
+{
+    public string? Id { get; set; }
+
+    public Dictionary<string, string>? Name { get; set; }
+
+    public string? Type { get; set; }
+
+    public bool Required { get; set; }
+
+    public List<string>? Outcomes { get; set; }
+
+    public int? MaxLength { get; set; }
+
+    public int? MinCount { get; set; }
+
+    public string? Covers { get; set; }
+
+    public bool? MustBe { get; set; }
+
+    public decimal? Min { get; set; }
+
+    public decimal? Max { get; set; }
+
+    public List<ChoiceJson>? Options { get; set; }
+
+    public Dictionary<string, string>? Help { get; set; }
+}
+
+internal sealed class EntryJson
+{
+    public string? Id { get; set; }
+
+    public Dictionary<string, string>? Name { get; set; }
+
+    public List<string>? Roles { get; set; }
+
+    public List<FieldJson>? Form { get; set; }
+
+    public string? Extends { get; set; }
+
+    public string? Until { get; set; }
 }
 
 internal sealed class StepJson
@@ -64,6 +145,12 @@ internal sealed class StepJson
     public string? Result { get; set; }
 
     public List<TimerJson>? Timers { get; set; }
+
+    public List<FieldJson>? Form { get; set; }
+
+    public List<EntryJson>? Entries { get; set; }
+
+    public List<string>? EscalationRoles { get; set; }
 }
 
 internal sealed class OutcomeJson
@@ -75,6 +162,12 @@ internal sealed class OutcomeJson
     public string? Unless { get; set; }
 
     public string? Kind { get; set; }
+
+    public string? Within { get; set; }
+
+    public Dictionary<string, string>? Name { get; set; }
+
+    public List<string>? RequiresEntries { get; set; }
 }
 
 internal sealed class RepeatedFailureJson
@@ -97,6 +190,8 @@ internal sealed class TimerJson
     public string? ReminderBefore { get; set; }
 
     public string? OnExpiry { get; set; }
+
+    public List<string>? KeepThrough { get; set; }
 }
 
 internal sealed class InterventionJson
@@ -129,6 +224,8 @@ internal sealed class ProfileJson
     public string? Id { get; set; }
 
     public int? Version { get; set; }
+
+    public string? Workflow { get; set; }
 
     public Dictionary<string, string>? Name { get; set; }
 

@@ -94,11 +94,6 @@ public static class ProfileCompiler
             }
         }
 
-        if (meetings.Count == 0)
-        {
-            Error(null, "'meetings' is missing or empty");
-        }
-
         var categories = new Dictionary<string, CategoryRule>(StringComparer.Ordinal);
         foreach (var (id, category) in raw.Categories ?? [])
         {
@@ -149,7 +144,9 @@ public static class ProfileCompiler
             Error(null, $"workingDays needs a calendar: add workflows/calendar/*{WorkingCalendar.Suffix} with the official holiday arrangements");
         }
 
-        if (raw.MinimumDisclosureDays is not { } minimum || minimum < LowestDisclosureDays)
+        // A procedure without disclosure steps (people's mediation) needs no disclosure period: the catalog checks the
+        // value is there for a definition that posts notices.
+        if (raw.MinimumDisclosureDays is { } minimum && minimum < LowestDisclosureDays)
         {
             Error(null, $"'minimumDisclosureDays' is {raw.MinimumDisclosureDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}: no disclosure may be shorter than {LowestDisclosureDays} days");
         }
@@ -172,23 +169,21 @@ public static class ProfileCompiler
             Error(null, $"routineDisclosure: '{kind}': '{frequency}' — kinds are {string.Join(", ", RoutineKinds.Order())}, frequencies {string.Join(", ", RoutineFrequencies.Order())}");
         }
 
-        // Absent, the law's own separation (村民委员会组织法): the supervision committee is not the secretary, the chair
-        // or a two-committee member. A county relaxes it only by writing its own list.
-        var separation = raw.SeparationOfDuties ?? new Dictionary<string, List<string>>(StringComparer.Ordinal)
+        // Absent, the conflicts the definition's roles declare (for 四议两公开 the law's own: the supervision committee is not
+        // the secretary, the chair or a two-committee member); the catalog fills them in. A county relaxes them only by
+        // writing its own list.
+        var separation = raw.SeparationOfDuties;
+        foreach (var (role, conflicts) in separation ?? [])
         {
-            [Roles.SupervisionMember] = [Roles.PartySecretary, Roles.VillageChair, Roles.CommitteeMember],
-        };
-        foreach (var (role, conflicts) in separation)
-        {
-            foreach (var unknown in conflicts.Prepend(role).Where(r => !Roles.All.Contains(r)))
-            {
-                Error(null, $"separationOfDuties: unknown role '{unknown}'");
-            }
-
             if (conflicts.Contains(role))
             {
                 Error(null, $"separationOfDuties: '{role}' cannot conflict with itself");
             }
+        }
+
+        if (string.IsNullOrWhiteSpace(raw.Workflow) || !Identifiers.IsValid(raw.Workflow))
+        {
+            Error(null, "'workflow' is missing or not an identifier: name the procedure (definition id) this profile sets the rules of");
         }
 
         if (errors.Count > 0 || name is null || options is null)
@@ -208,10 +203,12 @@ public static class ProfileCompiler
             Days = days.ToFrozenDictionary(StringComparer.Ordinal),
             WorkingDayPeriods = workingDays.ToFrozenSet(StringComparer.Ordinal),
             Calendar = workingDays.Count > 0 ? calendar : null,
-            MinimumDisclosureDays = raw.MinimumDisclosureDays!.Value,
+            MinimumDisclosureDays = raw.MinimumDisclosureDays ?? 0,
             MandatoryAgenda = agenda,
             RoutineDisclosure = routine.ToFrozenDictionary(StringComparer.Ordinal),
-            SeparationOfDuties = separation.ToFrozenDictionary(p => p.Key, p => p.Value.ToFrozenSet(StringComparer.Ordinal), StringComparer.Ordinal),
+            Workflow = raw.Workflow!,
+            SeparationDeclared = separation is not null,
+            SeparationOfDuties = (separation ?? []).ToFrozenDictionary(p => p.Key, p => p.Value.ToFrozenSet(StringComparer.Ordinal), StringComparer.Ordinal),
             SourceFile = file,
         }, errors);
     }

@@ -92,4 +92,9 @@ public sealed record TimerDefinition(
     TimerAnchor Anchor,
     DurationSpec Duration,
     DurationSpec? ReminderBefore,
-    TimerExpiry OnExpiry);
+    TimerExpiry OnExpiry,
+    IReadOnlyList<string>? KeepThrough = null)
+{
+    /// <summary>Steps the timer keeps running through when the instance moves on to them (a month counted from acceptance across informing and sessions).</summary>
+    public IReadOnlyList<string> KeptThrough => KeepThrough ?? [];
+}

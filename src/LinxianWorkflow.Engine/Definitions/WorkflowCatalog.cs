@@ -20,7 +20,7 @@ public sealed class WorkflowCatalog
     private WorkflowCatalog(IReadOnlyList<WorkflowDefinition> definitions, IReadOnlyList<RuleProfile> profiles)
     {
         Definitions = definitions.ToFrozenDictionary(d => d.Key, StringComparer.Ordinal);
-        Profiles = profiles.ToFrozenDictionary(p => p.Key, StringComparer.Ordinal);
+        Profiles = profiles.ToFrozenDictionary(ProfileKey, StringComparer.Ordinal);
     }
 
     /// <summary>Definitions by "id@version".</summary>
@@ -34,8 +34,19 @@ public sealed class WorkflowCatalog
         Definitions.Values.Where(d => d.Id == id).MaxBy(d => d.Version);
 
     /// <summary>The newest version of a profile.</summary>
-    public RuleProfile? LatestProfile(string id) =>
-        Profiles.Values.Where(p => p.Id == id).MaxBy(p => p.Version);
+    public RuleProfile? LatestProfile(string workflow, string id) =>
+        Profiles.Values.Where(p => p.Workflow == workflow && p.Id == id).MaxBy(p => p.Version);
+
+    /// <summary>The profile <paramref name="id"/>@<paramref name="version"/> of the procedure <paramref name="workflow"/>, or null.</summary>
+    public RuleProfile? Profile(string workflow, string id, int version) =>
+        Profiles.GetValueOrDefault($"{workflow}/{id}@{version}");
+
+    /// <summary>The newest version of each procedure, by procedure id.</summary>
+    public IReadOnlyList<WorkflowDefinition> Procedures =>
+        [.. Definitions.Values.GroupBy(d => d.Id, StringComparer.Ordinal).Select(g => g.MaxBy(d => d.Version)!).OrderBy(d => d.Id, StringComparer.Ordinal)];
+
+    /// <summary>A profile's key in <see cref="Profiles"/>: "workflow/id@version" (two procedures may each have a "linxian" profile).</summary>
+    public static string ProfileKey(RuleProfile profile) => $"{profile.Workflow}/{profile.Key}";
 
     /// <summary>Loads every *.workflow.json and *.profile.json below <paramref name="folder"/>.</summary>
     public static (WorkflowCatalog? Catalog, IReadOnlyList<DefinitionError> Errors) LoadFolder(string folder)
@@ -98,7 +109,18 @@ public sealed class WorkflowCatalog
         }
 
         CheckUnique(definitions.Select(d => (d.Key, d.SourceFile)), "definition", errors);
-        CheckUnique(profiles.Select(p => (p.Key, p.SourceFile)), "profile", errors);
+        CheckUnique(profiles.Select(p => (ProfileKey(p), p.SourceFile)), "profile", errors);
+        CheckRoles(definitions, errors);
+        foreach (var profile in profiles.Where(p => definitions.All(d => d.Id != p.Workflow)))
+        {
+            errors.Add(new DefinitionError(profile.SourceFile, null, $"'workflow' names '{profile.Workflow}', which no *{DefinitionSuffix} file defines"));
+        }
+
+        foreach (var definition in definitions.Where(d => profiles.All(p => p.Workflow != d.Id)))
+        {
+            errors.Add(new DefinitionError(definition.SourceFile, null, $"no *{ProfileSuffix} file sets the rules of '{definition.Id}': add one with \"workflow\": \"{definition.Id}\""));
+        }
+
         if (definitions.Count == 0 && errors.Count == 0)
         {
             errors.Add(new DefinitionError("workflows", null, $"no *{DefinitionSuffix} file found"));
@@ -111,13 +133,27 @@ public sealed class WorkflowCatalog
 
         foreach (var definition in definitions)
         {
-            foreach (var profile in profiles)
+            foreach (var profile in profiles.Where(p => p.Workflow == definition.Id))
             {
                 errors.AddRange(CheckPair(definition, profile));
             }
         }
 
-        return errors.Count == 0 ? (new WorkflowCatalog(definitions, profiles), errors) : (null, errors);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        // A profile that writes no separation of duties takes the conflicts its procedure's newest definition declares.
+        foreach (var profile in profiles.Where(p => !p.SeparationDeclared))
+        {
+            var roles = definitions.Where(d => d.Id == profile.Workflow).MaxBy(d => d.Version)!.Roles;
+            profile.SeparationOfDuties = roles.Where(r => r.ConflictsWith.Count > 0)
+                .ToFrozenDictionary(r => r.Id, r => r.ConflictsWith.ToFrozenSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        }
+
+        Roles.Declare(definitions.SelectMany(d => d.Roles));
+        return (new WorkflowCatalog(definitions, profiles), errors);
     }
 
     /// <summary>The errors that stop <paramref name="definition"/> from running under <paramref name="profile"/>.</summary>
@@ -141,10 +177,45 @@ public sealed class WorkflowCatalog
             }
         }
 
+        if (definition.Steps.Any(s => s.Kind == StepKind.Disclosure) && profile.MinimumDisclosureDays < ProfileCompiler.LowestDisclosureDays)
+        {
+            yield return new DefinitionError(profile.SourceFile, null,
+                $"'minimumDisclosureDays' is {profile.MinimumDisclosureDays}: {definition.Key} posts notices, and no disclosure may be shorter than {ProfileCompiler.LowestDisclosureDays} days");
+        }
+
+        var roleIds = definition.Roles.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var (role, conflicts) in profile.SeparationDeclared ? profile.SeparationOfDuties : FrozenDictionary<string, FrozenSet<string>>.Empty)
+        {
+            foreach (var unknown in conflicts.Prepend(role).Where(r => !roleIds.Contains(r)))
+            {
+                yield return new DefinitionError(profile.SourceFile, null, $"separationOfDuties: '{unknown}' is not a role of {definition.Key}");
+            }
+        }
+
+        foreach (var timer in definition.Steps.SelectMany(s => s.Outcomes.Values).Where(o => o.Within?.ProfileKey is { } k && !profile.Days.ContainsKey(k)))
+        {
+            yield return new DefinitionError(definition.SourceFile, null,
+                $"outcome '{timer.Name}' uses within profile:{timer.Within!.Value.ProfileKey}, which profile {profile.Key} ({profile.SourceFile}) does not define under 'days'");
+        }
+
         if (definition.Rehearing?.AnswerDeadline.ProfileKey is { } rehearingKey && !profile.Days.ContainsKey(rehearingKey))
         {
             yield return new DefinitionError(definition.SourceFile, "rehearing",
                 $"answerDeadline uses profile:{rehearingKey}, which profile {profile.Key} ({profile.SourceFile}) does not define under 'days'");
+        }
+    }
+
+    // A role named by two definitions (two versions, or two procedures) is the same role: same name, same level.
+    private static void CheckRoles(List<WorkflowDefinition> definitions, List<DefinitionError> errors)
+    {
+        foreach (var group in definitions.SelectMany(d => d.Roles.Select(r => (Definition: d, Role: r))).GroupBy(x => x.Role.Id, StringComparer.Ordinal))
+        {
+            var first = group.First();
+            foreach (var other in group.Skip(1).Where(x => x.Role.Level != first.Role.Level || x.Role.Name != first.Role.Name))
+            {
+                errors.Add(new DefinitionError(other.Definition.SourceFile, null,
+                    $"role '{group.Key}' is declared differently in {first.Definition.SourceFile} (name or level): a role id means one role everywhere"));
+            }
         }
     }
 

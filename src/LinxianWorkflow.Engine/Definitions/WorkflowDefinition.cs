@@ -53,7 +53,15 @@ public enum OutcomeKind
 /// <param name="RequiresReason">True when the actor must give a reason.</param>
 /// <param name="Unless">A guard that forbids the outcome ("mandatory-agenda"), or null.</param>
 /// <param name="Kind">Forward, back or end, as declared.</param>
-public sealed record Outcome(string Name, string To, bool RequiresReason, string? Unless, OutcomeKind Kind = OutcomeKind.Forward);
+/// <param name="Within">The outcome may be chosen only this long after the step was entered (judicial confirmation within 30 days), or null.</param>
+/// <param name="Label">The outcome's name as the definition writes it (people read "达成书面协议", not "writtenAgreement"), or null.</param>
+/// <param name="RequiresEntries">Entries of the step that must have been recorded at this visit before the outcome (a session before an agreement).</param>
+public sealed record Outcome(string Name, string To, bool RequiresReason, string? Unless, OutcomeKind Kind = OutcomeKind.Forward,
+    DurationSpec? Within = null, IReadOnlyList<string>? RequiresEntries = null, LocalizedText? Label = null)
+{
+    /// <summary>The entries required first; empty when none.</summary>
+    public IReadOnlyList<string> EntriesRequired => RequiresEntries ?? [];
+}
 
 /// <summary>After <paramref name="Count"/> failed votes at a meeting step, the failure leads to <paramref name="To"/> instead.</summary>
 public sealed record RepeatedFailure(int Count, string To);
@@ -112,6 +120,15 @@ public sealed class StepDefinition
     /// <summary>Timers the step declares.</summary>
     public IReadOnlyList<TimerDefinition> Timers { get; init; } = [];
 
+    /// <summary>Task steps: the typed form recorded with the outcome (its fields may belong to some outcomes only).</summary>
+    public FormDefinition Form { get; init; } = FormDefinition.Empty;
+
+    /// <summary>Task steps: records kept any number of times without moving the instance, by id.</summary>
+    public FrozenDictionary<string, EntryDefinition> Entries { get; init; } = FrozenDictionary<string, EntryDefinition>.Empty;
+
+    /// <summary>Disclosure steps: who besides the objector may take an answered objection to the township.</summary>
+    public IReadOnlyList<string> EscalationRoles { get; init; } = [];
+
     /// <summary>The outcome named <paramref name="name"/>, or null.</summary>
     public Outcome? OutcomeOrNull(string name) => Outcomes.GetValueOrDefault(name);
 
@@ -162,6 +179,33 @@ public sealed class WorkflowDefinition
 
     /// <summary>The rehearing rule, or null when the definition has none.</summary>
     public RehearingRule? Rehearing { get; init; }
+
+    /// <summary>The roles the definition declares: names, the level each is granted at, conflicts.</summary>
+    public IReadOnlyList<RoleDefinition> Roles { get; init; } = [];
+
+    /// <summary>
+    /// False when nothing of an instance may be public (people's mediation): no noticeboard, no open data, no public
+    /// page; only counts by area, category and outcome.
+    /// </summary>
+    public bool Public { get; init; } = true;
+
+    /// <summary>Where an instance may come from (a villager's suggestion, a party's application, a referral).</summary>
+    public IReadOnlyList<SourceDefinition> Sources { get; init; } = [];
+
+    /// <summary>The typed form recorded when an instance starts, besides title, summary, category, amount and source.</summary>
+    public FormDefinition StartForm { get; init; } = FormDefinition.Empty;
+
+    /// <summary>Who may raise a concern that tells the oversight roles at once, and what it is called; null when none.</summary>
+    public ConcernRule? Concern { get; init; }
+
+    /// <summary>
+    /// Roles one person may hold together so that the instance merges the steps they would take in turn (一肩挑:
+    /// the option "mergeBranchProposal" is set only when the starter holds all of them); empty when none.
+    /// </summary>
+    public IReadOnlyList<string> MergedOfficeRoles { get; init; } = [];
+
+    /// <summary>The declared roles granted over one village: they may attach documents to the village's instances.</summary>
+    public IReadOnlyList<string> VillageRoles => [.. Roles.Where(r => r.Level == RoleLevel.Village).Select(r => r.Id)];
 
     /// <summary>The file it was loaded from.</summary>
     public string SourceFile { get; init; } = "";

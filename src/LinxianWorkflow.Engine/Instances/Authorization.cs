@@ -1,3 +1,4 @@
+using LinxianWorkflow.Engine.Definitions;
 using LinxianWorkflow.Engine.Rules;
 
 namespace LinxianWorkflow.Engine.Instances;
@@ -8,14 +9,10 @@ namespace LinxianWorkflow.Engine.Instances;
 /// </summary>
 public static class Authorization
 {
-    /// <summary>The roles that record concerns about any step (the supervision committee).</summary>
-    public static readonly IReadOnlyList<string> ConcernRoles = [Roles.SupervisionMember];
 
-    /// <summary>The roles that attach documents to a step (the village's office-holders and the supervision committee).</summary>
-    public static readonly IReadOnlyList<string> AttachRoles = [Roles.PartySecretary, Roles.VillageChair, Roles.CommitteeMember, Roles.SupervisionMember];
 
     /// <summary>Who may take a dismissed objection to the township: a villager holding its receipt number (the service asks for it), or the supervision committee.</summary>
-    public static readonly IReadOnlyList<string> EscalationRoles = [Roles.Public, Roles.SupervisionMember];
+    public static IReadOnlyList<string> EscalationRoles(StepDefinition step) => [Roles.Public, .. step.EscalationRoles];
 
     /// <summary>Who lodges objections: villagers, without an account.</summary>
     public static readonly IReadOnlyList<string> ObjectorRoles = [Roles.Public];
@@ -86,7 +83,7 @@ public static class Authorization
     }
 
     /// <summary>A role's name in both languages.</summary>
-    public static LocalizedText RoleName(string role) => Text.Get("Role." + role);
+    public static LocalizedText RoleName(string role) => Roles.Name(role);
 
     /// <summary>Roles' names joined in both languages.</summary>
     public static LocalizedText RoleNames(IEnumerable<string> roles)

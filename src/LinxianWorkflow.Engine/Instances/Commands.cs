@@ -22,10 +22,17 @@ public sealed record StartProposal(
     decimal AmountYuan,
     string Source,
     Backing? Backing = null,
-    bool SecretaryIsChair = false) : WorkflowCommand;
+    bool SecretaryIsChair = false,
+    IReadOnlyDictionary<string, string>? Form = null) : WorkflowCommand;
 
 /// <summary>Completes a task step with one of its outcomes.</summary>
-public sealed record CompleteTask(string StepId, string Outcome, string? Note = null) : StepCommand(StepId);
+public sealed record CompleteTask(string StepId, string Outcome, string? Note = null, IReadOnlyDictionary<string, string>? Form = null) : StepCommand(StepId);
+
+/// <summary>Records one of a task step's entries (a session's record, a follow-up visit) without moving the instance.</summary>
+/// <param name="StepId">The step expected to be current.</param>
+/// <param name="Entry">The entry's id, as the step declares it.</param>
+/// <param name="Form">The entry's fields.</param>
+public sealed record RecordEntry(string StepId, string Entry, IReadOnlyDictionary<string, string>? Form = null) : StepCommand(StepId);
 
 /// <summary>A member excluded from "due", with the reason (domain.md §2).</summary>
 public sealed record Exclusion(string Member, string Reason);

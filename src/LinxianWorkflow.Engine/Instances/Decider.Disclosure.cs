@@ -92,7 +92,7 @@ internal sealed partial class Decider
 
     private RuleViolation? Escalate(StepDefinition step, EscalateObjection c)
     {
-        var refused = Authorize(Authorization.EscalationRoles)
+        var refused = Authorize(Authorization.EscalationRoles(step))
             ?? ObjectionIn(c.ObjectionId, ObjectionStatus.Answered, "ObjectionNotAnswered")
             ?? Required(c.Reason, Limits.Note, "reason");
         if (refused is not null)

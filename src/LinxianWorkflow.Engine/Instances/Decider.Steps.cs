@@ -27,6 +27,23 @@ internal sealed partial class Decider
             return invalid;
         }
 
+        if (outcome.Within is { } within && now >= profile.PeriodEnd(State.StepEnteredAt, within))
+        {
+            return Text.Violation("task.window-closed", "TaskWindowClosed", step.Name, c.Outcome, within.DaysUnder(profile),
+                ChinaTime.Display(profile.PeriodEnd(State.StepEnteredAt, within)));
+        }
+
+        if (outcome.EntriesRequired.FirstOrDefault(e => State.EntriesThisVisit.GetValueOrDefault(e) == 0) is { } missing)
+        {
+            return Text.Violation("task.entry-required", "TaskEntryRequired", step.Name, c.Outcome, step.Entries[missing].Name);
+        }
+
+        var (form, badForm) = FormCheck.Check(step.Form, outcome.Name, c.Form, State.FormValues);
+        if (badForm is not null)
+        {
+            return badForm;
+        }
+
         if (outcome.Unless == Guards.MandatoryAgenda && OpenActions.MandatoryAgendaMet(profile, State.Start!) is { } met)
         {
             var backing = State.Start!.Backing!;
@@ -34,7 +51,7 @@ internal sealed partial class Decider
                 backing.Supporters, backing.GroupSize, met.AtLeast.ToString(), step.Name);
         }
 
-        Emit(new TaskCompleted(step.Id, State.Visit, outcome.Name, c.Note));
+        Emit(new TaskCompleted(step.Id, State.Visit, outcome.Name, c.Note, form!.Count == 0 ? null : form));
         Leave(step, outcome.Name, outcome.To);
         return null;
     }

@@ -63,6 +63,7 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
         return (command, step.Kind) switch
         {
             (CompleteTask c, StepKind.Task) => CompleteTask(step, c),
+            (RecordEntry c, StepKind.Task) => RecordEntry(step, c),
             (RecordMeeting c, StepKind.Meeting) => RecordMeeting(step, c),
             (ReviewStep c, StepKind.Review) => Review(step, c),
             (CountersignDisclosure c, StepKind.Disclosure) => Countersign(step, c),
@@ -109,9 +110,15 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
             return Text.Violation("proposal.category", "ProposalCategory", c.Category, string.Join(", ", profile.Categories.Keys.Order()));
         }
 
-        if (!OpenActions.Sources.Contains(c.Source))
+        if (definition.Sources.All(s => s.Id != c.Source))
         {
-            return Text.Violation("proposal.source", "ProposalSource", c.Source, string.Join(", ", OpenActions.Sources));
+            return Text.Violation("proposal.source", "ProposalSource", c.Source, string.Join(", ", definition.Sources.Select(s => s.Id)));
+        }
+
+        var (form, badForm) = FormCheck.Check(definition.StartForm, null, c.Form, State.FormValues);
+        if (badForm is not null)
+        {
+            return badForm;
         }
 
         if (c.Backing is { } backing
@@ -134,17 +141,17 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
 
         if (profile.Options.AllowMergedBranchProposal && c.SecretaryIsChair)
         {
-            // 一肩挑 is a fact about the person, not a client's flag: the one who starts must hold both grants here.
-            if (!Holds(Roles.PartySecretary, c.VillagePath) || !Holds(Roles.VillageChair, c.VillagePath))
+            // 一肩挑 is a fact about the person, not a client's flag: the one who starts must hold every merged office here.
+            if (definition.MergedOfficeRoles.Count == 0 || !definition.MergedOfficeRoles.All(r => Holds(r, c.VillagePath)))
             {
-                return Text.Violation("proposal.merged-steps", "ProposalMergedSteps", RoleName(Roles.PartySecretary), RoleName(Roles.VillageChair));
+                return Text.Violation("proposal.merged-steps", "ProposalMergedSteps", Authorization.RoleNames(definition.MergedOfficeRoles));
             }
 
             options.Add(RuleProfile.OptionMergeBranchProposal);
         }
 
         Emit(new ProposalStarted(c.ProposalId, definition.Id, definition.Version, profile.Id, profile.Version, c.VillagePath,
-            c.Title, c.Summary, c.Category, c.AmountYuan, c.Source, c.Backing, options));
+            c.Title, c.Summary, c.Category, c.AmountYuan, c.Source, c.Backing, options, form!.Count == 0 ? null : form));
         Enter(definition.Start, null, null);
         return null;
     }
@@ -153,9 +160,12 @@ internal sealed partial class Decider(WorkflowDefinition definition, RuleProfile
 
     // Timers are cancelled in timer-id order: the state's dictionary has no stable order across processes, and the
     // same command must always produce the same records.
+    // A deadline declared to keep running through the step the instance moves to (a month counted from acceptance, across
+    // informing and sessions) stays.
     private void Leave(StepDefinition from, string via, string to)
     {
-        foreach (var timer in State.Timers.Values.Where(t => !t.TimerId.StartsWith(RehearingTimerPrefix, StringComparison.Ordinal)).OrderBy(t => t.TimerId, StringComparer.Ordinal).ToList())
+        foreach (var timer in State.Timers.Values.Where(t => !t.TimerId.StartsWith(RehearingTimerPrefix, StringComparison.Ordinal)
+                     && TimerDefinitionOf(t)?.KeptThrough.Contains(to) != true).OrderBy(t => t.TimerId, StringComparer.Ordinal).ToList())
         {
             Emit(new TimerCancelled(timer.TimerId));
         }

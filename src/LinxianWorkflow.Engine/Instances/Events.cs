@@ -32,7 +32,8 @@ public sealed record ProposalStarted(
     decimal AmountYuan,
     string Source,
     Backing? Backing,
-    IReadOnlyList<string> Options) : WorkflowEvent;
+    IReadOnlyList<string> Options,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Form = null) : WorkflowEvent;
 
 /// <summary>
 /// The instance moved to another version of its definition and profile (an administrator's act, with the mapping of
@@ -57,7 +58,19 @@ public sealed record StepEntered(string StepId, int Visit, string? FromStep, str
 public sealed record StepSkipped(string StepId, string Option) : WorkflowEvent;
 
 /// <summary>A task step was completed.</summary>
-public sealed record TaskCompleted(string StepId, int Visit, string Outcome, string? Note) : WorkflowEvent;
+public sealed record TaskCompleted(
+    string StepId,
+    int Visit,
+    string Outcome,
+    string? Note,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Form = null) : WorkflowEvent;
+
+/// <summary>An entry of a task step was recorded (a session, a follow-up visit, the parties' consent to extend); the step stays.</summary>
+/// <param name="StepId">The step.</param>
+/// <param name="Visit">Its visit.</param>
+/// <param name="Entry">The entry's id.</param>
+/// <param name="Form">The entry's fields, checked and in canonical form.</param>
+public sealed record EntryRecorded(string StepId, int Visit, string Entry, IReadOnlyDictionary<string, string> Form) : WorkflowEvent;
 
 /// <summary>What the engine made of a meeting record.</summary>
 public enum MeetingVerdict

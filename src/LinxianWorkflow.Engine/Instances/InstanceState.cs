@@ -138,6 +138,15 @@ public sealed record InstanceState
     /// <summary>True when the current step's deadline passed and it was escalated.</summary>
     public bool Overdue { get; init; }
 
+    /// <summary>The latest recorded value of each typed form field (start form, task forms, entries), by field id.</summary>
+    public ImmutableDictionary<string, string> FormValues { get; init; } = ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>Entries recorded at the current visit of the current step, by entry id.</summary>
+    public ImmutableDictionary<string, int> EntriesThisVisit { get; init; } = NoCounts;
+
+    /// <summary>Entries recorded in the whole instance, by entry id (numbers the timers an extension creates).</summary>
+    public ImmutableDictionary<string, int> EntriesTotal { get; init; } = NoCounts;
+
     /// <summary>Folds a sequence of events onto the empty state.</summary>
     public static InstanceState From(IEnumerable<RecordedEvent> events) => events.Aggregate(Empty, (s, e) => s.Apply(e));
 
@@ -161,6 +170,14 @@ public sealed record InstanceState
             DefinitionVersion = s.DefinitionVersion,
             ProfileVersion = s.ProfileVersion,
             Options = [.. s.Options],
+            FormValues = s.Form is null ? FormValues : FormValues.SetItems(s.Form),
+        },
+        TaskCompleted t when t.Form is not null => this with { FormValues = FormValues.SetItems(t.Form) },
+        EntryRecorded r => this with
+        {
+            FormValues = FormValues.SetItems(r.Form),
+            EntriesThisVisit = EntriesThisVisit.SetItem(r.Entry, EntriesThisVisit.GetValueOrDefault(r.Entry) + 1),
+            EntriesTotal = EntriesTotal.SetItem(r.Entry, EntriesTotal.GetValueOrDefault(r.Entry) + 1),
         },
         InstanceMigrated m => this with
         {
@@ -180,6 +197,7 @@ public sealed record InstanceState
             Disclosure = DisclosureState.Empty,
             ProgressReports = 0,
             Overdue = false,
+            EntriesThisVisit = NoCounts,
         },
         MeetingRecorded m => this with
         {

@@ -37,6 +37,9 @@ public enum InputKind
 
     /// <summary>Members excluded from "due", each with a reason from <see cref="ActionInput.Choices"/>.</summary>
     Exclusions,
+
+    /// <summary>People's names, one to a line (a typed form's names field).</summary>
+    Names,
 }
 
 /// <summary>One input an action needs: its JSON path in the command, its kind, whether it is required, and its choices.</summary>
@@ -45,8 +48,37 @@ public enum InputKind
 /// <param name="Required">True when the command is refused without it.</param>
 /// <param name="Choices">The values allowed, for choices (outcomes, decisions, rulings, meeting kinds, steps, exclusion reasons).</param>
 /// <param name="RequiredFor">For an optional reason: the choices that make it required ("returned" needs reasons).</param>
-public sealed record ActionInput(string Path, InputKind Kind, bool Required, IReadOnlyList<string> Choices, IReadOnlyList<string> RequiredFor)
+/// <param name="Label">A typed form's field: its name as the definition writes it; null for the engine's own inputs.</param>
+/// <param name="ChoiceNames">Names of <paramref name="Choices"/> in the same order, where the definition gives them.</param>
+/// <param name="Help">A line under the field (the parties it must include), or null.</param>
+/// <param name="For">A typed form's field: the outcomes it belongs to; null or empty for every one.</param>
+public sealed record ActionInput(string Path, InputKind Kind, bool Required, IReadOnlyList<string> Choices, IReadOnlyList<string> RequiredFor,
+    LocalizedText? Label = null, IReadOnlyList<LocalizedText>? ChoiceNames = null, LocalizedText? Help = null, IReadOnlyList<string>? For = null)
 {
+    /// <summary>The inputs of a typed form declared in a definition: "form.{field}", labelled as the definition names them.</summary>
+    public static IEnumerable<ActionInput> OfForm(FormDefinition form, IReadOnlyDictionary<string, string> earlier) =>
+        form.Fields.Select(f => new ActionInput(
+            "form." + f.Id,
+            f.Type switch
+            {
+                FieldType.Text => InputKind.Text,
+                FieldType.LongText => InputKind.LongText,
+                FieldType.Date => InputKind.Date,
+                FieldType.Number => InputKind.Money,
+                FieldType.Boolean => InputKind.Flag,
+                FieldType.Choice => InputKind.Choice,
+                _ => InputKind.Names,
+            },
+            f.Required && f.Outcomes.Count == 0,
+            [.. f.Options.Select(o => o.Id)],
+            f.Required ? f.Outcomes : [],
+            f.Name,
+            [.. f.Options.Select(o => o.Name)],
+            f.Covers is { } covers && earlier.TryGetValue(covers, out var names)
+                ? Text.Get("HintCovers", string.Join("、", FormCheck.NamesOf(names)))
+                : f.Help,
+            f.Outcomes));
+
     internal static ActionInput Of(string path, InputKind kind, bool required = true) => new(path, kind, required, [], []);
 }
 
@@ -78,6 +110,7 @@ public sealed record MeetingHint(string MeetingKind, MeetingRule Rule, DateOnly 
 /// <param name="AvailableFrom">When it may first be taken (a disclosure's closing); null: now.</param>
 /// <param name="AvailableUntil">When it may last be taken (an objection's escalation window); null: no limit.</param>
 /// <param name="Meetings">For a meeting: the rules of each kind it may be recorded as.</param>
+/// <param name="EntryId">For "record-entry": the entry it records.</param>
 public sealed record OpenAction(
     string Action,
     string? StepId,
@@ -91,7 +124,8 @@ public sealed record OpenAction(
     DateTimeOffset? DueAt = null,
     DateTimeOffset? AvailableFrom = null,
     DateTimeOffset? AvailableUntil = null,
-    IReadOnlyList<MeetingHint>? Meetings = null)
+    IReadOnlyList<MeetingHint>? Meetings = null,
+    string? EntryId = null)
 {
     /// <summary>The choices of the input at <paramref name="path"/> (empty when it has none).</summary>
     public IReadOnlyList<string> ChoicesOf(string path) => Inputs.FirstOrDefault(i => i.Path == path)?.Choices ?? [];
@@ -128,10 +162,9 @@ public static class OpenActions
         ["answer-rehearing"] = typeof(AnswerRehearing),
         ["raise-concern"] = typeof(RaiseConcern),
         ["attach-document"] = typeof(AttachDocument),
+        ["record-entry"] = typeof(RecordEntry),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Sources a matter may come from (议题来源).</summary>
-    public static readonly IReadOnlyList<string> Sources = ["villager-suggestion", "cadre", "higher-authority"];
 
     /// <summary>Stages of a progress report.</summary>
     public static readonly IReadOnlyList<string> Stages = ["before", "during", "after"];
@@ -158,13 +191,45 @@ public static class OpenActions
         switch (step.Kind)
         {
             case StepKind.Task when !blocked:
+                // Outcomes that cannot be chosen now are left out, with a line saying why: a window that closed, an
+                // entry not yet recorded at this visit.
+                var taskHints = new List<LocalizedText>();
                 var outcomes = step.Outcomes.Values
                     .Where(o => !(o.Unless == Guards.MandatoryAgenda && MandatoryAgendaMet(profile, start) is not null))
+                    .Where(o => o.Within is not { } w || now < profile.PeriodEnd(state.StepEnteredAt, w))
+                    .Where(o =>
+                    {
+                        var missing = o.EntriesRequired.FirstOrDefault(e => state.EntriesThisVisit.GetValueOrDefault(e) == 0);
+                        if (missing is not null)
+                        {
+                            taskHints.Add(Text.Get("HintEntryFirst", step.Entries[missing].Name, o.Label ?? new LocalizedText(o.Name, o.Name)));
+                        }
+
+                        return missing is null;
+                    })
                     .Select(o => o.Name).Order(StringComparer.Ordinal).ToList();
+                var until = step.Outcomes.Values.Where(o => o.Within is not null && outcomes.Contains(o.Name))
+                    .Select(o => (DateTimeOffset?)profile.PeriodEnd(state.StepEnteredAt, o.Within!.Value)).Min();
+                if (until is { } closes)
+                {
+                    taskHints.Add(Text.Get("HintWindowCloses", ChinaTime.Display(closes)));
+                }
+
                 var reasoned = step.Outcomes.Values.Where(o => o.RequiresReason).Select(o => o.Name).Order(StringComparer.Ordinal).ToList();
                 actions.Add(new OpenAction("complete-task", step.Id, step.Name, step.Roles,
-                    [new ActionInput("outcome", InputKind.Choice, true, outcomes, []), new ActionInput("note", InputKind.LongText, false, [], reasoned)],
-                    [], DueAt: due));
+                    [new ActionInput("outcome", InputKind.Choice, true, outcomes, [],
+                        ChoiceNames: step.Outcomes.Values.Any(o => o.Label is not null) ? [.. outcomes.Select(o => step.Outcomes[o].Label ?? new LocalizedText(o, o))] : null),
+                     new ActionInput("note", InputKind.LongText, false, [], reasoned),
+                     .. ActionInput.OfForm(step.Form, state.FormValues)],
+                    taskHints, DueAt: due));
+                foreach (var entry in step.Entries.Values)
+                {
+                    actions.Add(new OpenAction("record-entry", step.Id, entry.Name, entry.Roles.Count > 0 ? entry.Roles : step.Roles,
+                        [new ActionInput("entry", InputKind.Choice, true, [entry.Id], []), .. ActionInput.OfForm(entry.Form, state.FormValues)],
+                        state.EntriesThisVisit.GetValueOrDefault(entry.Id) is > 0 and var n ? [Text.Get("HintEntriesRecorded", n)] : [],
+                        DueAt: due, EntryId: entry.Id));
+                }
+
                 break;
             case StepKind.Meeting when !blocked:
                 var hints = step.MeetingKinds.Select(kind => Hint(profile, state, step, kind, now)).ToList();
@@ -220,9 +285,13 @@ public static class OpenActions
 
         // Records that do not move the proposal: a concern about any step, a document attached to a step.
         var allSteps = definition.Steps.Select(s => s.Id).ToList();
-        actions.Add(new OpenAction("raise-concern", null, step.Name, Authorization.ConcernRoles,
-            [new ActionInput("stepId", InputKind.Choice, true, allSteps, []), ActionInput.Of("text", InputKind.LongText)], []));
-        actions.Add(new OpenAction("attach-document", step.Id, step.Name, Authorization.AttachRoles,
+        if (definition.Concern is { } concern)
+        {
+            actions.Add(new OpenAction("raise-concern", null, concern.Name, concern.Roles,
+                [new ActionInput("stepId", InputKind.Choice, true, allSteps, []), ActionInput.Of("text", InputKind.LongText)], []));
+        }
+
+        actions.Add(new OpenAction("attach-document", step.Id, step.Name, definition.VillageRoles,
             [new ActionInput("stepId", InputKind.Choice, true, allSteps, []), ActionInput.Of("sha256", InputKind.Text), ActionInput.Of("fileName", InputKind.Text),
              ActionInput.Of("mediaType", InputKind.Text), ActionInput.Of("sizeBytes", InputKind.Whole), ActionInput.Of("description", InputKind.LongText, false)], []));
         return actions;
@@ -289,7 +358,7 @@ public static class OpenActions
                     break;
                 case ObjectionStatus.Answered:
                     var until = EscalableUntil(profile, objection, now);
-                    actions.Add(new OpenAction("escalate-objection", step.Id, step.Name, Authorization.EscalationRoles,
+                    actions.Add(new OpenAction("escalate-objection", step.Id, step.Name, Authorization.EscalationRoles(step),
                         [ActionInput.Of("reason", InputKind.LongText)], [Text.Get("HintEscalationWindow", ChinaTime.Display(until))],
                         ObjectionId: objection.ObjectionId, AvailableUntil: until));
                     break;
@@ -378,8 +447,11 @@ public static class OpenActions
 
     private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
+    // The step's own deadlines and those kept running through it from an earlier step (a month from acceptance); the
+    // rehearing's answer deadline is the demand's, not the step's.
     private static DateTimeOffset? Deadline(InstanceState state, string stepId, string? objectionId) =>
-        state.Timers.Values.Where(t => t.StepId == stepId && t.ObjectionId == objectionId && t.Purpose == TimerPurpose.Deadline)
+        state.Timers.Values.Where(t => (t.StepId == stepId || objectionId is null) && t.ObjectionId == objectionId && t.Purpose == TimerPurpose.Deadline
+                && !t.TimerId.StartsWith(Decider.RehearingTimerPrefix, StringComparison.Ordinal))
             .Select(t => (DateTimeOffset?)t.DueAt).Min();
 
     /// <summary>The mandatory-agenda threshold the proposal's recorded backing reaches (it may then not be declined), or null.</summary>

@@ -106,7 +106,13 @@ public sealed class RuleProfile
     /// village chair and two-committee members (村民委员会组织法; domain.md §5). A supervision act by someone who also
     /// holds a conflicting role in that village is refused, and the service refuses to grant the combination.
     /// </summary>
-    public FrozenDictionary<string, FrozenSet<string>> SeparationOfDuties { get; init; } = FrozenDictionary<string, FrozenSet<string>>.Empty;
+    public FrozenDictionary<string, FrozenSet<string>> SeparationOfDuties { get; internal set; } = FrozenDictionary<string, FrozenSet<string>>.Empty;
+
+    /// <summary>True when the profile writes its own separation of duties; otherwise the catalog fills in the definition's role conflicts.</summary>
+    public bool SeparationDeclared { get; init; }
+
+    /// <summary>The procedure (definition id) whose rules this profile sets.</summary>
+    public required string Workflow { get; init; }
 
     /// <summary>Calendar days after a committee's answer within which the objector (or the supervision committee) may take it to the township.</summary>
     public int ObjectionEscalationDays => Days.GetValueOrDefault(ObjectionEscalationDaysKey, DefaultObjectionEscalationDays);

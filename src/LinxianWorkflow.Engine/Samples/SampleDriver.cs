@@ -4,23 +4,29 @@ using LinxianWorkflow.Engine.Rules;
 
 namespace LinxianWorkflow.Engine.Samples;
 
-/// <summary>The people of one sample village and its township, one per role.</summary>
-public sealed record SampleActors(Actor Secretary, Actor Chair, Actor Supervisor, Actor Reviewer)
+/// <summary>The people of one sample village and its township: one per role the definition declares.</summary>
+public sealed record SampleActors(IReadOnlyList<Actor> People)
 {
-    /// <summary>Actors for the village at <paramref name="villagePath"/>, whose township is its parent path.</summary>
-    public static SampleActors For(string villagePath)
+    private static readonly string[] Surnames = ["王", "李", "张", "赵", "刘", "陈", "杨", "黄", "周", "吴"];
+
+    /// <summary>
+    /// One actor per role of <paramref name="definition"/>, granted over the village at <paramref name="villagePath"/>, its
+    /// township or its county as the role's level says; named by the role ("王调委会主任"), with the role's id as user id.
+    /// </summary>
+    public static SampleActors For(WorkflowDefinition definition, string villagePath)
     {
-        var township = villagePath[..villagePath.LastIndexOf('/')];
-        return new SampleActors(
-            new Actor("secretary", "王书记", [new RoleGrant(Roles.PartySecretary, villagePath)]),
-            new Actor("chair", "李主任", [new RoleGrant(Roles.VillageChair, villagePath)]),
-            new Actor("supervisor", "张监委", [new RoleGrant(Roles.SupervisionMember, villagePath)]),
-            new Actor("reviewer", "赵审核", [new RoleGrant(Roles.TownshipReviewer, township)]));
+        var parts = villagePath.Split('/');
+        return new SampleActors([.. definition.Roles.Select((role, i) => new Actor(role.Id, Surnames[i % Surnames.Length] + role.Name.Zh,
+            [new RoleGrant(role.Id, role.Level switch
+            {
+                RoleLevel.Village => villagePath,
+                RoleLevel.Township => string.Join('/', parts.Take(2)),
+                _ => parts[0],
+            })]))]);
     }
 
     /// <summary>Whichever of them holds one of <paramref name="roles"/>.</summary>
-    public Actor Holding(IReadOnlyList<string> roles) =>
-        new[] { Secretary, Chair, Supervisor, Reviewer }.First(a => a.Grants.Any(g => roles.Contains(g.Role)));
+    public Actor Holding(IReadOnlyList<string> roles) => People.First(a => a.Grants.Any(g => roles.Contains(g.Role)));
 }
 
 /// <summary>
@@ -30,6 +36,8 @@ public sealed record SampleActors(Actor Secretary, Actor Chair, Actor Supervisor
 /// </summary>
 public static class SampleDriver
 {
+    private static readonly string[] SampleParties = ["张甲", "李乙", "王丙", "赵丁"];
+
     /// <summary>The command a proposal's next move needs and when to send it, or null once the instance has ended.</summary>
     public static (Actor Actor, WorkflowCommand Command, DateTimeOffset At)? Next(
         WorkflowDefinition definition, RuleProfile profile, InstanceState state, SampleActors people, DateTimeOffset now)
@@ -44,8 +52,20 @@ public static class SampleDriver
         switch (step.Kind)
         {
             case StepKind.Task:
-                var outcome = step.Outcomes.Values.First(o => !o.RequiresReason);
-                return (people.Holding(step.Roles), new CompleteTask(step.Id, outcome.Name), soon);
+                // The outcome that follows the main path (else the first that needs no reason), after any entry it needs.
+                var main = definition.MainPath.ToList();
+                var next = main.IndexOf(step.Id) is var at and >= 0 && at + 1 < main.Count ? main[at + 1] : null;
+                var outcome = step.Outcomes.Values.FirstOrDefault(o => o.To == next && !o.RequiresReason)
+                    ?? step.Outcomes.Values.OrderBy(o => o.Name, StringComparer.Ordinal).First(o => !o.RequiresReason);
+                var actor = people.Holding(step.Roles);
+                if (outcome.EntriesRequired.FirstOrDefault(e => state.EntriesThisVisit.GetValueOrDefault(e) == 0) is { } entryId)
+                {
+                    var entry = step.Entries[entryId];
+                    return (entry.Roles.Count > 0 ? people.Holding(entry.Roles) : actor,
+                        new RecordEntry(step.Id, entry.Id, SampleForm(entry.Form, null, state, soon)), soon);
+                }
+
+                return (actor, new CompleteTask(step.Id, outcome.Name, null, step.Form.Fields.Count == 0 ? null : SampleForm(step.Form, outcome.Name, state, soon)), soon);
             case StepKind.Review:
                 return (people.Holding(step.Roles), new ReviewStep(step.Id, ReviewDecision.Approve, "同意"), soon);
             case StepKind.Meeting:
@@ -88,15 +108,45 @@ public static class SampleDriver
         }
     }
 
-    /// <summary>Starts a sample proposal and drives it to its end; returns every event and the final state.</summary>
-    public static (List<RecordedEvent> Events, InstanceState State) Walk(
-        WorkflowDefinition definition, RuleProfile profile, string proposalId, string villagePath, DateTimeOffset start)
+    /// <summary>
+    /// Sample values for a typed form: names that cover what they must (every party), dates of the day, the required
+    /// value of a flag, the first option of a choice, the lower bound of a number, a line of text.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> SampleForm(FormDefinition form, string? outcome, InstanceState state, DateTimeOffset now)
     {
-        var people = SampleActors.For(villagePath);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var field in form.Fields.Where(f => f.BelongsTo(outcome)))
+        {
+            values[field.Id] = field.Type switch
+            {
+                FieldType.Names => field.Covers is { } covers && state.FormValues.TryGetValue(covers, out var names)
+                    ? names
+                    : string.Join(FormCheck.NameSeparator, SampleParties.Take(Math.Max(2, field.MinCount))),
+                FieldType.Date => Time.ChinaTime.DateOf(now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                FieldType.Boolean => field.MustBe is false ? "false" : "true",
+                FieldType.Choice => field.Options[0].Id,
+                FieldType.Number => (field.Min ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => "示例：" + field.Name.Zh,
+            };
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// Starts a sample instance and drives it to its end; returns every event and the final state. Without
+    /// <paramref name="command"/>, a sample start in the profile's first category from the definition's first source.
+    /// </summary>
+    public static (List<RecordedEvent> Events, InstanceState State) Walk(
+        WorkflowDefinition definition, RuleProfile profile, string proposalId, string villagePath, DateTimeOffset start,
+        SampleActors? actors = null, StartProposal? command = null)
+    {
+        var people = actors ?? SampleActors.For(definition, villagePath);
         var events = new List<RecordedEvent>();
-        var command = new StartProposal(proposalId, villagePath, "硬化村内主干道800米", "拟使用集体资金硬化村内主干道800米，预算4.8万元。",
-            "public-welfare", 48_000m, "villager-suggestion");
-        var decision = WorkflowEngine.Decide(definition, profile, InstanceState.Empty, people.Secretary, command, start);
+        command ??= new StartProposal(proposalId, villagePath, "示例：" + definition.Name.Zh, "示例事项，用于演示流程的每一步。",
+            profile.Categories.Keys.Order(StringComparer.Ordinal).First(), 0m, definition.Sources[0].Id,
+            Form: definition.StartForm.Fields.Count == 0 ? null : SampleForm(definition.StartForm, null, InstanceState.Empty, start));
+        var decision = WorkflowEngine.Decide(definition, profile, InstanceState.Empty, people.Holding(definition.StartRoles), command, start);
         var now = start;
         while (true)
         {

@@ -38,24 +38,25 @@ public sealed class WorkflowLibrary
 
     public WorkflowCatalog Catalog { get; }
 
-    public (WorkflowDefinition Definition, RuleProfile Profile) ForNewProposal(string villagePath)
+    public (WorkflowDefinition Definition, RuleProfile Profile) ForNewProposal(string villagePath, string? definitionId = null)
     {
         var county = villagePath.Split('/')[0];
+        var id = definitionId ?? _options.Definition;
+        var definition = Catalog.LatestDefinition(id)
+            ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "workflow.unknown", "WorkflowUnknown", id);
         var profileId = _options.CountyProfiles.GetValueOrDefault(county, _options.Profile);
-        var definition = Catalog.LatestDefinition(_options.Definition)
-            ?? throw new InvalidOperationException($"No definition '{_options.Definition}' in {Folder}.");
-        var profile = Catalog.LatestProfile(profileId) ?? throw new InvalidOperationException($"No profile '{profileId}' in {Folder}.");
+        var profile = Catalog.LatestProfile(definition.Id, profileId) ?? Catalog.LatestProfile(definition.Id, _options.Profile)
+            ?? throw new InvalidOperationException($"No profile '{profileId}' or '{_options.Profile}' for '{definition.Id}' in {Folder}.");
         return (definition, profile);
     }
 
-    /// <summary>The definition and profile an instance runs on: those it started with, or those it was last migrated to.</summary>
     public (WorkflowDefinition Definition, RuleProfile Profile) For(InstanceState state)
     {
         var start = state.Start ?? throw new ArgumentException("The instance has not started.", nameof(state));
         // A version this node lacks (removed, or published on another node first): 503 naming it, not a 500.
         return (Catalog.Definitions.GetValueOrDefault($"{start.DefinitionId}@{state.DefinitionVersion}")
                 ?? throw ServerText.Problem(StatusCodes.Status503ServiceUnavailable, "workflow.version-missing", "WorkflowVersionMissing", $"{start.DefinitionId}@{state.DefinitionVersion}", Folder),
-            Catalog.Profiles.GetValueOrDefault($"{start.ProfileId}@{state.ProfileVersion}")
+            Catalog.Profile(start.DefinitionId, start.ProfileId, state.ProfileVersion)
                 ?? throw ServerText.Problem(StatusCodes.Status503ServiceUnavailable, "workflow.version-missing", "WorkflowVersionMissing", $"{start.ProfileId}@{state.ProfileVersion}", Folder));
     }
 

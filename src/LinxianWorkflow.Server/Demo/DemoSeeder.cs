@@ -77,15 +77,15 @@ public static class DemoSeeder
         var n = 0;
         foreach (var (code, villages) in Townships)
         {
-            await AddUser(Reviewer(code), $"{surnames[n++ % 10]}审核（{areas.ShortName(code)}）", Roles.TownshipReviewer, $"{County}/{code}");
+            await AddUser(Reviewer(code), $"{surnames[n++ % 10]}审核（{areas.ShortName(code)}）", "township-reviewer", $"{County}/{code}");
             foreach (var village in villages)
             {
                 var path = $"{County}/{code}/{village.Code}";
                 var name = areas.ShortName(village.Code);
-                await AddUser($"{village.Key}-secretary", $"{surnames[n++ % 10]}书记（{name}）", Roles.PartySecretary, path);
-                await AddUser($"{village.Key}-chair", $"{surnames[n++ % 10]}主任（{name}）", Roles.VillageChair, path);
-                await AddUser($"{village.Key}-committee", $"{surnames[n++ % 10]}委员（{name}）", Roles.CommitteeMember, path);
-                await AddUser($"{village.Key}-supervisor", $"{surnames[n++ % 10]}监委（{name}）", Roles.SupervisionMember, path);
+                await AddUser($"{village.Key}-secretary", $"{surnames[n++ % 10]}书记（{name}）", "party-secretary", path);
+                await AddUser($"{village.Key}-chair", $"{surnames[n++ % 10]}主任（{name}）", "village-chair", path);
+                await AddUser($"{village.Key}-committee", $"{surnames[n++ % 10]}委员（{name}）", "committee-member", path);
+                await AddUser($"{village.Key}-supervisor", $"{surnames[n++ % 10]}监委（{name}）", "supervision-member", path);
             }
         }
 
@@ -96,12 +96,12 @@ public static class DemoSeeder
         {
             var (township, village) = Townships.SelectMany(t => t.Villages.Select(v => (t, v))).First(x => x.v.Key == matter.Key);
             var path = $"{County}/{township.Code}/{village.Code}";
-            var people = new SampleActors(users[$"{matter.Key}-secretary"], users[$"{matter.Key}-chair"], users[$"{matter.Key}-supervisor"],
-                users[Reviewer(township.Code)]);
+            var people = new SampleActors([users[$"{matter.Key}-secretary"], users[$"{matter.Key}-chair"], users[$"{matter.Key}-supervisor"],
+                users[Reviewer(township.Code)]]);
             var clock = new ManualClock(now.AddDays(-matter.DaysAgo));
             var runner = new ProposalRunner(store, library, clock, services.GetRequiredService<InstanceCache>());
             var id = $"{village.Code}-DEMO-{++index:00}";
-            await runner.RunAsync(id, people.Secretary,
+            await runner.RunAsync(id, people.People[0],
                 new StartProposal(id, path, matter.Title, matter.Summary, matter.Category, matter.Amount, "villager-suggestion"), null, default);
             for (var step = 0; step < matter.Steps; step++)
             {

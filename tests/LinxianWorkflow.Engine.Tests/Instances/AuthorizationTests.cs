@@ -31,7 +31,7 @@ public class AuthorizationTests
         ["villager"] = Harness.Villager,
         ["system"] = Actor.System,
         ["administrator"] = new("admin", "管理员", [new RoleGrant(Roles.Administrator, "141124")]),
-        ["county-secretary"] = new("cs", "县里的书记", [new RoleGrant(Roles.PartySecretary, "141124")]),
+        ["county-secretary"] = new("cs", "县里的书记", [new RoleGrant(SiyiRoles.PartySecretary, "141124")]),
     };
 
     [Theory]
@@ -116,22 +116,22 @@ public class AuthorizationTests
     [Fact]
     public void A_grant_covers_its_area_and_what_lies_inside_on_segment_boundaries_only()
     {
-        Assert.True(new RoleGrant(Roles.TownshipReviewer, "141124/141124100").Covers("141124/141124100/141124100201"));
-        Assert.True(new RoleGrant(Roles.PartySecretary, "141124/141124100/141124100201").Covers("141124/141124100/141124100201"));
-        Assert.False(new RoleGrant(Roles.TownshipReviewer, "141124/14112410").Covers("141124/141124100/141124100201"));
-        Assert.False(new RoleGrant(Roles.PartySecretary, "141124/141124100/141124100201").Covers("141124/141124100/141124100202"));
+        Assert.True(new RoleGrant(SiyiRoles.TownshipReviewer, "141124/141124100").Covers("141124/141124100/141124100201"));
+        Assert.True(new RoleGrant(SiyiRoles.PartySecretary, "141124/141124100/141124100201").Covers("141124/141124100/141124100201"));
+        Assert.False(new RoleGrant(SiyiRoles.TownshipReviewer, "141124/14112410").Covers("141124/141124100/141124100201"));
+        Assert.False(new RoleGrant(SiyiRoles.PartySecretary, "141124/141124100/141124100201").Covers("141124/141124100/141124100202"));
     }
 
     [Fact]
     public void Events_record_who_acted_in_which_role_and_on_whose_behalf()
     {
         var h = new Harness().Start().AdvanceTo("township-review");
-        var clerk = new Actor("clerk", "文书", [new RoleGrant(Roles.TownshipReviewer, Harness.Township)], OnBehalfOf: "reviewer");
+        var clerk = new Actor("clerk", "文书", [new RoleGrant(SiyiRoles.TownshipReviewer, Harness.Township)], OnBehalfOf: "reviewer");
         var events = h.Do(clerk, new ReviewStep("township-review", ReviewDecision.Approve));
         Assert.All(events, e =>
         {
             Assert.Equal("clerk", e.ActorId);
-            Assert.Equal(Roles.TownshipReviewer, e.Role);
+            Assert.Equal(SiyiRoles.TownshipReviewer, e.Role);
             Assert.Equal("reviewer", e.OnBehalfOf);
             Assert.Equal(h.Now, e.At);
         });

@@ -21,7 +21,7 @@ internal sealed class Harness
         Now = start ?? new DateTimeOffset(2026, 12, 1, 9, 0, 0, ChinaTime.Offset);
     }
 
-    public static SampleActors People { get; } = SampleActors.For(Village);
+    public static SampleActors People { get; } = SiyiPeople.For(Village);
 
     public static Actor Secretary => People.Secretary;
 
@@ -33,15 +33,15 @@ internal sealed class Harness
 
     public static Actor Auditor { get; } = new("auditor", "审计员", [new RoleGrant(Roles.CountyAuditor, "141124")]);
 
-    public static Actor ForeignSecretary { get; } = new("secretary-2", "外村书记", [new RoleGrant(Roles.PartySecretary, OtherVillage)]);
+    public static Actor ForeignSecretary { get; } = new("secretary-2", "外村书记", [new RoleGrant(SiyiRoles.PartySecretary, OtherVillage)]);
 
-    public static Actor ForeignReviewer { get; } = new("reviewer-2", "外镇审核", [new RoleGrant(Roles.TownshipReviewer, OtherTownship)]);
+    public static Actor ForeignReviewer { get; } = new("reviewer-2", "外镇审核", [new RoleGrant(SiyiRoles.TownshipReviewer, OtherTownship)]);
 
     public static Actor Villager { get; } = Actor.Villager("villager-1");
 
     /// <summary>One person holding both the secretary's and the chair's grant (一肩挑).</summary>
     public static Actor SecretaryChair { get; } = new("secretary-chair", "王书记兼主任",
-        [new RoleGrant(Roles.PartySecretary, Village), new RoleGrant(Roles.VillageChair, Village)]);
+        [new RoleGrant(SiyiRoles.PartySecretary, Village), new RoleGrant(SiyiRoles.VillageChair, Village)]);
 
     public WorkflowDefinition Definition { get; }
 

@@ -17,16 +17,16 @@ public class OpenActionsTests
     {
         Roles.Public => Actor.Villager("villager-9"),
         Roles.System => Actor.System,
-        Roles.TownshipReviewer => new Actor("only-" + role, role, [new RoleGrant(role, Harness.Township)]),
+        SiyiRoles.TownshipReviewer => new Actor("only-" + role, role, [new RoleGrant(role, Harness.Township)]),
         Roles.CountyAuditor or Roles.Administrator => new Actor("only-" + role, role, [new RoleGrant(role, "141124")]),
         _ => new Actor("only-" + role, role, [new RoleGrant(role, Harness.Village)]),
     };
 
     private static readonly Actor SupervisorOnCommittee = new("dual", "张监委兼委员",
-        [new RoleGrant(Roles.SupervisionMember, Harness.Village), new RoleGrant(Roles.CommitteeMember, Harness.Village)]);
+        [new RoleGrant(SiyiRoles.SupervisionMember, Harness.Village), new RoleGrant(SiyiRoles.CommitteeMember, Harness.Village)]);
 
     private static readonly Actor SupervisorOnCommitteeElsewhere = new("dual-2", "张监委（外村委员）",
-        [new RoleGrant(Roles.SupervisionMember, Harness.Village), new RoleGrant(Roles.CommitteeMember, Harness.OtherVillage)]);
+        [new RoleGrant(SiyiRoles.SupervisionMember, Harness.Village), new RoleGrant(SiyiRoles.CommitteeMember, Harness.OtherVillage)]);
 
     /// <summary>Everyone a command may come from: one per role, the system, people holding two roles, outsiders.</summary>
     private static readonly Actor[] Everyone =

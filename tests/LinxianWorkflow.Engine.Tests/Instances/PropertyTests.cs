@@ -173,7 +173,7 @@ public class PropertyTests
             CountersignDisclosure => step.CountersignRoles,
             LodgeObjection => [Roles.Public],
             AnswerObjection => step.AnswerRoles,
-            EscalateObjection => [Roles.Public, Roles.SupervisionMember],
+            EscalateObjection => [Roles.Public, SiyiRoles.SupervisionMember],
             RuleOnObjection => step.RulingRoles,
             Intervene i => d.Interventions.TryGetValue(i.InterventionId, out var iv) ? iv.Roles : [],
             DemandRehearing => d.Rehearing!.DemandRoles,

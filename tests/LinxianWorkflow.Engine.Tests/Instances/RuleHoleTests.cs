@@ -172,20 +172,20 @@ public class RuleHoleTests
     // ---- 2. separation of duties --------------------------------------------------------------------------
 
     private static Actor Dual(string conflict, string scope = Harness.Village) =>
-        new("dual", "张监委", [new RoleGrant(Roles.SupervisionMember, Harness.Village), new RoleGrant(conflict, scope)]);
+        new("dual", "张监委", [new RoleGrant(SiyiRoles.SupervisionMember, Harness.Village), new RoleGrant(conflict, scope)]);
 
     private static readonly Dictionary<string, (string Zh, string En)> RoleNames = new()
     {
-        [Roles.SupervisionMember] = ("村务监督委员会成员", "a supervision committee member"),
-        [Roles.PartySecretary] = ("村党组织书记", "the party secretary"),
-        [Roles.VillageChair] = ("村委会主任", "the village committee chair"),
-        [Roles.CommitteeMember] = ("村“两委”成员", "a two-committee member"),
+        [SiyiRoles.SupervisionMember] = ("村务监督委员会成员", "a supervision committee member"),
+        [SiyiRoles.PartySecretary] = ("村党组织书记", "the party secretary"),
+        [SiyiRoles.VillageChair] = ("村委会主任", "the village committee chair"),
+        [SiyiRoles.CommitteeMember] = ("村“两委”成员", "a two-committee member"),
     };
 
     public static TheoryData<string, string> ConflictsAndActs()
     {
         var data = new TheoryData<string, string>();
-        foreach (var conflict in new[] { Roles.PartySecretary, Roles.VillageChair, Roles.CommitteeMember })
+        foreach (var conflict in new[] { SiyiRoles.PartySecretary, SiyiRoles.VillageChair, SiyiRoles.CommitteeMember })
         {
             foreach (var act in new[] { "endorse", "countersign", "concern", "rehearing", "escalate" })
             {
@@ -229,15 +229,15 @@ public class RuleHoleTests
     {
         var (h, command) = SupervisionAct(act);
         var violation = h.Refuse(Dual(conflict), command, "duty.separation");
-        Assert.Contains(RoleNames[Roles.SupervisionMember].Zh, violation.Message.Zh, StringComparison.Ordinal);
+        Assert.Contains(RoleNames[SiyiRoles.SupervisionMember].Zh, violation.Message.Zh, StringComparison.Ordinal);
         Assert.Contains(RoleNames[conflict].Zh, violation.Message.Zh, StringComparison.Ordinal);
-        Assert.Contains(RoleNames[Roles.SupervisionMember].En, violation.Message.En, StringComparison.Ordinal);
+        Assert.Contains(RoleNames[SiyiRoles.SupervisionMember].En, violation.Message.En, StringComparison.Ordinal);
         Assert.Contains(RoleNames[conflict].En, violation.Message.En, StringComparison.Ordinal);
         Assert.Contains(Harness.Village, violation.Message.Zh, StringComparison.Ordinal);
 
         // The same person holding the other role in another village acts, in the supervision role.
         var events = h.Do(Dual(conflict, Harness.OtherVillage), command);
-        Assert.All(events, e => Assert.Equal(Roles.SupervisionMember, e.Role));
+        Assert.All(events, e => Assert.Equal(SiyiRoles.SupervisionMember, e.Role));
     }
 
     [Theory]
@@ -248,19 +248,19 @@ public class RuleHoleTests
     public void A_profile_that_relaxes_the_separation_lets_a_supervision_and_committee_member_act_but_not_the_chair(string act)
     {
         var relaxed = Relaxed();
-        string[] conflicts = [Roles.PartySecretary, Roles.VillageChair];
-        Assert.Equal(conflicts, relaxed.ConflictsOf(Roles.SupervisionMember).Order(StringComparer.Ordinal));
+        string[] conflicts = [SiyiRoles.PartySecretary, SiyiRoles.VillageChair];
+        Assert.Equal(conflicts, relaxed.ConflictsOf(SiyiRoles.SupervisionMember).Order(StringComparer.Ordinal));
 
         var (h, command) = SupervisionAct(act, relaxed);
-        h.Refuse(Dual(Roles.VillageChair), command, "duty.separation");
-        h.Refuse(Dual(Roles.PartySecretary), command, "duty.separation");
-        h.Do(Dual(Roles.CommitteeMember), command);
+        h.Refuse(Dual(SiyiRoles.VillageChair), command, "duty.separation");
+        h.Refuse(Dual(SiyiRoles.PartySecretary), command, "duty.separation");
+        h.Do(Dual(SiyiRoles.CommitteeMember), command);
     }
 
     private static RuleProfile Relaxed()
     {
         var json = JsonNode.Parse(Repository.ReadWorkflow(Path.Combine("profiles", "default.profile.json")))!;
-        json["separationOfDuties"] = new JsonObject { [Roles.SupervisionMember] = new JsonArray(Roles.PartySecretary, Roles.VillageChair) };
+        json["separationOfDuties"] = new JsonObject { [SiyiRoles.SupervisionMember] = new JsonArray(SiyiRoles.PartySecretary, SiyiRoles.VillageChair) };
         var (profile, errors) = ProfileCompiler.Compile(json.ToJsonString(), "relaxed.profile.json");
         Assert.Empty(errors);
         return profile!;
@@ -271,27 +271,27 @@ public class RuleHoleTests
     {
         var profile = Repository.LinxianProfile;
         var found = Authorization.ForbiddenCombination(profile,
-            [new RoleGrant(Roles.VillageChair, Harness.Village), new RoleGrant(Roles.SupervisionMember, Harness.Village), new RoleGrant(Roles.CommitteeMember, Harness.Village)]);
+            [new RoleGrant(SiyiRoles.VillageChair, Harness.Village), new RoleGrant(SiyiRoles.SupervisionMember, Harness.Village), new RoleGrant(SiyiRoles.CommitteeMember, Harness.Village)]);
         Assert.NotNull(found);
-        Assert.Equal(Roles.SupervisionMember, found.Value.Role);
-        Assert.Equal(Roles.VillageChair, found.Value.Conflict);
+        Assert.Equal(SiyiRoles.SupervisionMember, found.Value.Role);
+        Assert.Equal(SiyiRoles.VillageChair, found.Value.Conflict);
         Assert.Equal(Harness.Village, found.Value.Scope);
 
-        var pair = Authorization.ForbiddenCombination(profile, [new RoleGrant(Roles.SupervisionMember, Harness.Village), new RoleGrant(Roles.CommitteeMember, Harness.Village)]);
-        Assert.Equal((Roles.SupervisionMember, Roles.CommitteeMember, Harness.Village), pair);
+        var pair = Authorization.ForbiddenCombination(profile, [new RoleGrant(SiyiRoles.SupervisionMember, Harness.Village), new RoleGrant(SiyiRoles.CommitteeMember, Harness.Village)]);
+        Assert.Equal((SiyiRoles.SupervisionMember, SiyiRoles.CommitteeMember, Harness.Village), pair);
 
         // A committee member's grant over the township reaches into the supervision member's village.
-        var wide = Authorization.ForbiddenCombination(profile, [new RoleGrant(Roles.CommitteeMember, Harness.Township), new RoleGrant(Roles.SupervisionMember, Harness.Village)]);
-        Assert.Equal((Roles.SupervisionMember, Roles.CommitteeMember, Harness.Village), wide);
+        var wide = Authorization.ForbiddenCombination(profile, [new RoleGrant(SiyiRoles.CommitteeMember, Harness.Township), new RoleGrant(SiyiRoles.SupervisionMember, Harness.Village)]);
+        Assert.Equal((SiyiRoles.SupervisionMember, SiyiRoles.CommitteeMember, Harness.Village), wide);
     }
 
     [Fact]
     public void No_forbidden_combination_for_secretary_and_chair_or_for_roles_in_different_villages()
     {
         var profile = Repository.LinxianProfile;
-        Assert.Null(Authorization.ForbiddenCombination(profile, [new RoleGrant(Roles.VillageChair, Harness.Village), new RoleGrant(Roles.PartySecretary, Harness.Village)]));
-        Assert.Null(Authorization.ForbiddenCombination(profile, [new RoleGrant(Roles.SupervisionMember, Harness.Village), new RoleGrant(Roles.CommitteeMember, Harness.OtherVillage)]));
-        Assert.Null(Authorization.ForbiddenCombination(Relaxed(), [new RoleGrant(Roles.SupervisionMember, Harness.Village), new RoleGrant(Roles.CommitteeMember, Harness.Village)]));
+        Assert.Null(Authorization.ForbiddenCombination(profile, [new RoleGrant(SiyiRoles.VillageChair, Harness.Village), new RoleGrant(SiyiRoles.PartySecretary, Harness.Village)]));
+        Assert.Null(Authorization.ForbiddenCombination(profile, [new RoleGrant(SiyiRoles.SupervisionMember, Harness.Village), new RoleGrant(SiyiRoles.CommitteeMember, Harness.OtherVillage)]));
+        Assert.Null(Authorization.ForbiddenCombination(Relaxed(), [new RoleGrant(SiyiRoles.SupervisionMember, Harness.Village), new RoleGrant(SiyiRoles.CommitteeMember, Harness.Village)]));
     }
 
     // ---- 3. merged steps (一肩挑) ---------------------------------------------------------------------------
@@ -319,10 +319,10 @@ public class RuleHoleTests
     public void Merging_is_refused_to_one_holding_both_grants_only_for_another_village_or_the_chair_grant_elsewhere()
     {
         var h = new Harness(Repository.LinxianProfile);
-        var elsewhere = new Actor("sc-2", "外村书记兼主任", [new RoleGrant(Roles.PartySecretary, Harness.OtherVillage), new RoleGrant(Roles.VillageChair, Harness.OtherVillage)]);
+        var elsewhere = new Actor("sc-2", "外村书记兼主任", [new RoleGrant(SiyiRoles.PartySecretary, Harness.OtherVillage), new RoleGrant(SiyiRoles.VillageChair, Harness.OtherVillage)]);
         h.Refuse(elsewhere, MergedStart, "auth.jurisdiction");
 
-        var split = new Actor("sc-3", "本村书记、外村主任", [new RoleGrant(Roles.PartySecretary, Harness.Village), new RoleGrant(Roles.VillageChair, Harness.OtherVillage)]);
+        var split = new Actor("sc-3", "本村书记、外村主任", [new RoleGrant(SiyiRoles.PartySecretary, Harness.Village), new RoleGrant(SiyiRoles.VillageChair, Harness.OtherVillage)]);
         h.Refuse(split, MergedStart, "proposal.merged-steps");
     }
 

@@ -91,7 +91,7 @@ public class WorkingCalendarTests
         var (catalog, errors) = WorkflowCatalog.LoadFolder(Repository.WorkflowsFolder);
         Assert.Empty(errors);
         var definition = catalog!.LatestDefinition("siyi-liangkai")!;
-        var profile = catalog.LatestProfile("linxian")!;
+        var profile = catalog.LatestProfile("siyi-liangkai", "linxian")!;
         var (events, _) = SampleDriver.Walk(definition, profile, "p-cal", "141124/141124109/141124109207", Cst(2026, 9, 20, 9));
 
         var entered = events.First(e => e.Data is StepEntered { StepId: "township-review" });

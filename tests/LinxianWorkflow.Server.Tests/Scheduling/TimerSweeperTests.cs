@@ -19,8 +19,8 @@ namespace LinxianWorkflow.Server.Tests.Scheduling;
 public sealed class TimerSweeperTests : IAsyncLifetime
 {
     private const string Village = "141124/141124109/141124109207";
-    private static readonly Caller Secretary = new("u-secretary", "王书记", [new RoleGrant(Roles.PartySecretary, Village)]);
-    private static readonly Caller Reviewer = new("u-reviewer", "赵审核", [new RoleGrant(Roles.TownshipReviewer, "141124/141124109")]);
+    private static readonly Caller Secretary = new("u-secretary", "王书记", [new RoleGrant(SiyiRoles.PartySecretary, Village)]);
+    private static readonly Caller Reviewer = new("u-reviewer", "赵审核", [new RoleGrant(SiyiRoles.TownshipReviewer, "141124/141124109")]);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 9, 28, 9, 0, 0, TimeSpan.FromHours(8)));
     private WebApplication _app = null!;
@@ -101,11 +101,11 @@ public sealed class TimerSweeperTests : IAsyncLifetime
             Id = "u-chair",
             UserName = "chair",
             DisplayName = "李主任",
-            Grants = Tokens.GrantsJson([new RoleGrant(Roles.VillageChair, Village)]),
+            Grants = Tokens.GrantsJson([new RoleGrant(SiyiRoles.VillageChair, Village)]),
             CreatedAt = _time.GetUtcNow(),
         });
         var job = _app.Services.GetRequiredService<RoutineDisclosureJob>();
-        var chair = new Caller("u-chair", "李主任", [new RoleGrant(Roles.VillageChair, Village)]);
+        var chair = new Caller("u-chair", "李主任", [new RoleGrant(SiyiRoles.VillageChair, Village)]);
 
         _time.SetUtcNow(new DateTimeOffset(2026, 11, 27, 0, 5, 0, TimeSpan.FromHours(8)));
         Assert.Equal(2, await job.RunAsync()); // Linxian: general quarterly (2026-Q4), finance monthly (2026-11)
@@ -135,7 +135,7 @@ public sealed class TimerSweeperTests : IAsyncLifetime
                 Id = $"u-{i:0000}",
                 UserName = $"chair-{i:0000}",
                 DisplayName = "主任",
-                Grants = Tokens.GrantsJson([new RoleGrant(Roles.VillageChair, village)]),
+                Grants = Tokens.GrantsJson([new RoleGrant(SiyiRoles.VillageChair, village)]),
                 CreatedAt = _time.GetUtcNow(),
             });
         }
@@ -143,7 +143,7 @@ public sealed class TimerSweeperTests : IAsyncLifetime
         _time.SetUtcNow(new DateTimeOffset(2026, 11, 27, 0, 5, 0, TimeSpan.FromHours(8)));
         var job = _app.Services.GetRequiredService<RoutineDisclosureJob>();
         Assert.Equal(504 * 2, await job.RunAsync()); // every village: general quarterly and finance monthly (Linxian)
-        var last = new Caller("u-1203", "主任", [new RoleGrant(Roles.VillageChair, villages[503])]);
+        var last = new Caller("u-1203", "主任", [new RoleGrant(SiyiRoles.VillageChair, villages[503])]);
         Assert.Equal(2, (await Sender.Send(new GetNotifications(last))).Count(n => n.Kind == "routine-disclosure"));
     }
 }

@@ -237,7 +237,7 @@ internal static class GoldenEventStreams
         private InstanceState _state = InstanceState.Empty;
         private DateTimeOffset _now = Start;
 
-        public SampleActors People { get; } = SampleActors.For(Village);
+        public SampleActors People { get; } = SiyiPeople.For(Village);
 
         public List<RecordedEvent> History { get; } = [];
 

@@ -256,7 +256,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var last = EventCodec.Decode(before[^1].Record);
         var decision = new Decision([last with { ActorId = "someone-else" }], state.Apply(last), null);
         var chained = EventCodec.Chain(id, before[^2].Hash, decision.Events);
-        var commit = Projection.Build(definition, profile, state, decision, chained, SampleActors.For("141124/141124109/141124109207").Secretary, last.At, null);
+        var commit = Projection.Build(definition, profile, state, decision, chained, SiyiPeople.For("141124/141124109/141124109207").Secretary, last.At, null);
 
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.CommitAsync(commit));
         var after = await Store.LoadEventsAsync(id);
@@ -290,7 +290,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var id = "T-" + Guid.NewGuid().ToString("N")[..12];
         const string Village = "141124/141124109/141124109207";
-        var people = SampleActors.For(Village);
+        var people = SiyiPeople.For(Village);
         var now = new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero);
         var clock = new Clock { Now = now };
         var runner = new ProposalRunner(Store, Library, clock, new InstanceCache());

@@ -113,9 +113,9 @@ public sealed class MigrateInstancesHandler(Database store, WorkflowLibrary libr
         {
             var profileId = row.ProfileKey.Split('@')[0];
             var toProfile = request.ToProfileVersion is { } version
-                ? catalog.Profiles.GetValueOrDefault($"{profileId}@{version}")
+                ? catalog.Profile(request.Definition, profileId, version)
                     ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "migration.version", "MigrationVersionUnknown", $"{profileId}@{version}")
-                : catalog.LatestProfile(profileId)!;
+                : catalog.LatestProfile(request.Definition, profileId)!;
             return (Row: row, Profile: toProfile);
         }).ToList();
 

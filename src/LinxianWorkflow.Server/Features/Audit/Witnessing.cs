@@ -233,7 +233,7 @@ public static class Witnessing
     /// <summary>The township a reviewer witnesses for: the one named (among their grants), or their only one.</summary>
     public static string TownshipOf(Caller caller, string? named)
     {
-        var townships = caller.Grants.Where(g => g.Role == Roles.TownshipReviewer).Select(g => g.Scope).Distinct().ToList();
+        var townships = caller.Grants.Where(g => Roles.GrantDepth(g.Role) is (2, 2)).Select(g => g.Scope).Distinct().ToList();
         return townships.Count == 0
             ? throw ServerText.Problem(StatusCodes.Status403Forbidden, "witness.reviewer-only", "WitnessReviewerOnly")
             : named is null

@@ -1,5 +1,4 @@
 using System.Globalization;
-using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Server.Application;
 using LinxianWorkflow.Server.Features.Proposals;
 using LinxianWorkflow.Server.Web;
@@ -15,7 +14,7 @@ public sealed class NewModel(ISender sender, WorkflowLibrary library) : AppPageM
 
     public IReadOnlyList<string> Categories { get; private set; } = [];
 
-    public IReadOnlyList<string> Sources => OpenActions.Sources;
+    public IReadOnlyList<string> Sources { get; private set; } = [];
 
     [BindProperty(Name = "villagePath")]
     public string? VillagePath { get; set; }
@@ -61,5 +60,6 @@ public sealed class NewModel(ISender sender, WorkflowLibrary library) : AppPageM
     {
         Villages = Starting.Villages(Caller, library);
         Categories = Villages.Count == 0 ? [] : [.. library.ForNewProposal(Villages[0]).Profile.Categories.Keys.Order(StringComparer.Ordinal)];
+        Sources = Villages.Count == 0 ? [] : [.. library.ForNewProposal(Villages[0]).Definition.Sources.Select(s => s.Id)];
     }
 }
