@@ -8,8 +8,11 @@ namespace LinxianWorkflow.Server.Pages.Admin;
 /// <summary>What the administration pages share: the role and area pickers a grant is chosen from.</summary>
 public abstract class AdminModel(AreaRegistry areas) : AppPageModel
 {
-    /// <summary>Roles that can be granted, in the engine's order.</summary>
-    public static IReadOnlyList<string> GrantableRoles { get; } = [.. Roles.All.Where(r => Roles.GrantDepth(r) is not null)
+    /// <summary>
+    /// Roles that can be granted (the platform's and those the loaded definitions declare), widest level first. Read
+    /// each time: the definitions' roles are known once the catalog has loaded, not when this type is first touched.
+    /// </summary>
+    public static IReadOnlyList<string> GrantableRoles => [.. Roles.All.Where(r => Roles.GrantDepth(r) is not null)
         .OrderBy(r => Roles.GrantDepth(r)!.Value.Max).ThenBy(r => r, StringComparer.Ordinal)];
 
     /// <summary>
