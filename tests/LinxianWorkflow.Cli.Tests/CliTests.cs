@@ -29,28 +29,38 @@ public class CliTests
         Assert.Contains("siyi-liangkai@1", output, StringComparison.Ordinal);
         Assert.Contains("siyi-liangkai@2", output, StringComparison.Ordinal);
         Assert.Contains("procedure  siyi-liangkai  四议两公开 / Four deliberations, two disclosures  versions 1, 2 (new instances start on 2)", output, StringComparison.Ordinal);
-        Assert.Contains("valid: 1 procedure(s), 2 definition(s), 4 profile(s)", output, StringComparison.Ordinal);
+        Assert.Contains("procedure  renmin-tiaojie  人民调解 / People's mediation  (不公开 / not public)  versions 1 (new instances start on 1)", output, StringComparison.Ordinal);
+        Assert.Contains("renmin-tiaojie/linxian@1", output, StringComparison.Ordinal);
+        Assert.Contains("valid: 2 procedure(s), 3 definition(s), 6 profile(s)", output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Validate_rejects_a_broken_copy_naming_the_file_and_the_step()
+    [Theory]
+    [InlineData("siyi-liangkai.v1.workflow.json", "\"to\": \"archived\"", "\"to\": \"archive\"",
+        "siyi-liangkai.v1.workflow.json: step 'result-disclosure': outcome 'closed' leads to 'archive', which is not a step")]
+    [InlineData("renmin-tiaojie.v1.workflow.json", "\"covers\": \"parties\", \"outcomes\": [\"writtenAgreement\"]", "\"covers\": \"party\", \"outcomes\": [\"writtenAgreement\"]",
+        "renmin-tiaojie.v1.workflow.json: step 'mediation': field 'agreementSignedBy': 'covers' names 'party', which is no names field of this definition")]
+    [InlineData("renmin-tiaojie.v1.workflow.json", "\"roles\": [\"judicial-assistant\"],", "\"roles\": [\"township-reviewer\"],",
+        "renmin-tiaojie.v1.workflow.json: step 'take-over': 'intervention 'take-over' roles' names unknown role 'township-reviewer'")]
+    public void Validate_rejects_a_broken_copy_naming_the_file_and_the_step(string file, string from, string to, string expected)
     {
         var copy = Directory.CreateTempSubdirectory("linxian-broken-");
         try
         {
-            foreach (var file in Directory.EnumerateFiles(Repository.WorkflowsFolder, "*.json", SearchOption.AllDirectories))
+            foreach (var source in Directory.EnumerateFiles(Repository.WorkflowsFolder, "*.json", SearchOption.AllDirectories))
             {
-                var target = Path.Combine(copy.FullName, Path.GetRelativePath(Repository.WorkflowsFolder, file));
+                var target = Path.Combine(copy.FullName, Path.GetRelativePath(Repository.WorkflowsFolder, source));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
+                File.Copy(source, target);
             }
 
-            var definition = Path.Combine(copy.FullName, "siyi-liangkai.v1.workflow.json");
-            File.WriteAllText(definition, File.ReadAllText(definition).Replace("\"to\": \"archived\"", "\"to\": \"archive\"", StringComparison.Ordinal));
+            var definition = Path.Combine(copy.FullName, file);
+            var text = File.ReadAllText(definition);
+            Assert.Contains(from, text, StringComparison.Ordinal);
+            File.WriteAllText(definition, text.Replace(from, to, StringComparison.Ordinal));
 
             var (exit, _, error) = Linxian("validate", copy.FullName);
             Assert.Equal(1, exit);
-            Assert.Contains("siyi-liangkai.v1.workflow.json: step 'result-disclosure': outcome 'closed' leads to 'archive', which is not a step", error, StringComparison.Ordinal);
+            Assert.Contains(expected, error, StringComparison.Ordinal);
         }
         finally
         {
@@ -65,5 +75,16 @@ public class CliTests
         Assert.True(exit == 0, error);
         Assert.Contains("村务监督委员会核议", output, StringComparison.Ordinal);
         Assert.Contains("result: Archived", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Walk_takes_a_sample_mediation_case_to_the_archive()
+    {
+        var (exit, output, error) = Linxian("walk", Repository.WorkflowsFolder, "linxian", "renmin-tiaojie");
+        Assert.True(exit == 0, error);
+        Assert.Contains("进入「调解」", output, StringComparison.Ordinal);
+        Assert.Contains("EntryRecorded", output, StringComparison.Ordinal);
+        Assert.Contains("writtenAgreement", output, StringComparison.Ordinal);
+        Assert.Contains("result: Archived at archived", output, StringComparison.Ordinal);
     }
 }
