@@ -24,6 +24,10 @@ internal static class Repository
 
     public static RuleProfile LinxianProfile => Catalog.LatestProfile("siyi-liangkai", "linxian")!;
 
+    public static WorkflowDefinition MediationDefinition => Catalog.LatestDefinition("renmin-tiaojie")!;
+
+    public static RuleProfile MediationProfile => Catalog.LatestProfile("renmin-tiaojie", "linxian")!;
+
     public static string ReadWorkflow(string relative) => File.ReadAllText(Path.Combine(WorkflowsFolder, relative));
 
     private static string FindRoot()

@@ -120,8 +120,14 @@ internal sealed partial class Decider
         return null;
     }
 
+    private TimerDefinition? TimerDefinitionOf(PendingTimer timer) => DeclaredTimer(definition, timer);
+
+    /// <summary>True when a deadline scheduled from the declared timer <paramref name="timerId"/> is pending (an extension has something to move).</summary>
+    internal static bool DeadlineRunning(WorkflowDefinition definition, InstanceState state, string timerId) =>
+        state.Timers.Values.Any(t => t.Purpose == TimerPurpose.Deadline && DeclaredTimer(definition, t)?.Id == timerId);
+
     // The declared timer a pending one was scheduled from: its id is "{step}.{visit}.{timer}" with suffixes after.
-    private TimerDefinition? TimerDefinitionOf(PendingTimer timer)
+    private static TimerDefinition? DeclaredTimer(WorkflowDefinition definition, PendingTimer timer)
     {
         if (!definition.StepsById.TryGetValue(timer.StepId, out var step))
         {

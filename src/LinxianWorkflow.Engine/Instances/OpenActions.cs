@@ -222,7 +222,8 @@ public static class OpenActions
                      new ActionInput("note", InputKind.LongText, false, [], reasoned),
                      .. ActionInput.OfForm(step.Form, state.FormValues)],
                     taskHints, DueAt: due));
-                foreach (var entry in step.Entries.Values)
+                // An extension is offered only while its deadline runs (not after it fired, nor on a later visit of the step).
+                foreach (var entry in step.Entries.Values.Where(e => e.Extends is null || Decider.DeadlineRunning(definition, state, e.Extends)))
                 {
                     actions.Add(new OpenAction("record-entry", step.Id, entry.Name, entry.Roles.Count > 0 ? entry.Roles : step.Roles,
                         [new ActionInput("entry", InputKind.Choice, true, [entry.Id], []), .. ActionInput.OfForm(entry.Form, state.FormValues)],

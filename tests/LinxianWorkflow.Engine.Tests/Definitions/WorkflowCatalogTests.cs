@@ -21,10 +21,13 @@ public class WorkflowCatalogTests
         Assert.Empty(errors);
         Assert.NotNull(catalog);
         Assert.Equal(files.Count, catalog.Definitions.Count + catalog.Profiles.Count + 1);
-        Assert.NotNull(catalog.Profiles["linxian@1"].Calendar);
+        Assert.NotNull(catalog.Profile("siyi-liangkai", "linxian", 1)!.Calendar);
         Assert.Contains("siyi-liangkai@1", catalog.Definitions.Keys);
-        Assert.Contains("default@1", catalog.Profiles.Keys);
-        Assert.Contains("linxian@1", catalog.Profiles.Keys);
+        Assert.Contains("renmin-tiaojie@1", catalog.Definitions.Keys);
+        Assert.Contains("siyi-liangkai/default@1", catalog.Profiles.Keys);
+        Assert.Contains("siyi-liangkai/linxian@1", catalog.Profiles.Keys);
+        Assert.Contains("renmin-tiaojie/linxian@1", catalog.Profiles.Keys);
+        Assert.All(catalog.Profiles, p => Assert.Equal(WorkflowCatalog.ProfileKey(p.Value), p.Key));
     }
 
     [Fact]

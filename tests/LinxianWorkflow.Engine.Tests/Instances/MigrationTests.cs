@@ -15,8 +15,8 @@ public sealed class MigrationTests
 {
     private static readonly WorkflowDefinition V1 = Repository.Catalog.Definitions["siyi-liangkai@1"];
     private static readonly WorkflowDefinition V2 = Repository.Catalog.Definitions["siyi-liangkai@2"];
-    private static readonly RuleProfile P1 = Repository.Catalog.Profiles["default@1"];
-    private static readonly RuleProfile P2 = Repository.Catalog.Profiles["default@2"];
+    private static readonly RuleProfile P1 = Repository.Catalog.Profile("siyi-liangkai", "default", 1)!;
+    private static readonly RuleProfile P2 = Repository.Catalog.Profile("siyi-liangkai", "default", 2)!;
     private static readonly Actor Admin = new("admin", "县管理员", [new RoleGrant(Roles.Administrator, "141124")]);
     private static readonly Dictionary<string, string> NoMapping = [];
 
@@ -30,7 +30,7 @@ public sealed class MigrationTests
         Assert.Equal(V1.Steps.Select(s => s.Id), V2.Steps.Select(s => s.Id));
         Assert.Equal("村党组织研究讨论", V2.Step("branch-proposal").Name.Zh);
         Assert.Contains("village-planning", P2.Categories.Keys);
-        Assert.Contains("key-assistance", Repository.Catalog.Profiles["linxian@2"].Categories.Keys);
+        Assert.Contains("key-assistance", Repository.Catalog.Profile("siyi-liangkai", "linxian", 2)!.Categories.Keys);
         Assert.DoesNotContain("village-planning", P1.Categories.Keys);
     }
 
@@ -135,7 +135,7 @@ public sealed class MigrationTests
         var running = new Harness(P1, V1).Start();
         Assert.Equal(["migration.same-version"], Migration.Plan(V1, P1, V1, P1, running.State, NoMapping, Admin, "x", running.Now).Problems.Select(p => p.Rule));
         Assert.Equal(["migration.reason"], Migration.Plan(V1, P1, V2, P2, running.State, NoMapping, Admin, "  ", running.Now).Problems.Select(p => p.Rule));
-        Assert.Equal(["migration.other-definition"], Migration.Plan(V1, P1, V2, Repository.Catalog.Profiles["linxian@2"], running.State, NoMapping, Admin, "x", running.Now).Problems.Select(p => p.Rule));
+        Assert.Equal(["migration.other-definition"], Migration.Plan(V1, P1, V2, Repository.Catalog.Profile("siyi-liangkai", "linxian", 2)!, running.State, NoMapping, Admin, "x", running.Now).Problems.Select(p => p.Rule));
     }
 
     [Fact]

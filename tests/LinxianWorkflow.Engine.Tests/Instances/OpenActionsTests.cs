@@ -2,25 +2,33 @@ using CsCheck;
 using LinxianWorkflow.Engine.Definitions;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Engine.Rules;
+using LinxianWorkflow.Engine.Samples;
 using LinxianWorkflow.Engine.Time;
 
 namespace LinxianWorkflow.Engine.Tests.Instances;
 
 // What is offered is what is accepted: every open action, sent well-formed by one who holds its role, is accepted;
-// every command the list does not offer is refused, whoever sends it.
+// every command the list does not offer is refused, whoever sends it. Over both procedures: 四议两公开 and 人民调解.
 public class OpenActionsTests
 {
     private const string Disclosure = "resolution-disclosure";
 
-    /// <summary>One holding exactly <paramref name="role"/>, where that role sits (the village, or its township).</summary>
+    /// <summary>One holding exactly <paramref name="role"/>, where that role sits (the village, its township or the county).</summary>
     private static Actor Holding(string role) => role switch
     {
         Roles.Public => Actor.Villager("villager-9"),
         Roles.System => Actor.System,
-        SiyiRoles.TownshipReviewer => new Actor("only-" + role, role, [new RoleGrant(role, Harness.Township)]),
-        Roles.CountyAuditor or Roles.Administrator => new Actor("only-" + role, role, [new RoleGrant(role, "141124")]),
-        _ => new Actor("only-" + role, role, [new RoleGrant(role, Harness.Village)]),
+        _ => new Actor("only-" + role, role, [new RoleGrant(role, Roles.GrantDepth(role) switch
+        {
+            (3, _) => Harness.Village,
+            (2, _) => Harness.Township,
+            _ => "141124",
+        })]),
     };
+
+    private static readonly WorkflowDefinition Mediation = Repository.MediationDefinition;
+
+    private static readonly SampleActors MediationPeople = SampleActors.For(Mediation, Harness.Village);
 
     private static readonly Actor SupervisorOnCommittee = new("dual", "张监委兼委员",
         [new RoleGrant(SiyiRoles.SupervisionMember, Harness.Village), new RoleGrant(SiyiRoles.CommitteeMember, Harness.Village)]);
@@ -33,6 +41,9 @@ public class OpenActionsTests
     [
         .. Roles.All.Order(StringComparer.Ordinal).Select(Holding),
         Harness.SecretaryChair, SupervisorOnCommittee, SupervisorOnCommitteeElsewhere, Harness.ForeignSecretary, Harness.ForeignReviewer,
+        new("mediator-2", "外村调解员", [new RoleGrant(MediationRoles.Mediator, Harness.OtherVillage)]),
+        new("assistant-2", "外镇司法所", [new RoleGrant(MediationRoles.JudicialAssistant, Harness.OtherTownship)]),
+        new("chair-mediator", "调委会主任兼调解员", [new RoleGrant(MediationRoles.Chair, Harness.Village), new RoleGrant(MediationRoles.Mediator, Harness.Village)]),
     ];
 
     // ---- the property -------------------------------------------------------------------------------------
@@ -64,16 +75,29 @@ public class OpenActionsTests
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var first = moves[0];
-        var h = new Harness(first % 2 == 0 ? Repository.DefaultProfile : Repository.LinxianProfile);
-        var mergedClaim = first % 3 == 0;
-        h.Do(mergedClaim ? Harness.SecretaryChair : Harness.Secretary, new StartProposal("p", Harness.Village, "题", "摘要",
-            first % 5 == 0 ? "yishi-yiyi" : "general", 1000m, "cadre", first % 7 == 0 ? new Backing("adult-villagers", first % 60, 380) : null, mergedClaim));
+        Harness h;
+        SampleActors people;
+        if (first % 4 == 3)
+        {
+            h = new Harness(Repository.MediationProfile, Mediation);
+            people = MediationPeople;
+            h.Do(people.Holding([MediationRoles.Chair]), new StartProposal("p", Harness.Village, "宅基地纠纷", "摘要", "homestead", 0m, "party-application",
+                Form: new Dictionary<string, string> { ["parties"] = "张甲\n李乙" }));
+        }
+        else
+        {
+            h = new Harness(first % 2 == 0 ? Repository.DefaultProfile : Repository.LinxianProfile);
+            people = Harness.People;
+            var mergedClaim = first % 3 == 0;
+            h.Do(mergedClaim ? Harness.SecretaryChair : Harness.Secretary, new StartProposal("p", Harness.Village, "题", "摘要",
+                first % 5 == 0 ? "yishi-yiyi" : "general", 1000m, "cadre", first % 7 == 0 ? new Backing("adult-villagers", first % 60, 380) : null, mergedClaim));
+        }
 
         // A run first goes some way along the ordinary path, so that later steps (disclosures, objections, demands) are reached.
         for (var i = first / 101 % 16; i > 0 && h.State.Status == InstanceStatus.Running; i--)
         {
             Check(h, seen);
-            var next = Samples.SampleDriver.Next(h.Definition, h.Profile, h.State, Harness.People, h.Now)!.Value;
+            var next = SampleDriver.Next(h.Definition, h.Profile, h.State, people, h.Now)!.Value;
             h.Now = next.At;
             h.Do(next.Actor, next.Command);
         }
@@ -88,14 +112,14 @@ public class OpenActionsTests
 
             var random = new Random(move);
             h.Now = h.Now.AddHours(random.Next(4) == 0 ? random.Next(24, 24 * 12) : random.Next(0, 6));
-            Step(h, random);
+            Step(h, people, random);
         }
 
         Check(h, seen);
         return seen;
     }
 
-    private static void Step(Harness h, Random random)
+    private static void Step(Harness h, SampleActors people, Random random)
     {
         var roll = random.Next(100);
         // Mostly what the list offers, with random choices and numbers; objections are favoured (their states are
@@ -119,11 +143,11 @@ public class OpenActionsTests
                 h.Now = late; // answered late in the period, so its escalation window outlasts the period
             }
 
-            var (command, at) = CommandFor(action, h.State, h.Now, choices => choices[random.Next(choices.Count)], random);
+            var (command, at) = CommandFor(h.Definition, action, h.State, h.Now, choices => choices[random.Next(choices.Count)], random);
             h.Now = at;
             h.Try(Holding(roles[random.Next(roles.Count)]), command);
         }
-        else if (roll < 75 && Samples.SampleDriver.Next(h.Definition, h.Profile, h.State, Harness.People, h.Now) is { } good)
+        else if (roll < 75 && SampleDriver.Next(h.Definition, h.Profile, h.State, people, h.Now) is { } good)
         {
             h.Now = good.At > h.Now ? good.At : h.Now;
             h.Try(good.Actor, good.Command);
@@ -180,7 +204,7 @@ public class OpenActionsTests
         {
             seen.Add(action.Action);
             Assert.DoesNotContain(action.Roles, r => Roles.NeverAct.Contains(r));
-            foreach (var (command, at) in CommandsFor(action, state, now))
+            foreach (var (command, at) in CommandsFor(definition, action, state, now))
             {
                 foreach (var role in action.Roles.Where(r => r != Roles.System))
                 {
@@ -219,17 +243,17 @@ public class OpenActionsTests
     // ---- commands built from an open action ---------------------------------------------------------------
 
     // The command for an open action with the first of each choice; a meeting once per meeting kind it offers.
-    private static IEnumerable<(WorkflowCommand Command, DateTimeOffset At)> CommandsFor(OpenAction action, InstanceState state, DateTimeOffset now)
+    private static IEnumerable<(WorkflowCommand Command, DateTimeOffset At)> CommandsFor(WorkflowDefinition definition, OpenAction action, InstanceState state, DateTimeOffset now)
     {
         if (action.Action != "record-meeting")
         {
-            return [CommandFor(action, state, now, choices => choices[0], null)];
+            return [CommandFor(definition, action, state, now, choices => choices[0], null)];
         }
 
         return action.Meetings!.Select(hint => Meeting(action.StepId!, hint.MeetingKind, hint.EarliestDate, state, now, 31, 31, 31));
     }
 
-    private static (WorkflowCommand Command, DateTimeOffset At) CommandFor(OpenAction action, InstanceState state, DateTimeOffset now,
+    private static (WorkflowCommand Command, DateTimeOffset At) CommandFor(WorkflowDefinition definition, OpenAction action, InstanceState state, DateTimeOffset now,
         Func<IReadOnlyList<string>, string> choose, Random? random)
     {
         string Choice(string path) => choose(action.ChoicesOf(path));
@@ -243,7 +267,11 @@ public class OpenActionsTests
                 var present = random?.Next(0, members + 1) ?? members;
                 return Meeting(step, hint.MeetingKind, hint.EarliestDate, state, now, members, present, random?.Next(0, present + 1) ?? present);
             case "complete-task":
-                command = new CompleteTask(step, Choice("outcome"), "理由说明");
+                var outcome = Choice("outcome");
+                command = new CompleteTask(step, outcome, "理由说明", TaskForm(definition.Step(step), outcome, state, now));
+                break;
+            case "record-entry":
+                command = new RecordEntry(step, action.EntryId!, EntryForm(definition.Step(step), action.EntryId!, state, now, action.DueAt, random?.Next(1, 40) ?? 10));
                 break;
             case "review":
                 command = new ReviewStep(step, Choice("decision") switch
@@ -302,6 +330,27 @@ public class OpenActionsTests
         return (command, now);
     }
 
+    // A typed form filled in as a client would: the sample values (every party where all must sign), and for an entry that
+    // extends a deadline a last day after the deadline the list shows.
+    private static IReadOnlyDictionary<string, string>? TaskForm(StepDefinition step, string outcome, InstanceState state, DateTimeOffset now) =>
+        step.Form.Fields.Count == 0 ? null : SampleDriver.SampleForm(step.Form, outcome, state, now);
+
+    private static Dictionary<string, string>? EntryForm(StepDefinition step, string entryId, InstanceState state, DateTimeOffset now, DateTimeOffset? due, int days)
+    {
+        if (!step.Entries.TryGetValue(entryId, out var entry))
+        {
+            return null;
+        }
+
+        var values = SampleDriver.SampleForm(entry.Form, null, state, now).ToDictionary(StringComparer.Ordinal);
+        if (entry.UntilField is { } until)
+        {
+            values[until] = ChinaTime.DateOf(due ?? now).AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return values;
+    }
+
     private static ObjectionRuling Ruling(string choice) => choice switch
     {
         "dismissed" => ObjectionRuling.Dismissed,
@@ -335,12 +384,19 @@ public class OpenActionsTests
         string[] outcomes = step.Kind == StepKind.Task ? [.. step.Outcomes.Keys] : ["accepted"];
         foreach (var outcome in outcomes)
         {
-            Add("complete-task", new CompleteTask(id, outcome, "理由说明"), a => a.ChoicesOf("outcome").Contains(outcome));
+            Add("complete-task", new CompleteTask(id, outcome, "理由说明", step.Kind == StepKind.Task ? TaskForm(step, outcome, state, now) : null),
+                a => a.ChoicesOf("outcome").Contains(outcome));
+        }
+
+        var latestDeadline = state.Timers.Values.Where(t => t.Purpose == TimerPurpose.Deadline).Select(t => (DateTimeOffset?)t.DueAt).Max();
+        foreach (var entry in step.Entries.Keys.Append("no-such-entry"))
+        {
+            Add("record-entry", new RecordEntry(id, entry, EntryForm(step, entry, state, now, latestDeadline, 10)), a => a.EntryId == entry);
         }
 
         var kind = step.Kind == StepKind.Meeting ? step.MeetingKinds[0] : "two-committee";
-        var rule = profile.MeetingRuleFor(kind, state.Start!.Category);
-        var (meeting, heldAt) = Meeting(id, kind, ChinaTime.DateOf(state.StepEnteredAt).AddDays(rule.NoticeDays), state, now, 31, 31, 31);
+        var noticeDays = profile.Meetings.ContainsKey(kind) ? profile.MeetingRuleFor(kind, state.Start!.Category).NoticeDays : 0; // 人民调解 holds no meetings
+        var (meeting, heldAt) = Meeting(id, kind, ChinaTime.DateOf(state.StepEnteredAt).AddDays(noticeDays), state, now, 31, 31, 31);
         Add("record-meeting", meeting, at: heldAt);
         Add("review", new ReviewStep(id, ReviewDecision.Approve, "同意"));
         Add("countersign", new CountersignDisclosure(id, "同意公开"));
@@ -361,7 +417,7 @@ public class OpenActionsTests
             Add("intervene", new Intervene(intervention, "干预理由"), a => a.InterventionId == intervention);
         }
 
-        foreach (var target in definition.Steps.Where(s => s.Kind == StepKind.Meeting).Select(s => s.Id))
+        foreach (var target in definition.Steps.Where(s => s.Kind == StepKind.Meeting).Select(s => s.Id).DefaultIfEmpty(id))
         {
             Add("demand-rehearing", new DemandRehearing(target, "程序有瑕疵"), a => a.ChoicesOf("targetStepId").Contains(target));
         }
