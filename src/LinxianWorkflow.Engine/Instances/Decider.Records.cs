@@ -139,6 +139,12 @@ internal sealed partial class Decider
             && (timer.TimerId.Length == prefix.Length + t.Id.Length || timer.TimerId[prefix.Length + t.Id.Length] == '.'));
     }
 
-    private static string BaseTimerId(PendingTimer timer) =>
-        timer.TimerId.EndsWith(".reminder", StringComparison.Ordinal) ? timer.TimerId[..^".reminder".Length] : timer.TimerId;
+    // The declared timer's own id, without the reminder's suffix nor an earlier extension's (".x1"), so that a second
+    // extension is ".x2", not ".x1.x2".
+    private static string BaseTimerId(PendingTimer timer)
+    {
+        var id = timer.TimerId.EndsWith(".reminder", StringComparison.Ordinal) ? timer.TimerId[..^".reminder".Length] : timer.TimerId;
+        var dot = id.LastIndexOf(".x", StringComparison.Ordinal);
+        return dot > 0 && id.Length > dot + 2 && id[(dot + 2)..].All(char.IsAsciiDigit) ? id[..dot] : id;
+    }
 }
