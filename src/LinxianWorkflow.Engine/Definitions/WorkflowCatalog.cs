@@ -69,6 +69,7 @@ public sealed class WorkflowCatalog
     {
         var errors = new List<DefinitionError>();
         var definitions = new List<WorkflowDefinition>();
+        var broken = new HashSet<string>(StringComparer.Ordinal);
         var profiles = new List<RuleProfile>();
         var all = files.ToList();
 
@@ -105,13 +106,18 @@ public sealed class WorkflowCatalog
                 {
                     definitions.Add(definition);
                 }
+                else if (IdOf(text) is { } id)
+                {
+                    broken.Add(id);
+                }
             }
         }
 
         CheckUnique(definitions.Select(d => (d.Key, d.SourceFile)), "definition", errors);
         CheckUnique(profiles.Select(p => (ProfileKey(p), p.SourceFile)), "profile", errors);
         CheckRoles(definitions, errors);
-        foreach (var profile in profiles.Where(p => definitions.All(d => d.Id != p.Workflow)))
+        // A profile of a definition that failed is no orphan: the definition's own errors say what to fix.
+        foreach (var profile in profiles.Where(p => definitions.All(d => d.Id != p.Workflow) && !broken.Contains(p.Workflow)))
         {
             errors.Add(new DefinitionError(profile.SourceFile, null, $"'workflow' names '{profile.Workflow}', which no *{DefinitionSuffix} file defines"));
         }
@@ -154,6 +160,20 @@ public sealed class WorkflowCatalog
 
         Roles.Declare(definitions.SelectMany(d => d.Roles));
         return (new WorkflowCatalog(definitions, profiles), errors);
+    }
+
+    // The "id" of a definition file that did not compile, if it can be read at all.
+    private static string? IdOf(string text)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(text) is System.Text.Json.Nodes.JsonObject o && o["id"] is System.Text.Json.Nodes.JsonValue v
+                && v.TryGetValue<string>(out var id) ? id : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The errors that stop <paramref name="definition"/> from running under <paramref name="profile"/>.</summary>

@@ -57,7 +57,7 @@ public static class Migration
         var current = state.CurrentStep ?? "";
         string Map(string step) => mapping.TryGetValue(step, out var target) ? target : step;
 
-        if (from.Id != to.Id || fromProfile.Id != toProfile.Id)
+        if (from.Id != to.Id || fromProfile.Id != toProfile.Id || toProfile.Workflow != to.Id)
         {
             problems.Add(Text.Violation("migration.other-definition", "MigrationOtherDefinition", from.Key, to.Key, fromProfile.Key, toProfile.Key));
         }

@@ -21,9 +21,15 @@ public sealed record Decision(IReadOnlyList<RecordedEvent> Events, InstanceState
 public static class WorkflowEngine
 {
     /// <summary>Decides <paramref name="command"/> for <paramref name="actor"/> at <paramref name="now"/>.</summary>
-    /// <exception cref="ArgumentException">The state belongs to another definition or profile version: load the one it started with.</exception>
+    /// <exception cref="ArgumentException">The profile is another procedure's, or the state belongs to another definition or profile version: load the one it started with.</exception>
     public static Decision Decide(WorkflowDefinition definition, RuleProfile profile, InstanceState state, Actor actor, WorkflowCommand command, DateTimeOffset now)
     {
+        // Two procedures may each have a "linxian" profile: one of another procedure has none of this one's periods or categories.
+        if (profile.Workflow != definition.Id)
+        {
+            throw new ArgumentException($"Profile {profile.Workflow}/{profile.Key} sets the rules of {profile.Workflow}, not of {definition.Key}.", nameof(profile));
+        }
+
         if (state.Start is { } start
             && (start.DefinitionId != definition.Id || state.DefinitionVersion != definition.Version
                 || start.ProfileId != profile.Id || state.ProfileVersion != profile.Version))

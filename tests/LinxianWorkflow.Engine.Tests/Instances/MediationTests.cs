@@ -149,6 +149,17 @@ public class MediationTests
         Assert.False(WorkflowEngine.Decide(Definition, Profile, InstanceState.Empty, ForeignMediator, Registration(), h.Now).Accepted);
     }
 
+    [Fact]
+    public void A_case_runs_only_under_a_profile_of_its_own_procedure()
+    {
+        var siyiLinxian = Repository.Catalog.LatestProfile("siyi-liangkai", "linxian")!;
+        Assert.Equal(Profile.Id, siyiLinxian.Id);
+        var error = Assert.Throws<ArgumentException>(() => WorkflowEngine.Decide(Definition, siyiLinxian, InstanceState.Empty, Chair, Registration(), DateTimeOffset.UnixEpoch));
+        Assert.Contains("siyi-liangkai", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => WorkflowEngine.Decide(Repository.Definition, Profile, InstanceState.Empty, Harness.Secretary,
+            new StartProposal("p-1", Harness.Village, "题", "摘要", "homestead", 0m, "cadre"), DateTimeOffset.UnixEpoch));
+    }
+
     // ---- acceptance --------------------------------------------------------------------------------------------
 
     [Fact]

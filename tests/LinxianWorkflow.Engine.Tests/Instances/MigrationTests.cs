@@ -139,6 +139,18 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public void A_profile_of_the_same_id_but_another_procedure_is_not_a_migration_target()
+    {
+        var linxian1 = Repository.Catalog.Profile("siyi-liangkai", "linxian", 1)!;
+        var mediationLinxian = Repository.Catalog.Profile("renmin-tiaojie", "linxian", 1)!;
+        Assert.Equal(linxian1.Id, mediationLinxian.Id);
+        var running = new Harness(linxian1, V1).Start();
+        var plan = Migration.Plan(V1, linxian1, V2, mediationLinxian, running.State, NoMapping, Admin, "x", running.Now);
+        Assert.Contains("migration.other-definition", plan.Problems.Select(p => p.Rule));
+        Assert.Empty(plan.Events);
+    }
+
+    [Fact]
     public void A_deadline_already_escalated_on_the_step_is_not_escalated_again()
     {
         var h = new Harness(P1, V1).Start();
