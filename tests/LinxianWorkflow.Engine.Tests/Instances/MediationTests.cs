@@ -360,6 +360,21 @@ public class MediationTests
         Assert.Contains(h.All<TimerCancelled>(), c => c.TimerId == Deadline);
     }
 
+    [Theory]
+    [InlineData(30)]
+    [InlineData(20)]
+    public void The_month_is_the_profiles_conclusion_period(int days)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Repository.ReadWorkflow("profiles/renmin-tiaojie.linxian.profile.json"))!.AsObject();
+        json["days"]!["conclusionDays"] = days;
+        var (profile, errors) = ProfileCompiler.Compile(json.ToJsonString(), "p.profile.json");
+        Assert.Empty(errors);
+        var h = new Harness(profile, Definition);
+        h.Do(Chair, Registration());
+        h.Do(Chair, new CompleteTask(Acceptance, "accepted", null, Form(("mediators", "刘调解"))));
+        Assert.Equal(ChinaTime.PeriodEnd(h.State.StepEnteredAt, days), h.State.Timers[Deadline].DueAt);
+    }
+
     [Fact]
     public void When_the_month_passes_in_sessions_the_reminder_fires_then_the_deadline_is_escalated()
     {
