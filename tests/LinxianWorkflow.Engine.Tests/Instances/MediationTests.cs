@@ -465,6 +465,8 @@ public class MediationTests
         {
             var violation = h.Refuse(Mediator, new CompleteTask(Performance, "confirmationApplied", null, Application(h)), "task.window-closed");
             Assert.Contains("30", violation.Message.Zh, StringComparison.Ordinal);
+            Assert.Empty(Outcomes(h)); // nothing to choose until a follow-up visit is recorded; the hints say so
+            Assert.Contains(OpenActions.List(h.Definition, h.Profile, h.State, h.Now), a => a.Action == "record-entry" && a.EntryId == "follow-up");
         }
     }
 
@@ -629,7 +631,8 @@ public class MediationTests
             }
 
             var open = OpenActions.List(h.Definition, h.Profile, h.State, h.Now)
-                .Where(a => a.IsOpenAt(h.Now) && (a.Action != "intervene" || random.Next(8) == 0)).ToList();
+                .Where(a => a.IsOpenAt(h.Now) && (a.Action != "intervene" || random.Next(8) == 0))
+                .Where(a => a.Action != "complete-task" || a.ChoicesOf("outcome").Count > 0).ToList();
             var action = open[random.Next(open.Count)];
             var role = action.Roles[random.Next(action.Roles.Count)];
             var actor = People.Holding([role]);
