@@ -93,10 +93,10 @@ public class MediationTests
     }
 
     private static RecordEntry FollowUp(Harness h, string performance = "performed") =>
-        new(Performance, "follow-up", Form(("visitedOn", Day(h.Now)), ("performance", performance), ("visitNotes", "回访双方，院墙已后移。")));
+        new(Performance, "follow-up", Form(("visitedOn", Day(h.Now)), ("performanceStatus", performance), ("visitNotes", "回访双方，院墙已后移。")));
 
     private static Dictionary<string, string> Application(Harness h) =>
-        Form(("appliedOn", Day(h.Now)), ("court", "临县人民法院"), ("appliedBy", Parties));
+        Form(("appliedOn", Day(h.Now)), ("courtName", "临县人民法院"), ("appliedBy", Parties));
 
     private static IReadOnlyList<string> Outcomes(Harness h) =>
         OpenActions.List(h.Definition, h.Profile, h.State, h.Now).Single(a => a.Action == "complete-task").ChoicesOf("outcome");
@@ -196,8 +196,8 @@ public class MediationTests
         h.Refuse(actor, new CompleteTask(step, "refused", null, Form(("refusingParty", "李乙"))), "input.required");
 
         h.Do(actor, new CompleteTask(step, "refused", "李乙表示不愿调解，要求直接起诉", Form(("refusingParty", "李乙"))));
-        Ended(h, "refused", EndResult.Terminated);
-        h.Refuse(Mediator, Session(h) with { StepId = "refused" }, "instance.ended");
+        Ended(h, "party-refused", EndResult.Terminated);
+        h.Refuse(Mediator, Session(h) with { StepId = "party-refused" }, "instance.ended");
     }
 
     // ---- informing ---------------------------------------------------------------------------------------------
@@ -330,7 +330,7 @@ public class MediationTests
 
         h.Do(Mediator, new CompleteTask(Sessions, "terminated", "双方分歧过大", Form(("terminationCause", "party-withdrew"), ("otherRoutesTold", "是"))));
         Assert.Equal("true", h.Last<TaskCompleted>().Form!["otherRoutesTold"]);
-        Ended(h, "ended", EndResult.Terminated);
+        Ended(h, "mediation-ended", EndResult.Terminated);
     }
 
     // ---- the one-month deadline --------------------------------------------------------------------------------
@@ -457,7 +457,7 @@ public class MediationTests
         {
             var hints = OpenActions.List(h.Definition, h.Profile, h.State, h.Now).Single(a => a.Action == "complete-task").Hints;
             Assert.Contains(hints, hint => hint.Zh.Contains(ChinaTime.Display(windowEnds), StringComparison.Ordinal));
-            h.Refuse(Mediator, new CompleteTask(Performance, "confirmationApplied", null, Form(("appliedOn", Day(h.Now)), ("court", "临县人民法院"), ("appliedBy", "张甲"))), "form.covers");
+            h.Refuse(Mediator, new CompleteTask(Performance, "confirmationApplied", null, Form(("appliedOn", Day(h.Now)), ("courtName", "临县人民法院"), ("appliedBy", "张甲"))), "form.covers");
             h.Do(Mediator, new CompleteTask(Performance, "confirmationApplied", null, Application(h)));
             Assert.Equal(Court, h.Step);
         }
