@@ -6,8 +6,13 @@ using LinxianWorkflow.Engine.Rules;
 
 namespace LinxianWorkflow.Server.Application;
 
-/// <summary>One input of an action as the API describes it: its JSON path, kind, whether required, its allowed values.</summary>
-public sealed record ActionInputView(string Path, string Kind, bool Required, IReadOnlyList<string> Choices, IReadOnlyList<string> RequiredFor);
+/// <summary>
+/// One input of an action as the API describes it: its JSON path, kind, whether required, its allowed values; for a
+/// typed form's field ("form.parties"), its label, the names of its choices, a line of help, and the outcomes it belongs to.
+/// </summary>
+public sealed record ActionInputView(
+    string Path, string Kind, bool Required, IReadOnlyList<string> Choices, IReadOnlyList<string> RequiredFor,
+    LocalizedText? Label = null, IReadOnlyList<LocalizedText>? ChoiceNames = null, LocalizedText? Help = null, IReadOnlyList<string>? For = null);
 
 /// <summary>
 /// An action a caller may take now, as the engine lists it (<see cref="OpenActions"/>): its name (the URL segment), the
@@ -26,7 +31,8 @@ public sealed record ActionView(
     DateTimeOffset? DueAt = null,
     DateTimeOffset? AvailableFrom = null,
     DateTimeOffset? AvailableUntil = null,
-    IReadOnlyList<MeetingHint>? Meetings = null)
+    IReadOnlyList<MeetingHint>? Meetings = null,
+    string? EntryId = null)
 {
     /// <summary>The allowed values of one input (empty when it has none).</summary>
     public IReadOnlyList<string> ChoicesOf(string path) => Inputs?.FirstOrDefault(i => i.Path == path)?.Choices ?? [];
@@ -53,8 +59,9 @@ public static class ActionCatalog
         a.Action, a.StepId, a.Label, a.ObjectionId,
         a.Action == "complete-task" ? a.ChoicesOf("outcome") : null,
         a.InterventionId, a.DemandId,
-        [.. a.Inputs.Select(i => new ActionInputView(i.Path, Projection.Kebab(i.Kind), i.Required, i.Choices, i.RequiredFor))],
-        a.Hints, a.DueAt, a.AvailableFrom, a.AvailableUntil, a.Meetings);
+        [.. a.Inputs.Select(i => new ActionInputView(i.Path, Projection.Kebab(i.Kind), i.Required, i.Choices, i.RequiredFor,
+            i.Label, i.ChoiceNames, i.Help, i.For is { Count: > 0 } f ? f : null))],
+        a.Hints, a.DueAt, a.AvailableFrom, a.AvailableUntil, a.Meetings, a.EntryId);
 
     /// <summary>True when the caller may attach documents to the proposal now (checked before a file is stored; the engine checks again).</summary>
     public static bool MayAttach(WorkflowDefinition definition, RuleProfile profile, InstanceState state, Caller caller, DateTimeOffset now) =>

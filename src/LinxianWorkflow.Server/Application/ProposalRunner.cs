@@ -23,7 +23,7 @@ public sealed class ProposalRunner(Database store, WorkflowLibrary library, Time
 {
     public async Task<ActionRecorded> RunAsync(
         string proposalId, Actor actor, WorkflowCommand command, IIdempotentMessage? message, CancellationToken ct, int? expectedVersion = null,
-        AttachmentBlob? attachment = null, ProposalRow? row = null, ObjectionContact? contact = null)
+        AttachmentBlob? attachment = null, ProposalRow? row = null, ObjectionContact? contact = null, string? definitionId = null)
     {
         var name = command.GetType().Name;
         using var activity = Telemetry.WorkflowMetrics.Activities.StartActivity("command " + name);
@@ -40,7 +40,7 @@ public sealed class ProposalRunner(Database store, WorkflowLibrary library, Time
         }
 
         var villagePath = state.Start?.VillagePath ?? (command is StartProposal s ? s.VillagePath : "");
-        var (definition, profile) = state.Start is not null ? library.For(state) : library.ForNewProposal(villagePath);
+        var (definition, profile) = state.Start is not null ? library.For(state) : library.ForNewProposal(villagePath, definitionId);
         var now = time.GetUtcNow().ToUniversalTime();
 
         // Decide.

@@ -38,6 +38,9 @@ public sealed class WorkflowLibrary
 
     public WorkflowCatalog Catalog { get; }
 
+    /// <summary>The procedure new proposals start on when the request names none.</summary>
+    public string DefaultDefinition => _options.Definition;
+
     public (WorkflowDefinition Definition, RuleProfile Profile) ForNewProposal(string villagePath, string? definitionId = null)
     {
         var county = villagePath.Split('/')[0];

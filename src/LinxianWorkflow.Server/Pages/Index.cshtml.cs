@@ -29,7 +29,7 @@ public sealed class IndexModel(ISender sender, WorkflowLibrary library) : AppPag
     public async Task OnGetAsync()
     {
         var ct = HttpContext.RequestAborted;
-        CanStart = Starting.Villages(Caller, library).Count > 0;
+        CanStart = Starting.Procedures(Caller, library).Count > 0;
         Inbox = Caller.IsReadOnly ? [] : await sender.Send(new GetInbox(Caller), ct);
         Notifications = [.. (await sender.Send(new GetNotifications(Caller), ct)).OrderByDescending(n => n.CreatedAt).Take(20)];
         Filter = ProposalEndpoints.Filter(Request.Query);

@@ -12,14 +12,37 @@ namespace LinxianWorkflow.Server.Web;
 /// </summary>
 public static class ActionForms
 {
-    public enum Kind { Text, TextArea, Whole, Money, DateTime, Date, Select, Checks, Bool, YesNo, Exclusions }
+    public enum Kind { Text, TextArea, Whole, Money, DateTime, Date, Select, Checks, Bool, YesNo, Exclusions, Names }
 
-    public sealed record Field(string Path, string Label, Kind Kind, bool Required = true, IReadOnlyList<string>? Options = null);
+    /// <summary>
+    /// A field of a form: <paramref name="Label"/> is a page-text key, unless <paramref name="Input"/> is a typed form's
+    /// field, which the definition labels (with its choices' names, its help and the outcomes it belongs to).
+    /// </summary>
+    public sealed record Field(string Path, string Label, Kind Kind, bool Required = true, IReadOnlyList<string>? Options = null, ActionInputView? Input = null);
 
-    private static readonly string[] HiddenFields = ["stepId", "objectionId", "interventionId", "demandId", "record.meetingKind"];
+    /// <summary>The prefix of a typed form's fields in a command ("form.parties").</summary>
+    public const string FormPrefix = "form.";
+
+    private static readonly string[] HiddenFields = ["stepId", "objectionId", "interventionId", "demandId", "entry", "record.meetingKind"];
     private static readonly string[] Channels = ["公开栏", "广播", "网上公开", "村民微信群"];
 
-    public static IReadOnlyList<Field> For(ActionView action) => action.Action switch
+    public static IReadOnlyList<Field> For(ActionView action) => [.. Fixed(action), .. Typed(action)];
+
+    /// <summary>The fields of the typed form the definition declares for this action (a task's outcome form, an entry's record).</summary>
+    public static IEnumerable<Field> Typed(ActionView action) =>
+        (action.Inputs ?? []).Where(i => i.Label is not null && i.Path.StartsWith(FormPrefix, StringComparison.Ordinal))
+            .Select(i => new Field(i.Path, i.Path, i.Kind switch
+            {
+                "long-text" => Kind.TextArea,
+                "date" => Kind.Date,
+                "money" => Kind.Money,
+                "flag" => Kind.Bool,
+                "choice" => Kind.Select,
+                "names" => Kind.Names,
+                _ => Kind.Text,
+            }, i.Required, i.Choices, i));
+
+    private static IReadOnlyList<Field> Fixed(ActionView action) => action.Action switch
     {
         "complete-task" => [new("outcome", "Outcome", Kind.Select, Options: action.ChoicesOf("outcome")), new("note", "Note", Kind.TextArea, false)],
         "record-meeting" =>
@@ -68,7 +91,7 @@ public static class ActionForms
     /// <summary>The hidden fields a form carries (the step, objection, intervention or rehearing it is about).</summary>
     public static IEnumerable<(string Name, string Value)> Hidden(ActionView action)
     {
-        foreach (var (name, value) in new[] { ("stepId", action.StepId), ("objectionId", action.ObjectionId), ("interventionId", action.InterventionId), ("demandId", action.DemandId) })
+        foreach (var (name, value) in new[] { ("stepId", action.StepId), ("objectionId", action.ObjectionId), ("interventionId", action.InterventionId), ("demandId", action.DemandId), ("entry", action.EntryId) })
         {
             if (value is not null)
             {
@@ -77,20 +100,27 @@ public static class ActionForms
         }
     }
 
-    /// <summary>The form's element id ("f-record-meeting", "f-answer-objection-O1").</summary>
-    public static string FormId(ActionView action) => "f-" + action.Action + (action.ObjectionId is null ? "" : "-" + action.ObjectionId);
+    /// <summary>The form's element id ("f-record-meeting", "f-answer-objection-O1", "f-record-entry-session").</summary>
+    public static string FormId(ActionView action) => FormId(action.Action, action.ObjectionId ?? action.EntryId);
+
+    /// <summary>The form's element id from the action and the objection or entry it concerns.</summary>
+    public static string FormId(string action, string? about) => "f-" + action + (string.IsNullOrEmpty(about) ? "" : "-" + about);
 
     /// <summary>
     /// The posted form as the action's JSON body; a field that cannot be read is left for the strict reader to name. An
     /// exclusion is written "姓名：理由", its reason in words or as its code (<paramref name="reasonCode"/> reads the words).
+    /// <paramref name="action"/> is the open action the form was drawn for (its typed fields), or a bare one when it is
+    /// no longer open (the engine then says why). A typed form's values go as "form": {field: value}; a field of another
+    /// outcome than the one chosen is left out, and a box left unticked of the chosen outcome is "false".
     /// </summary>
-    public static string ToJson(string action, IFormCollection form, Func<string, string>? reasonCode = null)
+    public static string ToJson(ActionView action, IFormCollection form, Func<string, string>? reasonCode = null)
     {
         var root = new JsonObject();
-        var fields = For(new ActionView(action, null, new Engine.LocalizedText("", ""))).ToDictionary(f => f.Path, StringComparer.Ordinal);
+        var fields = Fixed(action).ToDictionary(f => f.Path, StringComparer.Ordinal);
+        TypedToJson(root, action, form);
 
         // Only what the action's command has: a step id shown for context is not sent to a command without one.
-        var members = ActionCatalog.Commands.TryGetValue(action, out var type)
+        var members = ActionCatalog.Commands.TryGetValue(action.Action, out var type)
             ? type.GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet(StringComparer.Ordinal)
             : [];
         foreach (var key in HiddenFields.Concat(fields.Keys).Distinct(StringComparer.Ordinal).Where(k => members.Contains(k.Split('.')[0])))
@@ -145,6 +175,34 @@ public static class ActionForms
 
         return root.ToJsonString();
     }
+
+    private static void TypedToJson(JsonObject root, ActionView action, IFormCollection form)
+    {
+        var outcome = form["outcome"].ToString().Trim();
+        var typed = Typed(action).ToDictionary(f => f.Path, StringComparer.Ordinal);
+        var values = new JsonObject();
+        foreach (var (key, posted) in form.Where(p => p.Key.StartsWith(FormPrefix, StringComparison.Ordinal) && p.Key.Length > FormPrefix.Length))
+        {
+            var text = posted.ToString().Trim();
+            if (text.Length > 0 && (!typed.TryGetValue(key, out var f) || BelongsTo(f, outcome)))
+            {
+                values[key[FormPrefix.Length..]] = text;
+            }
+        }
+
+        foreach (var f in typed.Values.Where(f => f.Kind == Kind.Bool && BelongsTo(f, outcome) && !form.ContainsKey(f.Path)))
+        {
+            values[f.Path[FormPrefix.Length..]] = "false";
+        }
+
+        if (values.Count > 0)
+        {
+            root["form"] = values;
+        }
+    }
+
+    private static bool BelongsTo(Field field, string outcome) =>
+        field.Input?.For is not { Count: > 0 } outcomes || outcomes.Contains(outcome, StringComparer.Ordinal);
 
     private static void Put(JsonObject root, string path, JsonNode? value)
     {

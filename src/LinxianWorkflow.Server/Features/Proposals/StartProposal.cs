@@ -9,7 +9,10 @@ using EngineStart = LinxianWorkflow.Engine.Instances.StartProposal;
 
 namespace LinxianWorkflow.Server.Features.Proposals;
 
-/// <summary>The body of POST /api/proposals.</summary>
+/// <summary>
+/// The body of POST /api/proposals. <paramref name="Definition"/> names the procedure (a definition id; the configured
+/// one when absent); <paramref name="Form"/> holds its start form's fields (the parties of a dispute), checked by the engine.
+/// </summary>
 public sealed record NewProposal(
     string VillagePath,
     string Title,
@@ -18,7 +21,9 @@ public sealed record NewProposal(
     decimal AmountYuan,
     string Source,
     Backing? Backing = null,
-    bool SecretaryIsChair = false);
+    bool SecretaryIsChair = false,
+    string? Definition = null,
+    IReadOnlyDictionary<string, string>? Form = null);
 
 /// <summary>Registers a matter (议题受理) in a village; the engine checks the caller's role there.</summary>
 public sealed partial record StartProposal(Caller Caller, NewProposal Proposal, string? IdempotencyKey)
@@ -43,8 +48,8 @@ public sealed class StartProposalHandler(ProposalRunner runner, TimeProvider tim
     {
         var p = command.Proposal;
         var id = NewId(p.VillagePath, time.GetUtcNow());
-        var start = new EngineStart(id, p.VillagePath, p.Title, p.Summary, p.Category, p.AmountYuan, p.Source, p.Backing, p.SecretaryIsChair);
-        return await runner.RunAsync(id, command.Caller.Actor, start, command, cancellationToken);
+        var start = new EngineStart(id, p.VillagePath, p.Title, p.Summary, p.Category, p.AmountYuan, p.Source, p.Backing, p.SecretaryIsChair, p.Form);
+        return await runner.RunAsync(id, command.Caller.Actor, start, command, cancellationToken, definitionId: p.Definition);
     }
 
     /// <summary>A readable, unguessable id: village code, China date, random suffix (e.g. 141124109207-20261127-7KQ2M9).</summary>

@@ -68,7 +68,11 @@ public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText
             }
 
             var form = Request.Form;
-            var json = ActionForms.ToJson(name, form, names.ExclusionReason);
+            // The form's typed fields are the open action's (the definition's form); one no longer open is read bare.
+            var about = form["objectionId"].ToString() is { Length: > 0 } objection ? objection : form["entry"].ToString();
+            var open = (await sender.Send(new GetProposal(Caller, id), HttpContext.RequestAborted)).Actions
+                .FirstOrDefault(a => ActionForms.FormId(a) == ActionForms.FormId(name, about));
+            var json = ActionForms.ToJson(open ?? new ActionView(name, null, new Engine.LocalizedText("", "")), form, names.ExclusionReason);
             var command = (WorkflowCommand)RequestJson.Read(json, type);
             int? version = int.TryParse(form["_version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
             await sender.Send(new ActOnProposal(Caller, id, name, command, version, FormKey.Posted(Request)), HttpContext.RequestAborted);
@@ -77,7 +81,7 @@ public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText
         catch (ProblemException problem)
         {
             Refuse(problem);
-            PostedForm = "f-" + name + (Request.Form["objectionId"].ToString() is { Length: > 0 } o ? "-" + o : "");
+            PostedForm = ActionForms.FormId(name ?? "", Request.Form["objectionId"].ToString() is { Length: > 0 } o ? o : Request.Form["entry"].ToString());
             PostedKey = FormKey.Of(Request);
             if (problem.Rule == "store.outcome-unknown")
             {
@@ -129,6 +133,54 @@ public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText
     /// <summary>Whether a checkbox shows checked: as posted when this form was refused, else its default.</summary>
     public bool Checked(ActionView action, string path, string value, bool byDefault) =>
         PostedForm == ActionForms.FormId(action) && Request.HasFormContentType ? Request.Form[path].Contains(value) : byDefault;
+
+    /// <summary>
+    /// The words of a select's option: an outcome as the definition labels it (the page text's words where it gives none), a
+    /// typed field's choice by its name, a step by its name, else the page text's.
+    /// </summary>
+    public string OptionName(ActionView action, ActionForms.Field field, int index)
+    {
+        var value = field.Options![index];
+        if (field.Input?.ChoiceNames is { } choiceNames && index < choiceNames.Count)
+        {
+            return L(choiceNames[index]);
+        }
+
+        return field.Path == "outcome" && action.StepId is { } stepId
+            ? OutcomeName(stepId, value)
+            : StepNames.TryGetValue(value, out var stepName) ? stepName : names.Option(value);
+    }
+
+    /// <summary>An outcome of a step as the definition labels it; the page text's words where it gives none.</summary>
+    public string OutcomeName(string stepId, string outcome) =>
+        Definition.StepsById.TryGetValue(stepId, out var step) && step.Outcomes.TryGetValue(outcome, out var o) && o.Label is { } label
+            ? L(label)
+            : names.Option(outcome);
+
+    /// <summary>
+    /// The lines under a typed field: its help (or the names it must include), whether it is needed one per line, and
+    /// the outcomes it belongs to when not every one.
+    /// </summary>
+    public IReadOnlyList<string> FieldHelp(ActionView action, ActionInputView input)
+    {
+        var lines = new List<string>();
+        if (input.Kind == "names")
+        {
+            lines.Add(text["FieldNamesOnePerLine"].Value);
+        }
+
+        if (input.Help is { } help)
+        {
+            lines.Add(L(help));
+        }
+
+        if (input.For is { Count: > 0 } outcomes && action.StepId is { } stepId)
+        {
+            lines.Add(text[input.RequiredFor.Count > 0 ? "FieldForOutcomesRequired" : "FieldForOutcomes", string.Join("、", outcomes.Select(o => "「" + OutcomeName(stepId, o) + "」"))].Value);
+        }
+
+        return lines;
+    }
 
     /// <summary>The key a form is drawn with: the posted one for the refused form (a retry is the same request), else a new one.</summary>
     public string KeyFor(ActionView action) => PostedForm == ActionForms.FormId(action) && PostedKey is { } key ? key : FormKey.New();
