@@ -42,6 +42,53 @@ public sealed class EventText(IStringLocalizer<PageText> text, Names names)
 
     private static string Yuan(decimal amount) => PageFormat.Money(amount);
 
+    /// <summary>An outcome as the definition labels it; the page text's words where it gives none.</summary>
+    private string Outcome(WorkflowDefinition definition, string stepId, string outcome) =>
+        definition.StepsById.TryGetValue(stepId, out var step) && step.Outcomes.TryGetValue(outcome, out var o) && o.Label is { } label
+            ? AppPageModel.L(label)
+            : names.Option(outcome);
+
+    /// <summary>A source as the definition names it; the page text's words where it does not.</summary>
+    private string Source(WorkflowDefinition definition, string source) =>
+        definition.Sources.FirstOrDefault(s => s.Id == source) is { } named ? AppPageModel.L(named.Name) : names.Option(source);
+
+    /// <summary>
+    /// A typed form's values in the form's order, labelled as the definition labels them: names listed, yes or no, a
+    /// choice by its name; long texts among the texts, the rest among the facts. A value the form does not know is shown
+    /// under its id.
+    /// </summary>
+    private void FormLines(FormDefinition form, IReadOnlyDictionary<string, string> values, List<(string, string)> details, List<(string, string)> texts)
+    {
+        foreach (var field in form.Fields.Where(f => values.ContainsKey(f.Id)))
+        {
+            var value = values[field.Id];
+            var label = AppPageModel.L(field.Name);
+            switch (field.Type)
+            {
+                case FieldType.LongText:
+                    texts.Add((label, value));
+                    break;
+                case FieldType.Names:
+                    details.Add((label, string.Join("、", FormCheck.NamesOf(value))));
+                    break;
+                case FieldType.Boolean:
+                    details.Add((label, T(value == "true" ? "Choice.yes" : "Choice.no")));
+                    break;
+                case FieldType.Choice:
+                    details.Add((label, field.Options.FirstOrDefault(o => o.Id == value) is { } option ? AppPageModel.L(option.Name) : value));
+                    break;
+                default:
+                    details.Add((label, value));
+                    break;
+            }
+        }
+
+        foreach (var (id, value) in values.Where(v => form.Field(v.Key) is null).OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            details.Add((id, value));
+        }
+    }
+
     private EventLine Line(string proposalId, WorkflowDefinition definition, RecordedEvent e, string hash, int entry)
     {
         var details = new List<(string, string)>();
@@ -52,9 +99,25 @@ public sealed class EventText(IStringLocalizer<PageText> text, Names names)
         string sentence;
         switch (e.Data)
         {
-            case ProposalStarted s:
-                sentence = T("Ev.ProposalStarted", s.Title, names.Area(s.VillagePath), names.Category(s.Category), Yuan(s.AmountYuan), names.Option(s.Source));
+            case ProposalStarted s when s.Form is { Count: > 0 } form:
+                // A procedure with a start form (a dispute and its parties) is registered, not proposed: its own name, no amount.
+                sentence = T("Ev.CaseStarted", AppPageModel.L(definition.Name), s.Title, names.Area(s.VillagePath), names.Category(s.Category), Source(definition, s.Source));
                 texts.Add((T("Summary"), s.Summary));
+                FormLines(definition.StartForm, form, details, texts);
+                break;
+            case ProposalStarted s:
+                sentence = T("Ev.ProposalStarted", s.Title, names.Area(s.VillagePath), names.Category(s.Category), Yuan(s.AmountYuan), Source(definition, s.Source));
+                texts.Add((T("Summary"), s.Summary));
+                break;
+            case EntryRecorded s:
+                var entryForm = definition.StepsById.TryGetValue(s.StepId, out var entryStep) && entryStep.Entries.TryGetValue(s.Entry, out var entryDefinition)
+                    ? entryDefinition : null;
+                var facts = new List<(string, string)>();
+                FormLines(entryForm?.Form ?? FormDefinition.Empty, s.Form, facts, texts);
+                var entryName = entryForm is null ? s.Entry : AppPageModel.L(entryForm.Name);
+                sentence = facts.Count == 0
+                    ? T("Ev.EntryRecordedBare", entryName)
+                    : T("Ev.EntryRecorded", entryName, string.Join("；", facts.Select(f => $"{f.Item1} {f.Item2}")));
                 break;
             case StepEntered s:
                 sentence = entry > 1 ? T("Ev.StepEnteredAgain", Step(definition, s.StepId), entry) : T("Ev.StepEntered", Step(definition, s.StepId));
@@ -63,7 +126,12 @@ public sealed class EventText(IStringLocalizer<PageText> text, Names names)
                 sentence = T("Ev.StepSkipped", Step(definition, s.StepId));
                 break;
             case TaskCompleted s:
-                sentence = T("Ev.TaskCompleted", Step(definition, s.StepId), names.Option(s.Outcome));
+                sentence = T("Ev.TaskCompleted", Step(definition, s.StepId), Outcome(definition, s.StepId, s.Outcome));
+                if (s.Form is { Count: > 0 } taskForm && definition.StepsById.TryGetValue(s.StepId, out var taskStep))
+                {
+                    FormLines(taskStep.Form, taskForm, details, texts);
+                }
+
                 AddText(texts, "Note", s.Note);
                 break;
             case MeetingRecorded m:

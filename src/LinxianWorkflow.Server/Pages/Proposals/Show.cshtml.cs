@@ -32,6 +32,12 @@ public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText
 
     public Diagram Diagram { get; private set; } = null!;
 
+    /// <summary>The proposal's source as its definition names it.</summary>
+    public string SourceName { get; private set; } = "";
+
+    /// <summary>The proposal's category as its profile names it.</summary>
+    public string CategoryName { get; private set; } = "";
+
     /// <summary>How often the history entered the current step.</summary>
     public int Attempt { get; private set; }
 
@@ -198,6 +204,9 @@ public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText
             "answer-objection" or "rule-on-objection" or "escalate-objection" when action.ObjectionId is { } o =>
                 [.. objections.Where(l => ObjectionOf(l.Sequence) == o)],
             "answer-rehearing" => [.. Lines.Where(l => l.Kind is "RehearingDemanded" or "MeetingRecorded").TakeLast(3)],
+            // A typed form decides on the records kept so far: the parties registered, each session's record, earlier forms.
+            "complete-task" or "record-entry" =>
+                [.. Lines.Where(l => l.Kind == nameof(EntryRecorded) || (l.Kind is nameof(ProposalStarted) or nameof(TaskCompleted) && l.Details.Count > 0))],
             "review" or "countersign" or "publish" or "intervene" or "close-disclosure" =>
                 [.. Lines.Where(l => l.Kind is "MeetingRecorded" or "TaskCompleted" or "StepReviewed" or "ConcernRaised" or "DocumentAttached"
                     or "ObjectionLodged" or "ObjectionAnswered" or "ObjectionRuled" or "DisclosureCountersigned")],
@@ -215,6 +224,10 @@ public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText
         View = await sender.Send(new GetProposal(Caller, id), ct);
         History = await sender.Send(new GetHistory(Caller, id), ct);
         Definition = library.Catalog.Definitions.Values.First(d => d.Key == View.Definition);
+        SourceName = Definition.Sources.FirstOrDefault(s => s.Id == View.Source) is { } source ? L(source.Name) : names.Option(View.Source);
+        CategoryName = library.Catalog.Profiles.GetValueOrDefault($"{Definition.Id}/{View.Profile}")?.Categories.GetValueOrDefault(View.Category) is { } category
+            ? L(category.Name)
+            : names.Category(View.Category);
         var decoded = History.Events.Select(e => (Event: EventCodec.Decode(e.RecordText), e.Hash)).ToList();
         foreach (var (e, _) in decoded)
         {
