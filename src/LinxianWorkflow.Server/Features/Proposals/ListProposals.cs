@@ -9,7 +9,7 @@ public sealed record ListProposals(Caller Caller, ProposalFilter Filter) : IQuer
 
 public sealed record ProposalSummary(
     string Id, string Title, string VillageCode, string VillageName, string TownshipCode, string TownshipName, string Category, decimal AmountYuan, string Status, string? Result,
-    string CurrentStep, int Version, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DueAt, bool Overdue);
+    string CurrentStep, int Version, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DueAt, bool Overdue, string? Definition = null);
 
 public sealed class ListProposalsHandler(ProposalQueries store, AreaRegistry areas) : IQueryHandler<ListProposals, IReadOnlyList<ProposalSummary>>
 {
@@ -17,6 +17,6 @@ public sealed class ListProposalsHandler(ProposalQueries store, AreaRegistry are
     {
         var rows = await store.ListAsync(query.Filter, query.Caller.ReadScopes, cancellationToken);
         return [.. rows.Select(r => new ProposalSummary(r.Id, r.Title, r.VillageCode, areas.ShortName(r.VillageCode), r.TownshipCode, areas.ShortName(r.TownshipCode), r.Category, r.AmountFen / 100m, r.Status, r.Result,
-            r.CurrentStep, r.Version, r.StartedAt, r.UpdatedAt, r.DueAt, r.Overdue))];
+            r.CurrentStep, r.Version, r.StartedAt, r.UpdatedAt, r.DueAt, r.Overdue, r.DefinitionKey))];
     }
 }
