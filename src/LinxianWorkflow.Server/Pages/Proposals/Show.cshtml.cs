@@ -205,7 +205,7 @@ public sealed class ShowModel(ISender sender, WorkflowLibrary library, EventText
                 [.. objections.Where(l => ObjectionOf(l.Sequence) == o)],
             "answer-rehearing" => [.. Lines.Where(l => l.Kind is "RehearingDemanded" or "MeetingRecorded").TakeLast(3)],
             // A typed form decides on the records kept so far: the parties registered, each session's record, earlier forms.
-            "complete-task" or "record-entry" =>
+            "complete-task" =>
                 [.. Lines.Where(l => l.Kind == nameof(EntryRecorded) || (l.Kind is nameof(ProposalStarted) or nameof(TaskCompleted) && l.Details.Count > 0))],
             "review" or "countersign" or "publish" or "intervene" or "close-disclosure" =>
                 [.. Lines.Where(l => l.Kind is "MeetingRecorded" or "TaskCompleted" or "StepReviewed" or "ConcernRaised" or "DocumentAttached"

@@ -202,6 +202,44 @@ public abstract class MediationTests<TService>(TService service) : IClassFixture
             .GetProperty("choices").EnumerateArray().Select(c => c.GetString()!)];
 
     [Fact]
+    public async Task One_who_may_start_both_procedures_chooses_one_by_a_link_and_gets_its_form()
+    {
+        var admin = await service.TokenFor("admin");
+        var name = "tj-both-" + Guid.NewGuid().ToString("N")[..8];
+        var grants = new[] { new { role = SiyiRoles.PartySecretary, scope = Xiwan }, new { role = MediationRoles.Chair, scope = Xiwan } };
+        var created = await service.Api.Post("/api/users", new { userName = name, displayName = "孙书记", grants, password = "linxian-demo" }, admin);
+        Assert.True(created.Code == 201, created.ToString());
+        using var both = new PageSession(service.Server.Url);
+        await both.SignInAsync(name);
+
+        // The configured procedure first, drawn without a start form; the other one a link away.
+        var first = await both.GetAsync("/proposals/new");
+        Assert.Equal("siyi-liangkai", first.Document.QuerySelector("form#new-proposal")!.GetAttribute("data-procedure"));
+        Assert.Null(first.Document.QuerySelector("form#new-proposal textarea[name='form.parties']"));
+        var link = first.Document.QuerySelector("nav.procedures a[data-procedure=renmin-tiaojie]")!;
+        Assert.Equal("/proposals/new?procedure=renmin-tiaojie", link.GetAttribute("href"));
+        Assert.Contains("人民调解", link.TextContent, StringComparison.Ordinal);
+        var other = await both.GetAsync(link.GetAttribute("href")!);
+        var form = other.Document.QuerySelector("form#new-proposal")!;
+        Assert.Equal(Procedure, form.GetAttribute("data-procedure"));
+        Assert.Equal(Procedure, form.QuerySelector("input[name=procedure]")!.GetAttribute("value"));
+        Assert.NotNull(form.QuerySelector("textarea[name='form.parties']"));
+        Assert.Contains("口头申请", form.QuerySelector("select[name='form.applicationForm']")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("邻里纠纷", first.Document.QuerySelector("select[name=category]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("邻里纠纷", form.QuerySelector("select[name=category]")!.TextContent, StringComparison.Ordinal);
+
+        // A start form refused (one party) comes back with the procedure and what was typed.
+        var fields = PageSession.Fields(form);
+        fields.AddRange([new("villagePath", Xiwan), new("title", "一方申请"), new("summary", "只有一方。"), new("category", "debt"),
+            new("amountYuan", "0"), new("source", "party-application"), new("form.parties", "钱七"), new("form.applicationForm", "")]);
+        var refused = await both.PostAsync("/proposals/new", fields);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Contains("form.min-count", refused.Html, StringComparison.Ordinal);
+        Assert.Equal(Procedure, refused.Document.QuerySelector("form#new-proposal")!.GetAttribute("data-procedure"));
+        Assert.Equal("钱七", refused.Document.QuerySelector("textarea[name='form.parties']")!.TextContent);
+    }
+
+    [Fact]
     public async Task The_case_page_shows_the_parties_and_the_session_record_beside_the_form_that_decides()
     {
         var people = await PeopleAsync();
