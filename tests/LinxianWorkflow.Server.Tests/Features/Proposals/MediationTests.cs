@@ -288,7 +288,11 @@ public abstract class MediationTests<TService>(TService service) : IClassFixture
         Assert.True(recorded.Status == HttpStatusCode.Redirect, recorded.Html);
 
         // Before the agreement form: the parties registered and the session's record, with who signed it.
-        page = await mediator.GetAsync($"/proposals/{Uri.EscapeDataString(id)}");
+        page = await mediator.GetAsync(recorded.Response.Headers.Location!.OriginalString);
+        Assert.Contains("记录「调解笔录」：调解日期 2026-12-02", page.Document.QuerySelector("p.done")!.TextContent, StringComparison.Ordinal);
+        var ids = page.Document.QuerySelectorAll("[id]").Select(e => e.Id!).ToList();
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(page.Document.QuerySelectorAll("label[for]"), label => Assert.NotNull(page.Document.GetElementById(label.GetAttribute("for")!)));
         var decide = page.Document.QuerySelector("#f-complete-task")!;
         var basis = decide.QuerySelector(".decides")!.TextContent;
         Assert.Contains("记录「调解笔录」", basis, StringComparison.Ordinal);
