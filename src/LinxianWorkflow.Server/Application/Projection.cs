@@ -166,6 +166,11 @@ public static class Projection
                 .Where(r => r is not (Roles.Public or Roles.System));
 
         var start = decision.State.Start!;
+        // A non-public procedure's notices (people's mediation) travel through group robots, working mailboxes and an SMS
+        // provider like any other: they name the procedure, the case's number and the step, never the title, the parties or
+        // what someone typed. The case itself is one click away, behind sign-in (docs/api.md, "What is public").
+        object subject = definition.Public ? start.Title : ServerText.Get("NotifyPrivateSubject", definition.Name, start.ProposalId);
+        object Typed(string text) => definition.Public ? text : ServerText.Get("NotifyPrivateSignIn");
         var list = new List<NotificationRow>();
         // The text's arguments are kept with it: an SMS is a registered template filled with them (docs/operations.md).
         void Tell(string kind, string stepId, IEnumerable<string> roles, string key, params object[] args)
@@ -196,31 +201,40 @@ public static class Projection
                         .Where(t => t.StepId == reminder.StepId && t.ObjectionId == reminder.ObjectionId && t.Purpose == TimerPurpose.Deadline)
                         .Select(t => (DateTimeOffset?)t.DueAt).Min();
                     Tell("reminder", step.Id, Actors(before, step.Id, reminder.ObjectionId),
-                        "NotifyReminder", start.Title, step.Name, deadline is { } d ? Engine.Time.ChinaTime.Display(d) : "—");
+                        "NotifyReminder", subject, step.Name, deadline is { } d ? Engine.Time.ChinaTime.Display(d) : "—");
                     break;
                 case DeadlineEscalated escalated when before.Timers.TryGetValue(escalated.TimerId, out var timer):
                     var late = definition.Step(escalated.StepId);
                     Tell("escalated", late.Id, [.. Actors(before, late.Id, timer.ObjectionId), .. definition.OversightRoles],
-                        "NotifyEscalated", start.Title, late.Name, Engine.Time.ChinaTime.Display(timer.DueAt));
+                        "NotifyEscalated", subject, late.Name, Engine.Time.ChinaTime.Display(timer.DueAt));
                     break;
                 case MeetingRecorded { EmergencyNotice: true } meeting:
                     // The profile's emergency exception to a notice period is allowed, recorded, and flagged for the township.
                     Tell("emergency-notice", meeting.StepId, definition.OversightRoles,
-                        "NotifyEmergencyNotice", start.Title, definition.Step(meeting.StepId).Name, meeting.Record.EmergencyReason ?? "");
+                        "NotifyEmergencyNotice", subject, definition.Step(meeting.StepId).Name, Typed(meeting.Record.EmergencyReason ?? ""));
                     break;
                 case ObjectionAnswered answered:
                     // The villager who lodged it, by the phone number they left, if any (the dispatcher looks it up when it sends).
-                    Tell(ObjectorNotices.Answered, answered.StepId, [Roles.Public], "NotifyObjectorAnswered", start.Title, answered.ObjectionId);
+                    Tell(ObjectorNotices.Answered, answered.StepId, [Roles.Public], "NotifyObjectorAnswered", subject, answered.ObjectionId);
                     break;
                 case ObjectionEscalated objection:
                     Tell("objection-escalated", objection.StepId, [.. Actors(decision.State, objection.StepId, objection.ObjectionId), .. definition.OversightRoles],
-                        "NotifyObjectionEscalated", start.Title, objection.ObjectionId, objection.Reason);
-                    Tell(ObjectorNotices.Escalated, objection.StepId, [Roles.Public], "NotifyObjectorEscalated", start.Title, objection.ObjectionId);
+                        "NotifyObjectionEscalated", subject, objection.ObjectionId, Typed(objection.Reason));
+                    Tell(ObjectorNotices.Escalated, objection.StepId, [Roles.Public], "NotifyObjectorEscalated", subject, objection.ObjectionId);
                     break;
                 case ConcernRaised concern:
                     // The supervision committee's concern goes to the oversight and to those who answer the supervision committee.
-                    Tell("concern", concern.StepId, [.. definition.OversightRoles, .. definition.Rehearing?.AnswerRoles ?? []],
-                        "NotifyConcern", start.Title, definition.Step(concern.StepId).Name, concern.Text);
+                    if (definition.Public)
+                    {
+                        Tell("concern", concern.StepId, [.. definition.OversightRoles, .. definition.Rehearing?.AnswerRoles ?? []],
+                            "NotifyConcern", subject, definition.Step(concern.StepId).Name, concern.Text);
+                    }
+                    else
+                    {
+                        // Named as the definition names its concern (a dispute that may turn violent), not as the supervision committee's.
+                        Tell("concern", concern.StepId, [.. definition.OversightRoles, .. definition.Rehearing?.AnswerRoles ?? []],
+                            "NotifyPrivateConcern", subject, definition.Concern?.Name ?? definition.Step(concern.StepId).Name, definition.Step(concern.StepId).Name);
+                    }
                     break;
                 default:
                     break;

@@ -75,7 +75,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal("ended", row.Status);
         Assert.Equal(stored[^1].Hash, row.LastHash.Trim());
         Assert.All(await new TimerQueries(Store).OfProposalAsync(id), t => Assert.NotEqual("pending", t.Status));
-        Assert.Equal(2, (await new DisclosureQueries(Store).OfVillageAsync("141124109207")).Count(d => d.InstanceId == id && d.ClosedAt is not null));
+        Assert.Equal(2, (await new DisclosureQueries(Store, Library).OfVillageAsync("141124109207")).Count(d => d.InstanceId == id && d.ClosedAt is not null));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public abstract class StoreContractTests : IAsyncLifetime
             Assert.True(t.Visit > 0 && t.DueAt > started && t.CreatedAt >= started);
         });
 
-        var disclosures = new DisclosureQueries(Store);
+        var disclosures = new DisclosureQueries(Store, Library);
         var posted = (await disclosures.OfVillageAsync("141124109207")).Where(d => d.InstanceId == ended).ToList();
         Assert.Equal(2, posted.Count);
         Assert.All(posted, d =>

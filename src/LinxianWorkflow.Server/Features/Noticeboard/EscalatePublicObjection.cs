@@ -18,13 +18,15 @@ public sealed record EscalatePublicObjection(string ProposalId, string ReceiptNu
 
 public sealed record EscalationReceipt(string ProposalId, string ReceiptNumber, int EventSequence, string EventHash);
 
-public sealed class EscalatePublicObjectionHandler(Database store, ProposalRunner runner, PersonalDataKey personal, ObjectionLimit limit) : ICommandHandler<EscalatePublicObjection, EscalationReceipt>
+public sealed class EscalatePublicObjectionHandler(Database store, WorkflowLibrary library, ProposalRunner runner, PersonalDataKey personal, ObjectionLimit limit) : ICommandHandler<EscalatePublicObjection, EscalationReceipt>
 {
     public async ValueTask<EscalationReceipt> Handle(EscalatePublicObjection command, CancellationToken cancellationToken)
     {
         await limit.TakeAsync(command.RemoteAddress, cancellationToken);
-        var proposal = await store.GetProposalAsync(command.ProposalId, cancellationToken)
-            ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", command.ProposalId);
+        // A proposal on a non-public definition (people's mediation) is, to the public, one that does not exist.
+        var proposal = await store.GetProposalAsync(command.ProposalId, cancellationToken) is { } found && library.IsPublic(found.DefinitionKey)
+            ? found
+            : throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", command.ProposalId);
         var result = await runner.RunAsync(command.ProposalId, Actor.Villager(personal.Pseudonym(command.RemoteAddress)),
             new EscalateObjection(proposal.CurrentStep, command.ReceiptNumber, command.Form.Reason), null, cancellationToken);
         var escalated = result.Events.First(e => e.Type == nameof(ObjectionEscalated));

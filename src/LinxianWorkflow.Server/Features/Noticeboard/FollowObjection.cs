@@ -54,7 +54,7 @@ public sealed class FollowObjectionHandler(Database store, WorkflowLibrary libra
         }
 
         var row = proposalId is null ? null : await store.GetProposalAsync(proposalId, cancellationToken);
-        if (row is null)
+        if (row is null || !library.IsPublic(row.DefinitionKey))
         {
             throw unknown;
         }

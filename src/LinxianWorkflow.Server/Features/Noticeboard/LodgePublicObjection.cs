@@ -21,13 +21,15 @@ public sealed record LodgePublicObjection(string ProposalId, ObjectionForm Form,
 
 public sealed record ObjectionReceipt(string ProposalId, string ReceiptNumber, int EventSequence, string EventHash);
 
-public sealed class LodgePublicObjectionHandler(Database store, ProposalRunner runner, PersonalDataKey personal, ObjectionLimit limit, TimeProvider time) : ICommandHandler<LodgePublicObjection, ObjectionReceipt>
+public sealed class LodgePublicObjectionHandler(Database store, WorkflowLibrary library, ProposalRunner runner, PersonalDataKey personal, ObjectionLimit limit, TimeProvider time) : ICommandHandler<LodgePublicObjection, ObjectionReceipt>
 {
     public async ValueTask<ObjectionReceipt> Handle(LodgePublicObjection command, CancellationToken cancellationToken)
     {
         await limit.TakeAsync(command.RemoteAddress, cancellationToken);
-        var proposal = await store.GetProposalAsync(command.ProposalId, cancellationToken)
-            ?? throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", command.ProposalId);
+        // A proposal on a non-public definition (people's mediation) is, to the public, one that does not exist.
+        var proposal = await store.GetProposalAsync(command.ProposalId, cancellationToken) is { } found && library.IsPublic(found.DefinitionKey)
+            ? found
+            : throw ServerText.Problem(StatusCodes.Status404NotFound, "proposal.not-found", "ProposalNotFound", command.ProposalId);
         var receipt = "YY" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5));
 
         var contact = command.Form.Contact?.Trim() is { Length: > 0 } given ? given : null;
