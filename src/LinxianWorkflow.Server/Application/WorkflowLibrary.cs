@@ -32,7 +32,6 @@ public sealed class WorkflowLibrary
         var (catalog, errors) = WorkflowCatalog.LoadFolder(Folder);
         Catalog = catalog ?? throw new InvalidOperationException(
             $"The workflow definitions in {Folder} do not load:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
-        PublicKeys = [.. Catalog.Definitions.Values.Where(d => d.Public).Select(d => d.Key).Order(StringComparer.Ordinal)];
     }
 
     public string Folder { get; }
@@ -41,21 +40,6 @@ public sealed class WorkflowLibrary
 
     /// <summary>The procedure new proposals start on when the request names none.</summary>
     public string DefaultDefinition => _options.Definition;
-    /// <summary>
-    /// The keys ("id@version") of the definitions whose instances may be shown to the public (every public surface filters
-    /// <c>proposals.definition_key</c> by these: a people's mediation case never appears on a noticeboard or in open data).
-    /// </summary>
-    public IReadOnlyList<string> PublicKeys { get; }
-
-    /// <summary>The procedure new proposals start on when none is named (the "Workflows:Definition" setting).</summary>
-    public string DefaultProcedure => _options.Definition;
-
-    /// <summary>True when an instance on <paramref name="definitionKey"/> may be shown to the public; false for a key this node does not hold.</summary>
-    public bool IsPublic(string definitionKey) => Catalog.Definitions.GetValueOrDefault(definitionKey)?.Public ?? false;
-
-    /// <summary>The keys ("id@version") of every version of the procedure <paramref name="procedureId"/>.</summary>
-    public IReadOnlyList<string> KeysOf(string procedureId) =>
-        [.. Catalog.Definitions.Values.Where(d => d.Id == procedureId).Select(d => d.Key).Order(StringComparer.Ordinal)];
 
     public (WorkflowDefinition Definition, RuleProfile Profile) ForNewProposal(string villagePath, string? definitionId = null)
     {

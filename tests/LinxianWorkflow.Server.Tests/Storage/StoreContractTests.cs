@@ -133,9 +133,13 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Contains("141124109207", await disclosures.VillagesAsync());
 
         var overview = new OverviewQueries(Store);
-        var standing = await overview.StandingCountsAsync(["141124109"]);
-        Assert.Contains(standing, s => s.Step == listed.CurrentStep && s.Status == "running" && s.Category == "public-welfare" && s.Band == 1 && s.N >= 1);
+        var standing = await overview.StandingCountsAsync(["141124109"], [listed.DefinitionKey]);
+        Assert.Contains(standing, s => s.Township == "141124109" && s.Step == listed.CurrentStep && s.Status == "running" && s.Category == "public-welfare" && s.Band == 1 && s.N >= 1);
+        Assert.Empty(await overview.StandingCountsAsync(["141124109"], ["no-such-procedure@1"]));
         Assert.Contains(await overview.TallyCountsAsync(null), t => t.Metric.Length > 0 && t.StepId.Length > 0 && t.N > 0);
+        // The ended walk took its days from start to end: one bucket of tenths of a day holds it.
+        var closing = await overview.CloseTimesAsync(["141124109"], [listed.DefinitionKey]);
+        Assert.Contains(closing, c => c.Bucket > 0 && c.N >= 1);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace LinxianWorkflow.Server.Features.Noticeboard;
 
 /// <summary>
 /// The published disclosures: a village's noticeboard, the search by title, one notice, and the open-data export. Every
-/// statement reads only proposals on a public definition (<see cref="WorkflowLibrary.PublicKeys"/>): whatever a
+/// statement reads only proposals on a public definition (<see cref="PublicProcedures.PublicKeys"/>): whatever a
 /// non-public procedure wrote, it is never read here.
 /// </summary>
 public sealed class DisclosureQueries(Database store, WorkflowLibrary library)
@@ -17,7 +17,7 @@ public sealed class DisclosureQueries(Database store, WorkflowLibrary library)
         "FROM disclosures d JOIN proposals p ON p.id = d.instance_id LEFT JOIN log_leaves l ON l.instance_id = d.instance_id AND l.seq = d.event_seq " +
         $"WHERE {store.AnyOf("p.definition_key", "publicKeys")} ";
 
-    private string[] PublicKeys => [.. library.PublicKeys];
+    private string[] PublicKeys => library.PublicKeys();
 
     /// <summary>A village's disclosures, newest first (the latest 200: its noticeboard).</summary>
     public async Task<List<DisclosureRow>> OfVillageAsync(string villageCode, CancellationToken ct = default)

@@ -11,7 +11,10 @@ namespace LinxianWorkflow.Server.Features.Overview;
 /// administrators their county (or one of its townships, <paramref name="Township"/>); anyone else is refused. Read from
 /// aggregates over the proposals table's indexes and the counters the projection keeps, never a scan of the histories.
 /// </summary>
-public sealed record GetOverview(Caller Caller, string? Township) : IQuery<OverviewData>, ICallerMessage
+/// <param name="Caller">Who asks.</param>
+/// <param name="Township">One township of the caller's to narrow to, or null.</param>
+/// <param name="Procedure">The procedure counted (a definition id); null for the one new proposals start on.</param>
+public sealed record GetOverview(Caller Caller, string? Township, string? Procedure = null) : IQuery<OverviewData>, ICallerMessage
 {
     /// <summary>The roles whose grant opens the overview: a township reviewer's township; an auditor's or administrator's county.</summary>
     public static bool IsFor(Caller caller) => caller.Grants.Any(g => AboveVillage(g.Role));
@@ -26,21 +29,33 @@ public sealed record GetOverview(Caller Caller, string? Township) : IQuery<Overv
 /// <summary>
 /// What the overview shows, for the county or township <c>AreaCode</c> ("" for several), narrowed to <c>Township</c> when asked;
 /// <c>Choices</c> are the townships the caller may narrow to (a county-level caller's county; a reviewer's own when more than one);
-/// <c>Steps</c> are the procedure's steps in the order it writes them.
+/// <c>Procedure</c> is the procedure counted (its newest version) and <c>Procedures</c> those the caller may choose from;
+/// <c>Steps</c> are the procedure's steps in the order it writes them. Only counts: no title, party or typed text of any
+/// proposal (a people's mediation case is counted here and shown nowhere public).
 /// </summary>
 public sealed record OverviewData(
     string AreaCode,
     string? Township,
     IReadOnlyList<Area> Choices,
+    WorkflowDefinition Procedure,
+    IReadOnlyList<WorkflowDefinition> Procedures,
     IReadOnlyList<string> Steps,
     IReadOnlyList<StandingCount> Standing,
     IReadOnlyList<OverdueCount> Overdue,
     IReadOnlyList<StepTime> StepTimes,
+    CloseTime Closing,
     IReadOnlyList<DisclosureTimeliness> Disclosures,
-    ObjectionCounts Objections);
+    ObjectionCounts Objections)
+{
+    /// <summary>True when the procedure has disclosure steps (and so disclosures closed on time and objections to count).</summary>
+    public bool Discloses => Procedure.Steps.Any(s => s.Kind == StepKind.Disclosure);
+}
 
 /// <summary>How long a step stayed open (whole tenths of a day, nearest-rank percentiles) against the profile's deadline for it.</summary>
 public sealed record StepTime(string StepId, long Count, decimal MedianDays, decimal P90Days, int? DeadlineDays, bool WorkingDays);
+
+/// <summary>How long the ended proposals took from start to end (whole tenths of a day, nearest-rank percentiles).</summary>
+public sealed record CloseTime(long Count, decimal MedianDays, decimal P90Days);
 
 public sealed record DisclosureTimeliness(string StepId, long OnTime, long Late);
 
@@ -51,12 +66,20 @@ public sealed class GetOverviewHandler(OverviewQueries store, AreaRegistry areas
     public async ValueTask<OverviewData> Handle(GetOverview query, CancellationToken cancellationToken)
     {
         var (area, townships, choices) = Scope(query.Caller, query.Township);
-        var (definition, profile) = library.ForNewProposal(areas.PathOf(area));
-        // Three statements on three connections at once: the county's two aggregates take about the same time.
-        var standingQuery = store.StandingCountsAsync(townships, cancellationToken);
-        var overdueQuery = store.OverdueCountsAsync(townships, cancellationToken);
-        var talliesQuery = store.TallyCountsAsync(townships, cancellationToken);
-        var (standing, overdue, tallies) = (await standingQuery, await overdueQuery, await talliesQuery);
+        // The procedure asked for (404 naming it when there is none), on the profile the area runs it on.
+        var (definition, profile) = library.ForNewProposal(areas.PathOf(area), query.Procedure is { Length: > 0 } asked ? asked : null);
+        var keys = library.KeysOf(definition.Id);
+        // The counters are kept per step id: those of this procedure's steps that can be left (an end step never is; two
+        // procedures share no other step id, which OverviewTests checks).
+        var stepIds = library.Catalog.Definitions.Values.Where(d => d.Id == definition.Id)
+            .SelectMany(d => d.Steps).Where(s => s.Kind != StepKind.End).Select(s => s.Id).Distinct(StringComparer.Ordinal).ToArray();
+        // Four statements on four connections at once: the county's aggregates take about the same time.
+        var standingQuery = store.StandingCountsAsync(townships, keys, cancellationToken);
+        var overdueQuery = store.OverdueCountsAsync(townships, keys, cancellationToken);
+        var talliesQuery = store.TallyCountsAsync(townships, stepIds, cancellationToken);
+        var closingQuery = store.CloseTimesAsync(townships, keys, cancellationToken);
+        var (standing, overdue, tallies, closing) = (await standingQuery, await overdueQuery, await talliesQuery, await closingQuery);
+        var closed = closing.OrderBy(c => c.Bucket).Select(c => (c.Bucket, c.N)).ToList();
 
         // Steps in the order the procedure writes them (steps of older versions after them).
         var order = definition.Steps.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
@@ -77,7 +100,9 @@ public sealed class GetOverviewHandler(OverviewQueries store, AreaRegistry areas
             .OrderBy(g => Order(g.Key))
             .Select(g => new DisclosureTimeliness(g.Key, g.Where(t => t.Bucket == 1).Sum(t => t.N), g.Where(t => t.Bucket == 0).Sum(t => t.N)))
             .ToList();
-        return new OverviewData(area, query.Township is { Length: > 0 } ? area : null, choices, [.. definition.Steps.Select(s => s.Id)], standing, overdue, stepTimes, disclosures, new ObjectionCounts(
+        return new OverviewData(area, query.Township is { Length: > 0 } ? area : null, choices, definition, library.Catalog.Procedures,
+            [.. definition.Steps.Select(s => s.Id)], standing, overdue, stepTimes,
+            new CloseTime(closed.Sum(c => c.N), Percentile(closed, 50), Percentile(closed, 90)), disclosures, new ObjectionCounts(
             Sum(OverviewTally.ObjectionLodged), Sum(OverviewTally.ObjectionAnswered), Sum(OverviewTally.ObjectionEscalated), Sum(OverviewTally.ObjectionUpheld)));
     }
 

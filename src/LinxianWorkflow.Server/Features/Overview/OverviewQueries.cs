@@ -7,9 +7,10 @@ using LinxianWorkflow.Server.Storage;
 
 namespace LinxianWorkflow.Server.Features.Overview;
 
-/// <summary>Proposals counted by where they stand: step, status and result, category and amount band.</summary>
+/// <summary>Proposals counted by where they stand: township, step, status and result, category and amount band.</summary>
 public sealed class StandingCount
 {
+    public string Township { get; set; } = "";
     public string Step { get; set; } = "";
     public string Status { get; set; } = "";
     public string? Result { get; set; }
@@ -23,6 +24,13 @@ public sealed class OverdueCount
 {
     public string Township { get; set; } = "";
     public string Village { get; set; } = "";
+    public long N { get; set; }
+}
+
+/// <summary>Ended proposals that took <see cref="Bucket"/> tenths of a day from start to end.</summary>
+public sealed class CloseTimeCount
+{
+    public int Bucket { get; set; }
     public long N { get; set; }
 }
 
@@ -46,8 +54,11 @@ public sealed class OverviewQueries(Database store)
     /// <summary>The upper limits of the amount bands in yuan (the last band has none): band i holds amounts below limit i.</summary>
     public static readonly IReadOnlyList<long> AmountBandLimitsYuan = [10_000, 50_000, 200_000, 1_000_000];
 
-    /// <summary>Proposals of <paramref name="townships"/> (null: everywhere) by step, status, result, category and amount band: one index-only aggregate.</summary>
-    public async Task<List<StandingCount>> StandingCountsAsync(IReadOnlyCollection<string>? townships, CancellationToken ct = default)
+    /// <summary>
+    /// Proposals of <paramref name="townships"/> (null: everywhere) on the definitions <paramref name="keys"/> ("id@version") by
+    /// township, step, status, result, category and amount band: one index-only aggregate (index proposals_overview_procedure).
+    /// </summary>
+    public async Task<List<StandingCount>> StandingCountsAsync(IReadOnlyCollection<string>? townships, IReadOnlyCollection<string> keys, CancellationToken ct = default)
     {
         var band = new StringBuilder("CASE");
         for (var i = 0; i < AmountBandLimitsYuan.Count; i++)
@@ -57,27 +68,49 @@ public sealed class OverviewQueries(Database store)
 
         band.Append(CultureInfo.InvariantCulture, $" ELSE {AmountBandLimitsYuan.Count} END");
         return await OverviewQueryAsync<StandingCount>(
-            $"SELECT current_step AS step, status, result, category, {band} AS band, COUNT(*) AS n FROM proposals WHERE {{0}} GROUP BY 1, 2, 3, 4, 5",
-            townships, ct);
+            $"SELECT township_code AS township, current_step AS step, status, result, category, {band} AS band, COUNT(*) AS n FROM proposals " +
+            $"WHERE {{0}} AND {store.AnyOf("definition_key", "keys")} GROUP BY 1, 2, 3, 4, 5, 6",
+            townships, ct, keys);
     }
 
-    /// <summary>Running proposals past a deadline, by township and village (a partial index holds exactly these).</summary>
-    public Task<List<OverdueCount>> OverdueCountsAsync(IReadOnlyCollection<string>? townships, CancellationToken ct = default) =>
+    /// <summary>Running proposals on the definitions <paramref name="keys"/> past a deadline, by township and village (a partial index holds exactly these).</summary>
+    public Task<List<OverdueCount>> OverdueCountsAsync(IReadOnlyCollection<string>? townships, IReadOnlyCollection<string> keys, CancellationToken ct = default) =>
         OverviewQueryAsync<OverdueCount>(
-            "SELECT township_code AS township, village_code AS village, COUNT(*) AS n FROM proposals WHERE overdue AND status = 'running' AND {0} GROUP BY township_code, village_code",
-            townships, ct);
+            "SELECT township_code AS township, village_code AS village, COUNT(*) AS n FROM proposals WHERE overdue AND status = 'running' AND {0} " +
+            $"AND {store.AnyOf("definition_key", "keys")} GROUP BY township_code, village_code",
+            townships, ct, keys);
 
-    /// <summary>The overview's counters (<see cref="OverviewTally"/>) summed over <paramref name="townships"/>.</summary>
-    public Task<List<TallyCount>> TallyCountsAsync(IReadOnlyCollection<string>? townships, CancellationToken ct = default) =>
+    /// <summary>
+    /// The overview's counters (<see cref="OverviewTally"/>) summed over <paramref name="townships"/>, of the steps
+    /// <paramref name="stepIds"/> (null: every step). The counters are kept per step, not per procedure: a procedure's are those of its steps.
+    /// </summary>
+    public Task<List<TallyCount>> TallyCountsAsync(IReadOnlyCollection<string>? townships, IReadOnlyCollection<string>? stepIds = null, CancellationToken ct = default) =>
         OverviewQueryAsync<TallyCount>(
-            "SELECT metric, step_id, bucket, CAST(SUM(n) AS bigint) AS n FROM overview_tallies WHERE {0} GROUP BY metric, step_id, bucket",
-            townships, ct);
+            $"SELECT metric, step_id, bucket, CAST(SUM(n) AS bigint) AS n FROM overview_tallies WHERE {{0}} AND {(stepIds is null ? "1 = 1" : store.AnyOf("step_id", "keys"))} " +
+            "GROUP BY metric, step_id, bucket",
+            townships, ct, stepIds);
 
-    private async Task<List<T>> OverviewQueryAsync<T>(string sql, IReadOnlyCollection<string>? townships, CancellationToken ct)
+    /// <summary>
+    /// Ended proposals on the definitions <paramref name="keys"/> by how long they took from start to end, in whole tenths of a
+    /// day (the time to close): a few hundred buckets at most, whatever the number of proposals.
+    /// </summary>
+    public Task<List<CloseTimeCount>> CloseTimesAsync(IReadOnlyCollection<string>? townships, IReadOnlyCollection<string> keys, CancellationToken ct = default)
+    {
+        var days = store.IsPostgres
+            ? "EXTRACT(EPOCH FROM (step_entered_at - started_at)) / 86400"
+            : "(julianday(step_entered_at) - julianday(started_at))";
+        return OverviewQueryAsync<CloseTimeCount>(
+            $"SELECT CAST(FLOOR({days} * 10) AS integer) AS bucket, COUNT(*) AS n FROM proposals WHERE status = 'ended' AND {{0}} " +
+            $"AND {store.AnyOf("definition_key", "keys")} GROUP BY 1",
+            townships, ct, keys);
+    }
+
+    private async Task<List<T>> OverviewQueryAsync<T>(string sql, IReadOnlyCollection<string>? townships, CancellationToken ct, IReadOnlyCollection<string>? keys = null)
     {
         await using var connection = await store.OpenAsync(ct);
         return [.. await connection.QueryAsync<T>(new CommandDefinition(
-            string.Format(CultureInfo.InvariantCulture, sql, townships is null ? "1 = 1" : store.AnyOf("township_code", "townships")), new { townships = townships?.ToArray() }, cancellationToken: ct))];
+            string.Format(CultureInfo.InvariantCulture, sql, townships is null ? "1 = 1" : store.AnyOf("township_code", "townships")),
+            new { townships = townships?.ToArray(), keys = keys?.ToArray() }, cancellationToken: ct))];
     }
 
     /// <summary>

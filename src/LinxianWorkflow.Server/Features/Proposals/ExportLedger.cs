@@ -10,7 +10,7 @@ using Mediator;
 namespace LinxianWorkflow.Server.Features.Proposals;
 
 /// <summary>
-/// 台账: one row per proposal the caller may read, filtered like the search, with readable columns (township and
+/// 台账: one row per proposal of one procedure the caller may read, filtered like the search, with readable columns (township and
 /// village by name, category in words, amount, the date each step of the main path was entered, status, outcome,
 /// days taken, overdue). Read page by page and capped at <see cref="ExportLedgerHandler.MaxRows"/> rows, which the last row says when hit.
 /// </summary>
@@ -40,8 +40,10 @@ public sealed class ExportLedgerHandler(Database store, ProposalQueries proposal
 
     public async ValueTask<Ledger> Handle(ExportLedger query, CancellationToken cancellationToken)
     {
-        // The columns follow the procedure new proposals run on (older versions' steps appear under the same names).
-        var definition = library.ForNewProposal(query.Caller.ReadScopes.FirstOrDefault() ?? "").Definition;
+        // One procedure's proposals (?procedure=, by default the one new proposals start on), its columns from its newest
+        // version (older versions' steps appear under the same names): a people's mediation case never lands in the 四议两公开 台账.
+        var definition = library.ForNewProposal(query.Caller.ReadScopes.FirstOrDefault() ?? "", query.Filter.Procedure).Definition;
+        var filter = query.Filter with { Procedure = definition.Id };
         var steps = definition.MainPath.Where(s => definition.Step(s).Kind != Engine.Definitions.StepKind.End).ToList();
         var categories = library.Catalog.Profiles.Values.SelectMany(p => p.Categories.Values).GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First().Name.Zh);
         var header = new List<string> { "序号", "议题编号", "乡镇", "村（社区）", "议题名称", "类别", "金额（元）", "发起日期" };
@@ -53,7 +55,7 @@ public sealed class ExportLedgerHandler(Database store, ProposalQueries proposal
         var truncated = false;
         for (var offset = 0; ; offset += Page)
         {
-            var page = await proposals.ListAsync(query.Filter with { Limit = Page, Offset = offset }, query.Caller.ReadScopes, cancellationToken);
+            var page = await proposals.ListAsync(filter with { Limit = Page, Offset = offset }, query.Caller.ReadScopes, cancellationToken);
             var entered = await EnteredAsync(page.Select(p => p.Id).ToList(), cancellationToken);
             foreach (var p in page)
             {

@@ -207,6 +207,7 @@ public static class ProposalEndpoints
             From: Parse("from", Date, "yyyy-MM-dd"),
             To: Parse("to", Date, "yyyy-MM-dd"),
             Actor: Text("actor"),
+            Procedure: Text("procedure"),
             Limit: Parse("limit", s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 200 ? n : (int?)null, "1..200") ?? 50,
             Offset: Parse("offset", s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100_000 ? n : (int?)null, "0..100000") ?? 0);
     }

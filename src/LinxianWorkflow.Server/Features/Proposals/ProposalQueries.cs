@@ -19,7 +19,8 @@ public sealed record ProposalFilter(
     DateTimeOffset? To = null,
     string? Actor = null,
     int Limit = 50,
-    int Offset = 0);
+    int Offset = 0,
+    string? Procedure = null);
 
 /// <summary>An open task with its proposal's title, for an inbox.</summary>
 public sealed class InboxRow
@@ -64,6 +65,10 @@ public sealed class ProposalQueries(Database store)
         Where("amount_fen <= @maxAmount", "maxAmount", filter.MaxAmountFen);
         Where("started_at >= @from", "from", filter.From?.ToUniversalTime());
         Where("started_at < @to", "to", filter.To?.ToUniversalTime());
+        // A procedure's every version: its keys are "id@version".
+        Where(@"definition_key LIKE @procedure ESCAPE '\'", "procedure", filter.Procedure is { } procedure
+            ? procedure.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "@%"
+            : null);
         Where("EXISTS (SELECT 1 FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.instance_id = proposals.id AND (e.actor_id = @actor OR u.user_name = @actor))",
             "actor", filter.Actor);
         sql.Append(" ORDER BY started_at DESC, id LIMIT @limit OFFSET @offset");
