@@ -63,7 +63,7 @@ public sealed class OverviewModel(ISender sender, Names names, IStringLocalizer<
                 running.Count == 0 ? [] : [(names.Option("running"), running.Sum(s => s.N))],
                 Data.Standing.Where(s => s.Status != "running").GroupBy(s => s.Step).OrderByDescending(g => g.Sum(s => s.N)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => (Step(g.Key), g.Sum(s => s.N)))),
             Counted("categories", text["ChartCategories"], text["ColCategory"],
-                Data.Standing.GroupBy(s => s.Category).OrderByDescending(g => g.Sum(s => s.N)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => (names.Category(g.Key), g.Sum(s => s.N)))),
+                Data.Standing.GroupBy(s => s.Category).OrderByDescending(g => g.Sum(s => s.N)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => (Data.Categories.TryGetValue(g.Key, out var c) ? L(c) : names.Category(g.Key), g.Sum(s => s.N)))),
             Counted("amounts", text["ChartAmounts"], text["ColAmount"],
                 Enumerable.Range(0, OverviewQueries.AmountBandLimitsYuan.Count + 1).Select(b => (Band(b), Data.Standing.Where(s => s.Band == b).Sum(s => s.N)))),
             Counted("overdue-townships", text["ChartOverdueTownships"], text["ColTownship"],

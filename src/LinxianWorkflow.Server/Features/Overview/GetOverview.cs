@@ -30,7 +30,7 @@ public sealed record GetOverview(Caller Caller, string? Township, string? Proced
 /// What the overview shows, for the county or township <c>AreaCode</c> ("" for several), narrowed to <c>Township</c> when asked;
 /// <c>Choices</c> are the townships the caller may narrow to (a county-level caller's county; a reviewer's own when more than one);
 /// <c>Procedure</c> is the procedure counted (its newest version) and <c>Procedures</c> those the caller may choose from;
-/// <c>Steps</c> are the procedure's steps in the order it writes them. Only counts: no title, party or typed text of any
+/// <c>Steps</c> are the procedure's steps in the order it writes them, <c>Categories</c> its categories' names. Only counts: no title, party or typed text of any
 /// proposal (a people's mediation case is counted here and shown nowhere public).
 /// </summary>
 public sealed record OverviewData(
@@ -43,6 +43,7 @@ public sealed record OverviewData(
     IReadOnlyList<StandingCount> Standing,
     IReadOnlyList<OverdueCount> Overdue,
     IReadOnlyList<StepTime> StepTimes,
+    IReadOnlyDictionary<string, LocalizedText> Categories,
     CloseTime Closing,
     IReadOnlyList<DisclosureTimeliness> Disclosures,
     ObjectionCounts Objections)
@@ -100,8 +101,11 @@ public sealed class GetOverviewHandler(OverviewQueries store, AreaRegistry areas
             .OrderBy(g => Order(g.Key))
             .Select(g => new DisclosureTimeliness(g.Key, g.Where(t => t.Bucket == 1).Sum(t => t.N), g.Where(t => t.Bucket == 0).Sum(t => t.N)))
             .ToList();
+        // Categories as the procedure's own profiles name them (two procedures may both have a "homestead").
+        var categories = library.Catalog.Profiles.Values.Where(p => p.Workflow == definition.Id).OrderByDescending(p => p.Version)
+            .SelectMany(p => p.Categories.Values).GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
         return new OverviewData(area, query.Township is { Length: > 0 } ? area : null, choices, definition, library.Catalog.Procedures,
-            [.. definition.Steps.Select(s => s.Id)], standing, overdue, stepTimes,
+            [.. definition.Steps.Select(s => s.Id)], standing, overdue, stepTimes, categories,
             new CloseTime(closed.Sum(c => c.N), Percentile(closed, 50), Percentile(closed, 90)), disclosures, new ObjectionCounts(
             Sum(OverviewTally.ObjectionLodged), Sum(OverviewTally.ObjectionAnswered), Sum(OverviewTally.ObjectionEscalated), Sum(OverviewTally.ObjectionUpheld)));
     }

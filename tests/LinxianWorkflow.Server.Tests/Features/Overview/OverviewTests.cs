@@ -40,6 +40,9 @@ public abstract class OverviewTests<TService>(TService service) : IClassFixture<
         Assert.Equal(Rows(("10,000 元以下", "1"), ("10,000 至 50,000 元", "1"), ("50,000 至 200,000 元", "1"), ("200,000 至 1,000,000 元", "0"), ("1,000,000 元及以上", "1")),
             Table(page.Document, "amounts"));
         Assert.Equal(Rows(("城庄镇", "1")), Table(page.Document, "overdue-townships"));
+        Assert.Equal(Rows(("城庄镇", "4")), Table(page.Document, "townships"));
+        // P1 and P4 ended: the time from start to end counts both.
+        Assert.Equal(["四议两公开", "2"], Table(page.Document, "closing").Single().Take(2));
         Assert.Equal(Rows(("城庄镇城庄村", "1")), Table(page.Document, "overdue-villages"));
         // Two objections lodged and answered by the committee; one taken to the township, which upheld it.
         Assert.Equal(Rows(("村民提出", "2"), ("村委会已答复", "2"), ("提交乡镇", "1"), ("异议成立", "1")), Table(page.Document, "objections"));
@@ -54,7 +57,7 @@ public abstract class OverviewTests<TService>(TService service) : IClassFixture<
 
         // Every chart: an SVG image with its title, a table with its caption, and a CSV of the same cells.
         var charts = page.Document.QuerySelectorAll("section.chart").ToList();
-        Assert.Equal(9, charts.Count);
+        Assert.Equal(11, charts.Count);
         foreach (var chart in charts)
         {
             var title = chart.QuerySelector("h2")!.TextContent;
@@ -76,7 +79,7 @@ public abstract class OverviewTests<TService>(TService service) : IClassFixture<
         Assert.Equal(23, county.Document.QuerySelectorAll("select[name=township] option[value]:not([value=''])").Length);
         Assert.Equal(23, Table(county.Document, "overdue-townships").Count);
         var narrowed = await auditor.GetAsync("/overview?township=" + Township);
-        foreach (var chart in new[] { "steps", "status", "categories", "amounts", "overdue-villages", "step-times", "disclosures", "objections" })
+        foreach (var chart in new[] { "steps", "status", "categories", "amounts", "overdue-villages", "step-times", "closing", "disclosures", "objections" })
         {
             Assert.Equal(Table(page.Document, chart), Table(narrowed.Document, chart));
         }
