@@ -1,3 +1,6 @@
+using LinxianWorkflow.Engine;
+using LinxianWorkflow.Engine.Definitions;
+
 namespace LinxianWorkflow.Server.Application;
 
 /// <summary>
@@ -18,4 +21,25 @@ public static class PublicProcedures
     /// <summary>The keys ("id@version") of every version of the procedure <paramref name="procedureId"/>.</summary>
     public static string[] KeysOf(this WorkflowLibrary library, string procedureId) =>
         [.. library.Catalog.Definitions.Values.Where(d => d.Id == procedureId).Select(d => d.Key).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The areas in which <paramref name="caller"/> may read instances of <paramref name="definition"/>: every area it may read
+    /// for a public definition; for one that is not public, only the scopes of its grants of a role that definition declares
+    /// (a mediator, the township's judicial office) or of a role that reads everything (county auditor, administrator). A
+    /// villager representative of the same village reads no mediation case.
+    /// </summary>
+    public static IReadOnlyCollection<string> ReadScopesFor(this Caller caller, WorkflowDefinition definition) =>
+        definition.Public
+            ? caller.ReadScopes
+            : [.. caller.Grants.Where(g => Roles.NeverAct.Contains(g.Role) || definition.Roles.Any(r => r.Id == g.Role)).Select(g => g.Scope).Distinct()];
+
+    /// <summary>True when <paramref name="caller"/> may read an instance of <paramref name="definition"/> in <paramref name="villagePath"/>.</summary>
+    public static bool CanRead(this Caller caller, WorkflowDefinition definition, string villagePath) =>
+        definition.Public
+            ? caller.CanRead(villagePath)
+            : caller.Grants.Any(g => (Roles.NeverAct.Contains(g.Role) || definition.Roles.Any(r => r.Id == g.Role)) && g.Covers(villagePath));
+
+    /// <summary>Each non-public definition's key with the areas <paramref name="caller"/> may read its instances in (a list keeps the rest out).</summary>
+    public static IReadOnlyList<(string Key, IReadOnlyCollection<string> Scopes)> PrivateScopes(this WorkflowLibrary library, Caller caller) =>
+        [.. library.Catalog.Definitions.Values.Where(d => !d.Public).OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => (d.Key, caller.ReadScopesFor(d)))];
 }

@@ -55,7 +55,7 @@ public sealed class ExportLedgerHandler(Database store, ProposalQueries proposal
         var truncated = false;
         for (var offset = 0; ; offset += Page)
         {
-            var page = await proposals.ListAsync(filter with { Limit = Page, Offset = offset }, query.Caller.ReadScopes, cancellationToken);
+            var page = await proposals.ListAsync(filter with { Limit = Page, Offset = offset }, query.Caller.ReadScopes, library.PrivateScopes(query.Caller), cancellationToken);
             var entered = await EnteredAsync(page.Select(p => p.Id).ToList(), cancellationToken);
             foreach (var p in page)
             {

@@ -11,11 +11,11 @@ public sealed record ProposalSummary(
     string Id, string Title, string VillageCode, string VillageName, string TownshipCode, string TownshipName, string Category, decimal AmountYuan, string Status, string? Result,
     string CurrentStep, int Version, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DueAt, bool Overdue, string? Definition = null);
 
-public sealed class ListProposalsHandler(ProposalQueries store, AreaRegistry areas) : IQueryHandler<ListProposals, IReadOnlyList<ProposalSummary>>
+public sealed class ListProposalsHandler(ProposalQueries store, AreaRegistry areas, WorkflowLibrary library) : IQueryHandler<ListProposals, IReadOnlyList<ProposalSummary>>
 {
     public async ValueTask<IReadOnlyList<ProposalSummary>> Handle(ListProposals query, CancellationToken cancellationToken)
     {
-        var rows = await store.ListAsync(query.Filter, query.Caller.ReadScopes, cancellationToken);
+        var rows = await store.ListAsync(query.Filter, query.Caller.ReadScopes, library.PrivateScopes(query.Caller), cancellationToken);
         return [.. rows.Select(r => new ProposalSummary(r.Id, r.Title, r.VillageCode, areas.ShortName(r.VillageCode), r.TownshipCode, areas.ShortName(r.TownshipCode), r.Category, r.AmountFen / 100m, r.Status, r.Result,
             r.CurrentStep, r.Version, r.StartedAt, r.UpdatedAt, r.DueAt, r.Overdue, r.DefinitionKey))];
     }

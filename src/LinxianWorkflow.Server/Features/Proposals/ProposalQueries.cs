@@ -41,11 +41,22 @@ public sealed class InboxRow
 public sealed class ProposalQueries(Database store)
 {
     /// <summary>Proposals matching <paramref name="filter"/> inside the areas <paramref name="scopes"/> (area-code path prefixes; "" is everywhere), a page at a time.</summary>
-    public async Task<List<ProposalRow>> ListAsync(ProposalFilter filter, IReadOnlyCollection<string> scopes, CancellationToken ct = default)
+    public async Task<List<ProposalRow>> ListAsync(
+        ProposalFilter filter, IReadOnlyCollection<string> scopes, IReadOnlyList<(string Key, IReadOnlyCollection<string> Scopes)>? privateScopes = null, CancellationToken ct = default)
     {
         var sql = new StringBuilder($"SELECT {Database.ProposalColumns} FROM proposals WHERE ");
         var args = new DynamicParameters();
         Database.AppendScopes(sql, args, "village_path", scopes);
+        // A non-public procedure's cases only where the caller holds one of its roles (or reads everything).
+        for (var i = 0; i < (privateScopes?.Count ?? 0); i++)
+        {
+            var (key, readable) = privateScopes![i];
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $" AND (definition_key <> @pk{i} OR ");
+            args.Add($"pk{i}", key);
+            Database.AppendScopes(sql, args, "village_path", readable, $"p{i}s");
+            sql.Append(')');
+        }
+
         void Where(string clause, string name, object? value)
         {
             if (value is not null)

@@ -12,7 +12,8 @@ namespace LinxianWorkflow.Server.Tests.Features.Noticeboard;
 /// Issue 12: a people's mediation case (a definition with <c>"public": false</c>) registered in 西湾村 beside a published
 /// 四议两公开 disclosure of the same village, both titled with one distinctive word. Every public route (the village's board
 /// and its API, the search, the notices and their proofs, open data, objections and their receipts) shows the 四议两公开 one
-/// and never the case's title or parties; objections to the case are 404; a mediator of another village cannot read it;
+/// and never the case's title or parties; objections to the case are 404; a mediator of another village and a 四议两公开 cadre
+/// of the same village cannot read or list it;
 /// its notifications name the procedure and the number, not the title; the township's overview counts it by category and
 /// outcome without naming it; the 台账 keeps it out unless asked for. Once on SQLite and once on PostgreSQL.
 /// </summary>
@@ -127,11 +128,25 @@ public abstract class PrivacyTests<TService>(TService service) : IClassFixture<T
             Assert.True(foreign.Code is 403 or 404, foreign.ToString());
             NoSecrets(foreign.Text, null, null);
             Assert.Contains(CaseTitle, (await service.Api.Get($"/api/proposals/{Uri.EscapeDataString(id)}", await service.TokenFor(mediator))).Text, StringComparison.Ordinal);
+            Assert.Contains(CaseTitle, (await service.Api.Get($"/api/proposals/{Uri.EscapeDataString(id)}", await service.TokenFor(assistant))).Text, StringComparison.Ordinal);
+
+            // Nor does a 四议两公开 cadre of the same village: to them the case does not exist.
+            var cadre = await service.Api.Get($"/api/proposals/{Uri.EscapeDataString(id)}", await service.TokenFor("xiwan-secretary"));
+            Assert.Equal((404, "proposal.not-found"), (cadre.Code, cadre.Rule));
+            NoSecrets(cadre.Text, null, null);
         }
 
-        var strangerList = await service.Api.Get("/api/proposals?limit=200", await service.TokenFor(stranger));
-        Assert.Equal(200, strangerList.Code);
-        NoSecrets(strangerList.Text, open, declined);
+        foreach (var user in new[] { stranger, "xiwan-secretary" })
+        {
+            var list = await service.Api.Get($"/api/proposals?limit=200&village={XiwanCode}", await service.TokenFor(user));
+            Assert.Equal(200, list.Code);
+            NoSecrets(list.Text, open, declined);
+        }
+
+        Assert.Contains(SiyiTitle, (await service.Api.Get($"/api/proposals?limit=200&village={XiwanCode}", await service.TokenFor("xiwan-secretary"))).Text, StringComparison.Ordinal);
+        var mediatorList = (await service.Api.Get($"/api/proposals?limit=200&village={XiwanCode}", await service.TokenFor(mediator))).Text;
+        Assert.Contains(open, mediatorList, StringComparison.Ordinal);
+        Assert.Contains(declined, mediatorList, StringComparison.Ordinal);
 
         // The judicial office's overview of mediation: one more case at the mediation step, one more declined, two more
         // homestead cases, one more closed; the names of none. Its 四议两公开 overview still counts 四议两公开.
