@@ -1,4 +1,6 @@
+using System.Globalization;
 using LinxianWorkflow.Engine;
+using LinxianWorkflow.Engine.Definitions;
 using LinxianWorkflow.Engine.Instances;
 using LinxianWorkflow.Engine.Samples;
 using LinxianWorkflow.Server.Application;
@@ -11,10 +13,11 @@ namespace LinxianWorkflow.Server.Demo;
 
 /// <summary>
 /// The demo 临县 (--demo): three of its real townships and four of their villages (2023 NBS codes; names come
-/// from the <see cref="AreaRegistry"/>), a user for every role, and proposals standing at different steps, driven
-/// through the same engine and store as real use. Seeded once per database; every demo user's password is
-/// <see cref="Password"/>. A township's reviewer is reviewer-&lt;the last three digits of its code&gt; (reviewer-109 for 碛口镇).
-/// The user keys are the demo's since it began: 临泉镇 has no 南关 village, so nanguan-… serve its 前麻峪村.
+/// from the <see cref="AreaRegistry"/>), a user for every role of every procedure (workflows/demo/people.json), and
+/// proposals and cases standing at different steps (workflows/demo/cases.json), driven through the same engine and
+/// store as real use. Seeded once per database; every demo user's password is <see cref="Password"/>. A township's
+/// people end in the last three digits of its code (reviewer-109 for 碛口镇). The user keys are the demo's since it
+/// began: 临泉镇 has no 南关 village, so nanguan-… serve its 前麻峪村.
 /// </summary>
 public static class DemoSeeder
 {
@@ -28,30 +31,20 @@ public static class DemoSeeder
         ("141124105", [("141124105209", "sunjiagou")]), // 三交镇: 孙家沟村委会
     ];
 
-    // Steps: how many ordinary moves after the start; DaysAgo: when it started. The last one waits at the
-    // township's review with its deadline (7 working days) still ahead, so the demo can watch it fall due.
-    private static readonly (string Key, string Title, string Summary, string Category, decimal Amount, int Steps, int DaysAgo)[] Matters =
-    [
-        ("xiwan", "硬化村内主干道800米", "拟使用集体资金硬化村内主干道800米，预算4.8万元。", "public-welfare", 48_000m, 0, 90),
-        ("xiwan", "村集体枣园对外承包", "村集体枣园120亩拟公开发包，期限10年。", "land-contracting", 36_000m, 5, 87),
-        ("lijiashan", "修缮窑洞古民居屋面", "修缮李家山古民居屋面12处，预算9.6万元。", "collective-assets", 96_000m, 11, 84),
-        ("lijiashan", "安装村内路灯40盏", "在村内主要道路安装太阳能路灯40盏。", "public-welfare", 52_000m, 99, 81),
-        ("nanguan", "新建村级文化广场", "利用闲置空地新建文化广场1200平方米。", "public-welfare", 180_000m, 6, 78),
-        ("sunjiagou", "改造村内供水管网", "更换老化供水管道2.3公里。", "public-welfare", 210_000m, 9, 75),
-        ("xiwan", "村集体光伏电站收益分配", "村集体光伏电站2026年收益12万元，拟按户分配。", "collective-income", 120_000m, 4, 2),
-    ];
-
     public static async Task SeedAsync(IServiceProvider services, TextWriter output)
     {
         var store = services.GetRequiredService<Database>();
         var userQueries = services.GetRequiredService<Features.Identity.UserQueries>();
         var areas = services.GetRequiredService<AreaRegistry>();
+        var library = services.GetRequiredService<WorkflowLibrary>();
+        var people = DemoFiles.People(library);
         if (await store.GetSettingAsync("demo.seeded") is not null)
         {
-            PrintCredentials(output, areas);
+            PrintCredentials(output, areas, people);
             return;
         }
 
+        var cases = DemoFiles.Cases(library);
         await store.SetSettingAsync(DemoGuard.Marker, "true");
         var hasher = services.GetRequiredService<IPasswordHasher<UserRow>>();
         var time = services.GetRequiredService<TimeProvider>();
@@ -75,63 +68,153 @@ public static class DemoSeeder
         await AddUser("auditor", "刘审计", Roles.CountyAuditor, County);
         var surnames = "王李张陈刘杨赵黄周吴";
         var n = 0;
+        foreach (var person in people.Where(p => p.Level == RoleLevel.County))
+        {
+            await AddUser(UserName(person, County), $"{surnames[n++ % 10]}{person.Title}（{areas.ShortName(County)}）", person.Role, County);
+        }
+
         foreach (var (code, villages) in Townships)
         {
-            await AddUser(Reviewer(code), $"{surnames[n++ % 10]}审核（{areas.ShortName(code)}）", "township-reviewer", $"{County}/{code}");
+            foreach (var person in people.Where(p => p.Level == RoleLevel.Township))
+            {
+                await AddUser(UserName(person, code), $"{surnames[n++ % 10]}{person.Title}（{areas.ShortName(code)}）", person.Role, $"{County}/{code}");
+            }
+
             foreach (var village in villages)
             {
-                var path = $"{County}/{code}/{village.Code}";
                 var name = areas.ShortName(village.Code);
-                await AddUser($"{village.Key}-secretary", $"{surnames[n++ % 10]}书记（{name}）", "party-secretary", path);
-                await AddUser($"{village.Key}-chair", $"{surnames[n++ % 10]}主任（{name}）", "village-chair", path);
-                await AddUser($"{village.Key}-committee", $"{surnames[n++ % 10]}委员（{name}）", "committee-member", path);
-                await AddUser($"{village.Key}-supervisor", $"{surnames[n++ % 10]}监委（{name}）", "supervision-member", path);
+                foreach (var person in people.Where(p => p.Level == RoleLevel.Village))
+                {
+                    await AddUser(UserName(person, village.Key), $"{surnames[n++ % 10]}{person.Title}（{name}）", person.Role, $"{County}/{code}/{village.Code}");
+                }
             }
         }
 
-        var library = services.GetRequiredService<WorkflowLibrary>();
         var now = time.GetUtcNow();
         var index = 0;
-        foreach (var matter in Matters)
+        foreach (var demoCase in cases)
         {
-            var (township, village) = Townships.SelectMany(t => t.Villages.Select(v => (t, v))).First(x => x.v.Key == matter.Key);
-            var path = $"{County}/{township.Code}/{village.Code}";
-            var people = new SampleActors([users[$"{matter.Key}-secretary"], users[$"{matter.Key}-chair"], users[$"{matter.Key}-supervisor"],
-                users[Reviewer(township.Code)]]);
-            var clock = new ManualClock(now.AddDays(-matter.DaysAgo));
-            var runner = new ProposalRunner(store, library, clock, services.GetRequiredService<InstanceCache>());
-            var id = $"{village.Code}-DEMO-{++index:00}";
-            await runner.RunAsync(id, people.People[0],
-                new StartProposal(id, path, matter.Title, matter.Summary, matter.Category, matter.Amount, "villager-suggestion"), null, default);
-            for (var step = 0; step < matter.Steps; step++)
+            var (township, village) = Townships.SelectMany(t => t.Villages.Select(v => (t.Code, v)))
+                .FirstOrDefault(x => x.v.Key == demoCase.Village);
+            if (township is null)
             {
-                var state = InstanceState.From((await store.LoadEventsAsync(id)).Select(e => EventCodec.Decode(e.Record)));
-                var (definition, profile) = library.For(state);
-                if (SampleDriver.Next(definition, profile, state, people, clock.GetUtcNow()) is not { } next || next.At > now)
-                {
-                    break;
-                }
+                throw new InvalidOperationException(
+                    $"workflows/demo/cases.json: '{demoCase.Title}' is in village '{demoCase.Village}', which is not a demo village ({string.Join(", ", Townships.SelectMany(t => t.Villages).Select(v => v.Key))}).");
+            }
 
-                clock.Now = next.At;
-                await runner.RunAsync(id, next.Actor, next.Command, null, default);
+            // Everyone who may act there: the village's people, its township's and the county's.
+            var actors = new SampleActors([.. people.Select(p => users[p.Level switch
+            {
+                RoleLevel.Village => UserName(p, village.Key),
+                RoleLevel.Township => UserName(p, township),
+                _ => UserName(p, County),
+            }])]);
+            var id = $"{village.Code}-DEMO-{++index:00}";
+            try
+            {
+                await RunCaseAsync(services, demoCase, id, $"{County}/{township}/{village.Code}", actors, now);
+            }
+            catch (ProblemException problem)
+            {
+                throw new InvalidOperationException($"workflows/demo/cases.json: '{demoCase.Title}' ({id}) was refused: {problem.Message}", problem);
             }
         }
 
         await store.SetSettingAsync("demo.seeded", now.ToString("O"));
-        PrintCredentials(output, areas);
+        PrintCredentials(output, areas, people);
     }
 
-    /// <summary>A township's demo reviewer: reviewer-109 for 碛口镇 141124109.</summary>
-    public static string Reviewer(string townshipCode) => $"reviewer-{townshipCode[^3..]}";
+    /// <summary>
+    /// A demo person's user name in an area: {villageKey}-{user} in a village, {user}-{last three digits} in a township
+    /// (reviewer-109), {user} in the county.
+    /// </summary>
+    public static string UserName(DemoPerson person, string area) => person.Level switch
+    {
+        RoleLevel.Village => $"{area}-{person.User}",
+        RoleLevel.Township => $"{person.User}-{area[^3..]}",
+        _ => person.User,
+    };
 
-    private static void PrintCredentials(TextWriter output, AreaRegistry areas)
+    /// <summary>Starts one case and makes its moves, each at its own past instant, through the same runner as real use.</summary>
+    private static async Task RunCaseAsync(IServiceProvider services, DemoCase demoCase, string id, string path, SampleActors people, DateTimeOffset now)
+    {
+        var store = services.GetRequiredService<Database>();
+        var library = services.GetRequiredService<WorkflowLibrary>();
+        var (definition, profile) = library.ForNewProposal(path, demoCase.Procedure);
+        var clock = new ManualClock(now.AddDays(-demoCase.DaysAgo));
+        var runner = new ProposalRunner(store, library, clock, services.GetRequiredService<InstanceCache>());
+        var start = new StartProposal(id, path, demoCase.Title, demoCase.Summary, demoCase.Category, demoCase.AmountYuan, demoCase.Source,
+            Form: demoCase.Form is null ? null : Filled(definition.StartForm, null, InstanceState.Empty, demoCase.Form, clock.Now));
+        await runner.RunAsync(id, people.Holding(definition.StartRoles), start, null, default, definitionId: demoCase.Procedure);
+
+        var moves = demoCase.Moves ?? [];
+        for (var i = 0; i < moves.Count; i++)
+        {
+            var move = moves[i];
+            var state = await LoadAsync(store, id);
+            var step = definition.Step(state.CurrentStep!);
+            clock.Now = clock.Now.AddDays(move.AfterDays);
+            if (clock.Now > now)
+            {
+                throw new InvalidOperationException($"workflows/demo/cases.json: '{demoCase.Title}', move {i + 1}, falls after now: start it more days ago.");
+            }
+
+            var (actor, command) = (move.Outcome, move.Entry) switch
+            {
+                ({ } outcome, null) when step.Outcomes.ContainsKey(outcome) =>
+                    (people.Holding(step.Roles), (WorkflowCommand)new CompleteTask(step.Id, outcome, move.Note,
+                        step.Form.Fields.Any(f => f.BelongsTo(outcome)) ? Filled(step.Form, outcome, state, move.Form, clock.Now) : null)),
+                (null, { } entryId) when step.Entries.TryGetValue(entryId, out var entry) =>
+                    (entry.Roles.Count > 0 ? people.Holding(entry.Roles) : people.Holding(step.Roles),
+                        new RecordEntry(step.Id, entry.Id, Filled(entry.Form, null, state, move.Form, clock.Now))),
+                _ => throw new InvalidOperationException(
+                    $"workflows/demo/cases.json: '{demoCase.Title}', move {i + 1}: give one outcome ({string.Join(", ", step.Outcomes.Keys)}) or one entry ({string.Join(", ", step.Entries.Keys)}) of step '{step.Id}'."),
+            };
+            await runner.RunAsync(id, actor, command, null, default);
+        }
+
+        for (var i = 0; i < demoCase.SampleMoves; i++)
+        {
+            var state = await LoadAsync(store, id);
+            if (SampleDriver.Next(definition, profile, state, people, clock.GetUtcNow()) is not { } next || next.At > now)
+            {
+                break;
+            }
+
+            clock.Now = next.At;
+            await runner.RunAsync(id, next.Actor, next.Command, null, default);
+        }
+    }
+
+    private static async Task<InstanceState> LoadAsync(Database store, string id) =>
+        InstanceState.From((await store.LoadEventsAsync(id)).Select(e => EventCodec.Decode(e.Record)));
+
+    /// <summary>The case's values, "+N" dates made N days after <paramref name="at"/>, and sample values for the required fields it leaves out.</summary>
+    private static Dictionary<string, string> Filled(
+        FormDefinition form, string? outcome, InstanceState state, IReadOnlyDictionary<string, string>? given, DateTimeOffset at)
+    {
+        var sample = SampleDriver.SampleForm(form, outcome, state, at);
+        var values = form.Fields.Where(f => f.Required && f.BelongsTo(outcome) && sample.ContainsKey(f.Id))
+            .ToDictionary(f => f.Id, f => sample[f.Id], StringComparer.Ordinal);
+        foreach (var (key, value) in given ?? new Dictionary<string, string>())
+        {
+            values[key] = form.Field(key)?.Type == FieldType.Date && value.StartsWith('+')
+                ? Engine.Time.ChinaTime.DateOf(at).AddDays(int.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : value;
+        }
+
+        return values;
+    }
+
+    private static void PrintCredentials(TextWriter output, AreaRegistry areas, IReadOnlyList<DemoPerson> people)
     {
         output.WriteLine($"演示数据：{areas.ShortName(County)} {Townships.Length} 个乡镇，{Townships.Sum(t => t.Villages.Length)} 个村。所有演示账号的密码 / every demo password: {Password}");
-        output.WriteLine("  admin（系统管理员）  auditor（县审计）");
+        output.WriteLine("  admin（系统管理员）  auditor（县审计）" + string.Concat(people.Where(p => p.Level == RoleLevel.County).Select(p => $"  {UserName(p, County)}（{p.Title}）")));
+        var village = string.Join("/", people.Where(p => p.Level == RoleLevel.Village).Select((p, i) => (i == 0 ? "" : "-") + p.User));
         foreach (var (code, villages) in Townships)
         {
-            output.WriteLine($"  {Reviewer(code)}（{areas.ShortName(code)}审核）  " +
-                string.Join("  ", villages.Select(v => $"{v.Key}-secretary/-chair/-committee/-supervisor（{areas.DisplayName(v.Code)}）")));
+            output.WriteLine("  " + string.Join("  ", people.Where(p => p.Level == RoleLevel.Township).Select(p => $"{UserName(p, code)}（{areas.ShortName(code)}{p.Title}）")
+                .Concat(villages.Select(v => $"{v.Key}-{village}（{areas.DisplayName(v.Code)}）"))));
         }
     }
 
