@@ -12,7 +12,7 @@ namespace LinxianWorkflow.Server.Tests.Browser;
 /// objection with its receipt, no serious or critical axe violation on any page visited, screenshots kept.
 /// The API is used only to read what a careful user would read off the page (a step's entry time, the clock).
 /// </summary>
-public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed partial class PageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
 
