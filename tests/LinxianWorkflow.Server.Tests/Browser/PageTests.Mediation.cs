@@ -39,6 +39,16 @@ public sealed partial class PageTests
             }
         }
 
+        /// <summary>The case's facts: a term's description as the page reads (当前环节 → 调解).</summary>
+        public async Task FactAsync(IPage page, string when, string term, string expected)
+        {
+            var shown = (await page.Locator($"dl.facts dt:has-text('{term}') + dd").InnerTextAsync()).Trim();
+            if (!shown.StartsWith(expected, StringComparison.Ordinal))
+            {
+                _missing.Add($"{when}: {term} reads “{shown}”, not “{expected}”");
+            }
+        }
+
         public void Check() => Assert.True(_missing.Count == 0, string.Join("\n", _missing));
     }
 
@@ -65,7 +75,10 @@ public sealed partial class PageTests
         var id = Uri.UnescapeDataString(new Uri(mediator.Url).AbsolutePath.Split('/')[^1]);
         var url = $"/proposals/{Uri.EscapeDataString(id)}";
         var expect = new Expectations();
-        await expect.ShowsAsync(mediator, "registered", "冯长生", "贺三娃", "当事人申请", "受理"); // the parties by name, the source in words, the step
+        await expect.ShowsAsync(mediator, "registered", "冯长生", "贺三娃"); // the parties by name
+        await expect.FactAsync(mediator, "registered", "类别", "宅基地"); // the mediation profile's words, not another procedure's
+        await expect.FactAsync(mediator, "registered", "来源", "当事人申请");
+        await expect.FactAsync(mediator, "registered", "当前环节", "受理");
         Assert.Equal("acceptance", await StepOfAsync(id));
         Assert.Equal(0, await mediator.Locator("form.action[id='f-complete-task']").CountAsync()); // acceptance is the chair's
 
@@ -80,6 +93,7 @@ public sealed partial class PageTests
         await accept.Locator("textarea[name='form.mediators']").FillAsync("高俊才");
         await PostAsync(chair, accept, "complete-task", "accepting the case");
         Assert.Equal("informing", await StepOfAsync(id));
+        await expect.FactAsync(chair, "accepted", "当前环节", "告知当事人权利义务");
 
         // 告知: the mediator records that every party was told its rights, and that the sessions are not public.
         await mediator.GotoAsync(url);
@@ -90,6 +104,7 @@ public sealed partial class PageTests
         await inform.Locator("select[name='form.sessionsInPublic']").SelectOptionAsync("private");
         await PostAsync(mediator, inform, "complete-task", "informing the parties");
         Assert.Equal("mediation", await StepOfAsync(id));
+        await expect.FactAsync(mediator, "informed", "当前环节", "调解");
 
         // 调解: a session's record (调解笔录), signed by both parties; it does not move the case, and the page shows it.
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -115,7 +130,8 @@ public sealed partial class PageTests
         await agree.Locator("input[name='form.sealApplied']").CheckAsync();
         await PostAsync(mediator, agree, "complete-task", "recording the written agreement");
         Assert.Equal("performance", await StepOfAsync(id));
-        await expect.ShowsAsync(mediator, "agreed", "达成书面调解协议", "设界石", "履行与回访"); // the outcome and the terms in words, where it stands now
+        await expect.ShowsAsync(mediator, "agreed", "达成书面调解协议", "设界石"); // the outcome and the terms in words
+        await expect.FactAsync(mediator, "agreed", "当前环节", "履行与回访");
 
         // 回访: the follow-up visit finds the agreement performed; then the case is archived.
         var visit = mediator.Locator("form.action[id='f-record-entry-follow-up']");
@@ -133,6 +149,7 @@ public sealed partial class PageTests
         Assert.Equal("ended", archived.GetProperty("status").GetString());
         Assert.Equal("archived", archived.GetProperty("currentStep").GetProperty("id").GetString());
         // Registration, sessions and agreement filed together, in words.
+        await expect.FactAsync(mediator, "archived", "当前环节", "归档");
         await expect.ShowsAsync(mediator, "archived", "协议已履行，归档", "冯长生", "贺三娃", "冯长生同意将院墙后退0.5米", "设界石", "界石已设");
         Assert.Equal(0, await mediator.Locator("form.action[id='f-complete-task']").CountAsync());
         await ShotAsync(mediator, "mediation-archived");
