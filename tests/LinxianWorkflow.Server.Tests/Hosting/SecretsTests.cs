@@ -119,7 +119,8 @@ public sealed class SecretsTests
 
         // The demo database without --demo: refused, by its mark and, with the mark gone, by its accounts.
         var refused = await RefusedAsync([$"--Storage:SqlitePath={demoDb}", .. files]);
-        Assert.Contains("this is a demo database (21 demo accounts", refused, StringComparison.Ordinal);
+        // 32 accounts: admin, auditor, 2 township people (reviewer, judicial) in 3 townships, 6 village people in 4 villages (workflows/demo/people.json).
+        Assert.Contains("this is a demo database (32 demo accounts", refused, StringComparison.Ordinal);
         await using (var connection = new SqliteConnection($"Data Source={demoDb};Pooling=false"))
         {
             await connection.OpenAsync();
