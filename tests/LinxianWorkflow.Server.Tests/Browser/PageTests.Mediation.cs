@@ -17,9 +17,7 @@ public sealed partial class PageTests
     /// <summary>Fills and posts one action form of the case's page, then waits for the page that says it was done.</summary>
     private static async Task PostAsync(IPage page, ILocator form, string done, string what)
     {
-        // The browser would not send a form whose fields it finds invalid (a field of another outcome marked required, say).
-        var invalid = await form.EvaluateAsync<string[]>("f => [...f.querySelectorAll(':invalid')].filter(e => e !== f).map(e => e.name)");
-        Assert.True(invalid.Length == 0, $"{what}: the browser will not send the form: {string.Join(", ", invalid)} invalid");
+        await SendableAsync(form, what);
         await form.Locator("button[type=submit]").ClickAsync();
         await ArrivedAsync(page, "done=" + done, what);
         await NoErrorAsync(page, what);
@@ -52,6 +50,13 @@ public sealed partial class PageTests
         public void Check() => Assert.True(_missing.Count == 0, string.Join("\n", _missing));
     }
 
+    /// <summary>The browser would not send a form whose fields it finds invalid (a field of another outcome marked required, say).</summary>
+    private static async Task SendableAsync(ILocator form, string what)
+    {
+        var invalid = await form.EvaluateAsync<string[]>("f => [...f.querySelectorAll(':invalid')].filter(e => e !== f).map(e => e.name + ': ' + e.validationMessage)");
+        Assert.True(invalid.Length == 0, $"{what}: the browser will not send the form: {string.Join("; ", invalid)}");
+    }
+
     [Fact]
     public async Task A_mediation_case_goes_from_registration_to_archive_through_the_pages_by_the_mediator_and_the_committee_chair()
     {
@@ -69,6 +74,7 @@ public sealed partial class PageTests
         await start.Locator("#form-parties").FillAsync(Parties);
         await start.Locator("#form-applicationForm").SelectOptionAsync("oral");
         await ShotAsync(mediator, "mediation-new");
+        await SendableAsync(start, "registering a dispute");
         await start.Locator("button[type=submit]").ClickAsync();
         await ArrivedAsync(mediator, "done=start", "registering a dispute");
         await NoErrorAsync(mediator, "registering a dispute");
