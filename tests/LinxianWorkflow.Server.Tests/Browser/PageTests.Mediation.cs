@@ -142,7 +142,7 @@ public sealed partial class PageTests
         // 回访: the follow-up visit finds the agreement performed; then the case is archived.
         var visit = mediator.Locator("form.action[id='f-record-entry-follow-up']");
         await visit.Locator("input[name='form.visitedOn']").FillAsync(today);
-        await visit.Locator("select[name='form.performance']").SelectOptionAsync("performed");
+        await visit.Locator("select[name='form.performanceStatus']").SelectOptionAsync("performed");
         await visit.Locator("textarea[name='form.visitNotes']").FillAsync("院墙已后退，界石已设，双方无异议。");
         await PostAsync(mediator, visit, "record-entry", "recording the follow-up visit");
         await expect.ShowsAsync(mediator, "a follow-up visit recorded", "回访记录", "界石已设", "已履行");

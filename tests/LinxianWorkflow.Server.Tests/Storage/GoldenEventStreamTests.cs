@@ -29,6 +29,7 @@ public class GoldenEventStreamTests
         { "rehearings-then-withdrawn", InstanceStatus.Ended, EndResult.Terminated, "withdrawn" },
         { "corrected-then-revoked", InstanceStatus.Ended, EndResult.Terminated, "revoked" },
         { "migrated-to-v2", InstanceStatus.Ended, EndResult.Archived, "archived" },
+        { "mediation-extended-and-archived", InstanceStatus.Ended, EndResult.Archived, "archived" },
     };
 
     [Fact]

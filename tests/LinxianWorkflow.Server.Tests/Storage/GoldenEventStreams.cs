@@ -38,7 +38,7 @@ internal static class GoldenEventStreams
     /// <summary>The committed streams, by file name (without .jsonl), which is also the instance and proposal id.</summary>
     public static IReadOnlyList<string> Names { get; } =
         ["archived-with-records", "deadline-and-objections-escalated", "objection-upheld-then-overturned", "rehearings-then-withdrawn", "corrected-then-revoked",
-            "migrated-to-v2"];
+            "migrated-to-v2", "mediation-extended-and-archived"];
 
     public static string Folder => Path.Combine(RepositoryRoot(), "tests", "LinxianWorkflow.Server.Tests", "Storage", "golden");
 
@@ -99,8 +99,8 @@ internal static class GoldenEventStreams
     {
         // The first five streams were written on version 1; kept there, so a regeneration writes the same records.
         var definition = catalog.Definitions["siyi-liangkai@1"];
-        var linxian = catalog.Profiles["linxian@1"];
-        var standard = catalog.Profiles["default@1"];
+        var linxian = catalog.Profile("siyi-liangkai", "linxian", 1)!;
+        var standard = catalog.Profile("siyi-liangkai", "default", 1)!;
         return name switch
         {
             "archived-with-records" => ArchivedWithRecords(new Driver(definition, linxian, name)),
@@ -108,7 +108,9 @@ internal static class GoldenEventStreams
             "objection-upheld-then-overturned" => ObjectionUpheldThenOverturned(new Driver(definition, standard, name)),
             "rehearings-then-withdrawn" => RehearingsThenWithdrawn(new Driver(definition, standard, name)),
             "corrected-then-revoked" => CorrectedThenRevoked(new Driver(definition, standard, name)),
-            "migrated-to-v2" => MigratedToV2(new Driver(definition, standard, name), catalog.Definitions["siyi-liangkai@2"], catalog.Profiles["default@2"]),
+            "migrated-to-v2" => MigratedToV2(new Driver(definition, standard, name), catalog.Definitions["siyi-liangkai@2"], catalog.Profile("siyi-liangkai", "default", 2)!),
+            "mediation-extended-and-archived" => MediationExtendedAndArchived(
+                new Driver(catalog.Definitions["renmin-tiaojie@1"], catalog.Profile("renmin-tiaojie", "linxian", 1)!, name)),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such golden stream"),
         };
     }
@@ -217,6 +219,36 @@ internal static class GoldenEventStreams
         return d.History;
     }
 
+    // 人民调解: registered with its parties, accepted, informed, a report that the dispute may turn violent, a session
+    // record, the parties' consent to extend the month (its deadline moved), the moved reminder fired, a written agreement
+    // with every signature and the seal, a follow-up visit: archived. Typed forms and entries in the records.
+    private static List<RecordedEvent> MediationExtendedAndArchived(Driver d)
+    {
+        const string Parties = "张三\n李四";
+        var people = SampleActors.For(d.Definition, Village);
+        var chair = people.Holding([MediationRoles.Chair]);
+        var mediator = people.Holding([MediationRoles.Mediator]);
+        d.Do(chair, new StartProposal("mediation-extended-and-archived", Village, "宅基地界址纠纷", "张三新砌院墙越过界址约0.5米，李四要求拆除。",
+            "homestead", 0m, "party-application", Form: Values(("parties", Parties), ("applicationForm", "oral"))));
+        d.Do(chair, new CompleteTask("acceptance", "accepted", null, Values(("mediators", "王调解"))));
+        d.Do(mediator, new CompleteTask("informing", "informed", null, Values(("informedParties", Parties), ("sessionsInPublic", "private"))));
+        d.Do(mediator, new RaiseConcern("mediation", "双方在调解室发生争吵，李四扬言拆墙，可能激化。"));
+        d.Do(mediator, new RecordEntry("mediation", "session", Values(("heldOn", "2026-12-02"), ("place", "村委会调解室"),
+            ("record", "双方到场丈量界址，张三同意后移院墙。"), ("signedBy", Parties))));
+        d.Do(mediator, new RecordEntry("mediation", "extension", Values(("consentedBy", Parties), ("extendedTo", "2027-01-15"),
+            ("extensionReason", "需待土地所测绘后再定界石位置。"))));
+        d.Fire(t => t.Purpose == TimerPurpose.Reminder);
+        d.Do(mediator, new CompleteTask("mediation", "writtenAgreement", null, Values(("terms", "张三十五日内将院墙后移0.5米，费用双方各半。"),
+            ("performBy", "2027-01-31"), ("agreementSignedBy", Parties), ("mediatorSigned", "true"), ("sealApplied", "true"))));
+        d.Do(mediator, new RecordEntry("performance", "follow-up", Values(("visitedOn", "2027-02-01"), ("performanceStatus", "performed"),
+            ("visitNotes", "院墙已后移，界石已设。"))));
+        d.Do(mediator, new CompleteTask("performance", "performed"));
+        return d.History;
+    }
+
+    private static Dictionary<string, string> Values(params (string Key, string Value)[] pairs) =>
+        pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
     internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -233,6 +265,8 @@ internal static class GoldenEventStreams
     /// <summary>The engine, a state and a clock moved only by the script, so every instant is derived from <see cref="Start"/>.</summary>
     private sealed class Driver(WorkflowDefinition definition, RuleProfile profile, string proposalId)
     {
+        public WorkflowDefinition Definition => definition;
+
         private static readonly Actor Administrator = new("admin", "县管理员", [new RoleGrant(Roles.Administrator, "141124")]);
         private InstanceState _state = InstanceState.Empty;
         private DateTimeOffset _now = Start;

@@ -120,7 +120,7 @@ public abstract class MediationTests<TService>(TService service) : IClassFixture
         {
             stepId = "performance",
             entry = "follow-up",
-            form = new { visitedOn = "2026-12-30", performance = "performed", visitNotes = "越界院墙已拆除，双方无异议。" },
+            form = new { visitedOn = "2026-12-30", performanceStatus = "performed", visitNotes = "越界院墙已拆除，双方无异议。" },
         }));
         var ended = await Act(id, "complete-task", people.Mediator, new { stepId = "performance", outcome = "performed" });
         Accepted(ended);
@@ -192,7 +192,7 @@ public abstract class MediationTests<TService>(TService service) : IClassFixture
         {
             stepId = "performance",
             outcome = "confirmationApplied",
-            form = new { appliedOn = "2027-01-05", court = "临县人民法院", appliedBy = "张三\n李四" },
+            form = new { appliedOn = "2027-01-05", courtName = "临县人民法院", appliedBy = "张三\n李四" },
         }), "task.window-closed");
     }
 
