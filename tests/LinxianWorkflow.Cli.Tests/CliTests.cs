@@ -34,33 +34,6 @@ public class CliTests
         Assert.Contains("valid: 2 procedure(s), 3 definition(s), 6 profile(s)", output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Validate_names_the_file_and_step_of_a_broken_mediation_definition_and_nothing_else()
-    {
-        var copy = Directory.CreateTempSubdirectory("linxian-broken-");
-        try
-        {
-            foreach (var file in Directory.EnumerateFiles(Repository.WorkflowsFolder, "*.json", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(copy.FullName, Path.GetRelativePath(Repository.WorkflowsFolder, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-
-            var definition = Path.Combine(copy.FullName, "renmin-tiaojie.v1.workflow.json");
-            File.WriteAllText(definition, File.ReadAllText(definition).Replace("\"requiresEntries\": [\"follow-up\"]", "\"requiresEntries\": [\"visit\"]", StringComparison.Ordinal));
-
-            var (exit, _, error) = Linxian("validate", copy.FullName);
-            Assert.Equal(1, exit);
-            Assert.Contains("renmin-tiaojie.v1.workflow.json: step 'performance': outcome 'performed': 'requiresEntries' names 'visit', which is not an entry of this step", error, StringComparison.Ordinal);
-            Assert.Contains("2 error(s)", error, StringComparison.Ordinal); // performed and notPerformed; its profiles are not reported as orphans
-        }
-        finally
-        {
-            copy.Delete(recursive: true);
-        }
-    }
-
     [Theory]
     [InlineData("siyi-liangkai.v1.workflow.json", "\"to\": \"archived\"", "\"to\": \"archive\"",
         "siyi-liangkai.v1.workflow.json: step 'result-disclosure': outcome 'closed' leads to 'archive', which is not a step")]
@@ -68,7 +41,10 @@ public class CliTests
         "renmin-tiaojie.v1.workflow.json: step 'mediation': field 'agreementSignedBy': 'covers' names 'party', which is no names field of this definition")]
     [InlineData("renmin-tiaojie.v1.workflow.json", "\"roles\": [\"judicial-assistant\"],", "\"roles\": [\"township-reviewer\"],",
         "renmin-tiaojie.v1.workflow.json: step 'take-over': 'intervention 'take-over' roles' names unknown role 'township-reviewer'")]
-    public void Validate_rejects_a_broken_copy_naming_the_file_and_the_step(string file, string from, string to, string expected)
+    [InlineData("renmin-tiaojie.v1.workflow.json", "\"requiresEntries\": [\"follow-up\"]", "\"requiresEntries\": [\"visit\"]",
+        "renmin-tiaojie.v1.workflow.json: step 'performance': outcome 'performed': 'requiresEntries' names 'visit', which is not an entry of this step",
+        2)] // performed and notPerformed; the broken definition's profiles are not also reported as orphans
+    public void Validate_rejects_a_broken_copy_naming_the_file_and_the_step(string file, string from, string to, string expected, int? errors = null)
     {
         var copy = Directory.CreateTempSubdirectory("linxian-broken-");
         try
@@ -88,6 +64,10 @@ public class CliTests
             var (exit, _, error) = Linxian("validate", copy.FullName);
             Assert.Equal(1, exit);
             Assert.Contains(expected, error, StringComparison.Ordinal);
+            if (errors is { } count)
+            {
+                Assert.Contains($"{count} error(s)", error, StringComparison.Ordinal);
+            }
         }
         finally
         {

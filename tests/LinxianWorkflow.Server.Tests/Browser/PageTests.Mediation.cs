@@ -160,9 +160,9 @@ public sealed partial class PageTests
         Assert.Equal(0, await mediator.Locator("form.action[id='f-complete-task']").CountAsync());
         await ShotAsync(mediator, "mediation-archived");
 
-        // Nothing of a case is public: another village's mediator is refused it.
+        // Nothing of a case is public: to another village's mediator it does not exist.
         var other = await browser.SignedInAsync("nanguan-mediator");
-        Assert.Equal(403, (await other.GotoAsync(url))!.Status);
+        Assert.Equal(404, (await other.GotoAsync(url))!.Status);
         expect.Check();
     }
 }
