@@ -11,8 +11,7 @@ namespace LinxianWorkflow.Server.Application;
 public static class PublicProcedures
 {
     /// <summary>The keys ("id@version") of the definitions whose instances may be shown to the public.</summary>
-    public static string[] PublicKeys(this WorkflowLibrary library) =>
-        [.. library.Catalog.Definitions.Values.Where(d => d.Public).Select(d => d.Key).Order(StringComparer.Ordinal)];
+    public static string[] PublicKeys(this WorkflowLibrary library) => library.PublicDefinitionKeys;
 
     /// <summary>True when an instance on <paramref name="definitionKey"/> may be shown to the public; false for a key this node does not hold.</summary>
     public static bool IsPublic(this WorkflowLibrary library, string definitionKey) =>
@@ -31,15 +30,19 @@ public static class PublicProcedures
     public static IReadOnlyCollection<string> ReadScopesFor(this Caller caller, WorkflowDefinition definition) =>
         definition.Public
             ? caller.ReadScopes
-            : [.. caller.Grants.Where(g => Roles.NeverAct.Contains(g.Role) || definition.Roles.Any(r => r.Id == g.Role)).Select(g => g.Scope).Distinct()];
+            : [.. caller.Grants.Where(g => ReadsPrivately(g, definition)).Select(g => g.Scope).Distinct()];
 
     /// <summary>True when <paramref name="caller"/> may read an instance of <paramref name="definition"/> in <paramref name="villagePath"/>.</summary>
     public static bool CanRead(this Caller caller, WorkflowDefinition definition, string villagePath) =>
         definition.Public
             ? caller.CanRead(villagePath)
-            : caller.Grants.Any(g => (Roles.NeverAct.Contains(g.Role) || definition.Roles.Any(r => r.Id == g.Role)) && g.Covers(villagePath));
+            : caller.Grants.Any(g => ReadsPrivately(g, definition) && g.Covers(villagePath));
 
     /// <summary>Each non-public definition's key with the areas <paramref name="caller"/> may read its instances in (a list keeps the rest out).</summary>
     public static IReadOnlyList<(string Key, IReadOnlyCollection<string> Scopes)> PrivateScopes(this WorkflowLibrary library, Caller caller) =>
         [.. library.Catalog.Definitions.Values.Where(d => !d.Public).OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => (d.Key, caller.ReadScopesFor(d)))];
+
+    // A grant that reads a non-public procedure's cases where it covers them: one of its own roles, or one that reads everything.
+    private static bool ReadsPrivately(RoleGrant grant, WorkflowDefinition definition) =>
+        Roles.NeverAct.Contains(grant.Role) || definition.Roles.Any(r => r.Id == grant.Role);
 }

@@ -32,7 +32,11 @@ public sealed class WorkflowLibrary
         var (catalog, errors) = WorkflowCatalog.LoadFolder(Folder);
         Catalog = catalog ?? throw new InvalidOperationException(
             $"The workflow definitions in {Folder} do not load:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+        PublicDefinitionKeys = [.. Catalog.Definitions.Values.Where(d => d.Public).Select(d => d.Key).Order(StringComparer.Ordinal)];
     }
+
+    /// <summary>The keys ("id@version") of the definitions whose instances may be shown to the public, read once from the catalog.</summary>
+    public string[] PublicDefinitionKeys { get; }
 
     public string Folder { get; }
 

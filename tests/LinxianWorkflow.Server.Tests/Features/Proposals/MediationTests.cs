@@ -35,20 +35,25 @@ public abstract class MediationTests<TService>(TService service) : IClassFixture
 
     private async Task<string> RegisterAsync(People people, string parties = "张三\n李四")
     {
-        var reply = await service.Api.Post("/api/proposals", new
-        {
-            villagePath = Xiwan,
-            title = "张三与李四宅基地界址纠纷",
-            summary = "两家因院墙界址发生争执，张三申请调解。",
-            category = "homestead",
-            amountYuan = 0,
-            source = "party-application",
-            definition = Procedure,
-            form = new Dictionary<string, string> { ["parties"] = parties, ["applicationForm"] = "oral" },
-        }, await service.TokenFor(people.Chair));
+        var reply = await StartAsync(people, "张三与李四宅基地界址纠纷", "两家因院墙界址发生争执，张三申请调解。", Procedure,
+            new Dictionary<string, string> { ["parties"] = parties, ["applicationForm"] = "oral" });
         Assert.True(reply.Code == 201, reply.ToString());
         return reply.Json.GetProperty("proposalId").GetString()!;
     }
+
+    // POST /api/proposals by the committee chair in 西湾村: a homestead dispute a party applied for.
+    private async Task<Reply> StartAsync(People people, string title, string summary, string definition, Dictionary<string, string>? form) =>
+        await service.Api.Post("/api/proposals", new
+        {
+            villagePath = Xiwan,
+            title,
+            summary,
+            category = "homestead",
+            amountYuan = 0,
+            source = "party-application",
+            definition,
+            form,
+        }, await service.TokenFor(people.Chair));
 
     private async Task<Reply> Act(string id, string action, string user, object body) =>
         await service.Api.Post($"/api/proposals/{Uri.EscapeDataString(id)}/actions/{action}", body, await service.TokenFor(user));
@@ -139,30 +144,11 @@ public abstract class MediationTests<TService>(TService service) : IClassFixture
         var people = await PeopleAsync();
 
         // A procedure nobody defined: 404 naming it.
-        var unknown = await service.Api.Post("/api/proposals", new
-        {
-            villagePath = Xiwan,
-            title = "x",
-            summary = "x",
-            category = "homestead",
-            amountYuan = 0,
-            source = "party-application",
-            definition = "no-such-procedure",
-        }, await service.TokenFor(people.Chair));
+        var unknown = await StartAsync(people, "x", "x", "no-such-procedure", null);
         Assert.True(unknown.Code == 404 && unknown.Rule == "workflow.unknown", unknown.ToString());
 
         // A dispute needs two parties at least.
-        var one = await service.Api.Post("/api/proposals", new
-        {
-            villagePath = Xiwan,
-            title = "x",
-            summary = "x",
-            category = "homestead",
-            amountYuan = 0,
-            source = "party-application",
-            definition = Procedure,
-            form = new Dictionary<string, string> { ["parties"] = "张三" },
-        }, await service.TokenFor(people.Chair));
+        var one = await StartAsync(people, "x", "x", Procedure, new Dictionary<string, string> { ["parties"] = "张三" });
         Refused(one, "form.min-count", "当事人");
 
         var id = await RegisterAsync(people);
